@@ -57,3 +57,13 @@ var (
 func TooShort(model string, have, need int) error {
 	return fmt.Errorf("%s: %w: have %d observations, need at least %d", model, ErrTooShort, have, need)
 }
+
+// Refitter is optionally implemented by a Fitted model whose estimated
+// parameters can be applied to another history of the same item without
+// optimising again. The tournament estimates parameters once on the first
+// backtest window's training data and refits them on the later windows,
+// which keeps backtests cheap without letting test data leak into the
+// parameters.
+type Refitter interface {
+	Refit(y []float64) (Fitted, error)
+}

@@ -1,0 +1,61 @@
+# ForecastRun operator. `make help` lists the targets.
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+IMG ?= ghcr.io/forecastrun/forecastrun:dev
+CONTROLLER_GEN := go tool controller-gen
+GO_TEST_FLAGS ?= -count=1
+# The pinned control plane lives in a per-user cache keyed by version; every
+# clone on the machine shares it.
+CONTROL_PLANE = $(shell hack/build-control-plane.sh --print)
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: generate
+generate: ## Generate deepcopy code for the API types.
+	$(CONTROLLER_GEN) object paths=./api/...
+
+.PHONY: manifests
+manifests: ## Generate the CRDs and the manager's RBAC from markers.
+	$(CONTROLLER_GEN) crd rbac:roleName=forecastrun-manager paths=./api/... paths=./controllers/... \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+.PHONY: verify
+verify: generate manifests ## Fail when committed generated files differ from a fresh generation.
+	@git diff --exit-code -- api config/crd config/rbac || \
+		{ echo "generated files are out of date: run 'make generate manifests' and commit the result" >&2; exit 1; }
+	@test -z "$$(git status --porcelain -- api config/crd config/rbac)" || \
+		{ git status --porcelain -- api config/crd config/rbac; echo "untracked generated files: commit them" >&2; exit 1; }
+
+.PHONY: fmt
+fmt: ## Format the Go code.
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: control-plane
+control-plane: ## Build the pinned etcd, kube-apiserver, kube-controller-manager and kubectl (once per machine).
+	hack/build-control-plane.sh
+
+##@ Test
+
+.PHONY: test
+test: control-plane ## Run every unit and envtest suite against the pinned control plane.
+	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" go test $(GO_TEST_FLAGS) ./...
+
+##@ Build
+
+.PHONY: build
+build: ## Build the manager and runner binaries into bin/.
+	CGO_ENABLED=0 go build -o bin/manager ./cmd/manager
+	CGO_ENABLED=0 go build -o bin/runner ./cmd/runner
+
+.PHONY: demo
+demo: ## Run the local demo (control plane, operator, sample runs watched to the end).
+	hack/demo.sh

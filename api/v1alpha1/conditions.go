@@ -1,0 +1,41 @@
+package v1alpha1
+
+// Condition types of a ForecastRun. Admitted, Running, Succeeded, Failed and
+// Preempted describe the run's life; Ready, Reconciling and Stalled follow
+// the kstatus conventions so that Flux and Argo CD can read a run's health.
+const (
+	// ConditionAdmitted is True once the run holds its lock (or shares the
+	// execution of an identical run).
+	ConditionAdmitted = "Admitted"
+	// ConditionRunning is True while the runner Job executes.
+	ConditionRunning = "Running"
+	// ConditionSucceeded is True when every shard finished.
+	ConditionSucceeded = "Succeeded"
+	// ConditionFailed is True when the run ended without results.
+	ConditionFailed = "Failed"
+	// ConditionPreempted is True while an Urgent run has displaced this one.
+	ConditionPreempted = "Preempted"
+	// ConditionReady is True when the run succeeded.
+	ConditionReady = "Ready"
+	// ConditionReconciling is True while the run is still progressing.
+	ConditionReconciling = "Reconciling"
+	// ConditionStalled is True when the run ended and will not progress.
+	ConditionStalled = "Stalled"
+)
+
+// Condition reasons.
+const (
+	ReasonWaitingForLock  = "WaitingForLock"
+	ReasonLockAcquired    = "LockAcquired"
+	ReasonLockBusy        = "LockBusy"
+	ReasonDuplicate       = "DuplicateOfActiveRun"
+	ReasonJobRunning      = "JobRunning"
+	ReasonJobSucceeded    = "JobSucceeded"
+	ReasonJobFailed       = "JobFailed"
+	ReasonTimeout         = "Timeout"
+	ReasonQueueTimeout    = "QueueTimeout"
+	ReasonCancelled       = "Cancelled"
+	ReasonPreemptedUrgent = "PreemptedByUrgentRun"
+	ReasonRejected        = "Rejected"
+	ReasonPending         = "Pending"
+)

@@ -1,0 +1,565 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Mode chooses how many items a run forecasts.
+// +kubebuilder:validation:Enum=QuickTest;Sample;Standard;Full
+type Mode string
+
+// Modes, from cheapest to complete.
+const (
+	ModeQuickTest Mode = "QuickTest" // 100 items
+	ModeSample    Mode = "Sample"    // 500 items
+	ModeStandard  Mode = "Standard"  // 1000 items
+	ModeFull      Mode = "Full"      // every item
+)
+
+// ItemCount is the number of items the mode samples; 0 means every item.
+func (m Mode) ItemCount() int {
+	switch m {
+	case ModeQuickTest:
+		return 100
+	case ModeSample:
+		return 500
+	case ModeStandard:
+		return 1000
+	default:
+		return 0
+	}
+}
+
+// Frequency is the sampling frequency of the dataset's time column.
+// +kubebuilder:validation:Enum=hourly;daily;weekly;monthly;quarterly;yearly
+type Frequency string
+
+// Metric scores backtest forecasts; lower is better for every metric.
+// +kubebuilder:validation:Enum=MASE;sMAPE;RMSE;MAE;WAPE
+type Metric string
+
+// Priority orders the queue; Urgent also preempts a running Normal run.
+// +kubebuilder:validation:Enum=Normal;High;Urgent
+type Priority string
+
+// Priorities, lowest first.
+const (
+	PriorityNormal Priority = "Normal"
+	PriorityHigh   Priority = "High"
+	PriorityUrgent Priority = "Urgent"
+)
+
+// BusyPolicy says what happens to a run whose lock is held by another run.
+// +kubebuilder:validation:Enum=Queue;Reject
+type BusyPolicy string
+
+// Busy policies.
+const (
+	BusyQueue  BusyPolicy = "Queue"
+	BusyReject BusyPolicy = "Reject"
+)
+
+// ModelName names one candidate model of the tournament.
+// +kubebuilder:validation:Enum=Naive;HistoricAverage;WindowAverage;SeasonalNaive;RandomWalkWithDrift;SES;CrostonClassic;CrostonSBA;TSB;ADIDA;IMAPA;Holt;DampedHolt;Theta;HoltWintersAdditive;HoltWintersMultiplicative
+type ModelName string
+
+// ForecastRunSpec is the desired run. Every field except cancel and priority
+// is fixed at creation.
+// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
+type ForecastRunSpec struct {
+	// mode chooses how many items are forecast: QuickTest 100, Sample 500,
+	// Standard 1000, Full every item. Items are sampled deterministically,
+	// stratified by demand class.
+	// +kubebuilder:default=QuickTest
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="mode is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Mode Mode `json:"mode,omitempty"`
+
+	// itemLimit, when set, overrides the mode's item count.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="itemLimit is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	ItemLimit *int32 `json:"itemLimit,omitempty"`
+
+	// dataset is the input: a long CSV with one row per item and period, or
+	// a synthetic dataset.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="dataset is immutable after creation; create a new ForecastRun instead"
+	// +required
+	Dataset Dataset `json:"dataset"`
+
+	// horizon is the number of periods to forecast. When unset the runner
+	// uses the frequency's usual horizon: hourly 48, daily 14, weekly 13,
+	// monthly 18, quarterly 8, yearly 6.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="horizon is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Horizon *int32 `json:"horizon,omitempty"`
+
+	// metric scores the backtest forecasts that pick each item's winner.
+	// +kubebuilder:default=MASE
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="metric is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Metric Metric `json:"metric,omitempty"`
+
+	// models are the tournament's candidates; empty means every model.
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="models are immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Models []ModelName `json:"models,omitempty"`
+
+	// backtest configures the rolling-origin evaluation.
+	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="backtest is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Backtest Backtest `json:"backtest,omitempty"`
+
+	// intervals configures the prediction intervals written with each
+	// forecast.
+	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="intervals are immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Intervals Intervals `json:"intervals,omitempty"`
+
+	// sampling configures how items are chosen when the mode does not take
+	// every item.
+	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="sampling is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Sampling Sampling `json:"sampling,omitempty"`
+
+	// priority orders the queue: Urgent before High before Normal. An Urgent
+	// run preempts a running Normal run, which resumes later without redoing
+	// finished items. May be changed while the run is queued.
+	// +kubebuilder:default=Normal
+	// +optional
+	Priority Priority `json:"priority,omitempty"`
+
+	// whenBusy says what happens when another run holds the lock: Queue
+	// waits for it, Reject ends this run at once as Rejected.
+	// +kubebuilder:default=Queue
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="whenBusy is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	WhenBusy BusyPolicy `json:"whenBusy,omitempty"`
+
+	// lockName names the Lease, in the run's namespace, that lets one run at
+	// a time execute. Runs with different lock names do not exclude each
+	// other.
+	// +kubebuilder:default=forecast-pipeline
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="lockName is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	LockName string `json:"lockName,omitempty"`
+
+	// parallelism is the number of runner Pods; each forecasts its own shard
+	// of the items.
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=64
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="parallelism is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Parallelism int32 `json:"parallelism,omitempty"`
+
+	// resources are the compute resources of each runner Pod.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="resources are immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// timeout bounds the run's execution time (for example "30m"); a run
+	// still running then fails and releases the lock.
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="timeout must be a positive duration such as 30m or 1h"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="timeout is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Timeout *metav1.Duration `json:"timeout,omitempty"`
+
+	// queueTimeout bounds how long the run may wait in the queue (for
+	// example "2h"); a run still queued then fails.
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="queueTimeout must be a positive duration such as 10m or 2h"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="queueTimeout is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	QueueTimeout *metav1.Duration `json:"queueTimeout,omitempty"`
+
+	// output is where the result files are written. When unset, results
+	// stay in the runner Pod and only status.result is kept.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="output is immutable after creation; create a new ForecastRun instead"
+	// +optional
+	Output *Output `json:"output,omitempty"`
+
+	// cancel, set to true, stops a queued or running run: it ends Cancelled
+	// and the lock is released. It cannot be set back to false.
+	// +kubebuilder:validation:XValidation:rule="self || !oldSelf",message="cancel cannot be undone; create a new ForecastRun to run again"
+	// +optional
+	Cancel bool `json:"cancel,omitempty"`
+}
+
+// Dataset is the run's input: exactly one source, plus how to read it.
+// +kubebuilder:validation:XValidation:rule="[has(self.configMap), has(self.persistentVolumeClaim), has(self.url), has(self.synthetic)].filter(x, x).size() == 1",message="dataset must set exactly one source: configMap, persistentVolumeClaim, url or synthetic"
+type Dataset struct {
+	// configMap reads the CSV from a key of a ConfigMap in the run's
+	// namespace.
+	// +optional
+	ConfigMap *ConfigMapSource `json:"configMap,omitempty"`
+
+	// persistentVolumeClaim reads the CSV from a file on a claim in the
+	// run's namespace.
+	// +optional
+	PersistentVolumeClaim *VolumeSource `json:"persistentVolumeClaim,omitempty"`
+
+	// url downloads the CSV over http or https.
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('http://') || self.startsWith('https://')",message="url must start with http:// or https://"
+	// +kubebuilder:validation:XValidation:rule="isURL(self)",message="url must be a valid URL"
+	// +optional
+	URL string `json:"url,omitempty"`
+
+	// synthetic generates a realistic retail dataset instead of reading one.
+	// +optional
+	Synthetic *SyntheticSource `json:"synthetic,omitempty"`
+
+	// columns names the CSV's item, time and value columns.
+	// +kubebuilder:default={}
+	// +optional
+	Columns Columns `json:"columns,omitempty"`
+
+	// frequency is the spacing of the time column.
+	// +kubebuilder:default=daily
+	// +optional
+	Frequency Frequency `json:"frequency,omitempty"`
+
+	// seasonLength is the number of periods in a season. When unset it
+	// follows the frequency: hourly 24, daily 7, weekly 52, monthly 12,
+	// quarterly 4, yearly 1.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=8760
+	// +optional
+	SeasonLength *int32 `json:"seasonLength,omitempty"`
+}
+
+// ConfigMapSource selects one key of a ConfigMap.
+type ConfigMapSource struct {
+	// name of the ConfigMap in the run's namespace.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+
+	// key holding the CSV text.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Key string `json:"key"`
+}
+
+// VolumeSource selects a path on a PersistentVolumeClaim.
+type VolumeSource struct {
+	// claimName of the PersistentVolumeClaim in the run's namespace.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	ClaimName string `json:"claimName"`
+
+	// path inside the volume: the CSV file for a dataset, the results folder
+	// for output. Relative, without "..".
+	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:XValidation:rule="!self.startsWith('/') && !self.split('/').exists(p, p == '..')",message="path must be relative to the volume root and must not contain '..'"
+	// +optional
+	Path string `json:"path,omitempty"`
+}
+
+// SyntheticSource describes a generated dataset.
+type SyntheticSource struct {
+	// items is the number of items generated.
+	// +kubebuilder:default=3707
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000000
+	// +optional
+	Items int32 `json:"items,omitempty"`
+
+	// periods is the history length of every item.
+	// +kubebuilder:default=730
+	// +kubebuilder:validation:Minimum=2
+	// +kubebuilder:validation:Maximum=100000
+	// +optional
+	Periods int32 `json:"periods,omitempty"`
+
+	// frequency of the generated data; when unset, the dataset's frequency.
+	// +optional
+	Frequency Frequency `json:"frequency,omitempty"`
+
+	// seed of the generator; the same seed gives the same data.
+	// +kubebuilder:default=42
+	// +optional
+	Seed int64 `json:"seed,omitempty"`
+}
+
+// Columns names the columns of a long CSV.
+type Columns struct {
+	// item is the column holding the item identifier.
+	// +kubebuilder:default=item_id
+	// +kubebuilder:validation:MinLength=1
+	// +optional
+	Item string `json:"item,omitempty"`
+
+	// time is the column holding an ISO date or date-time, or an integer
+	// period index.
+	// +kubebuilder:default=date
+	// +kubebuilder:validation:MinLength=1
+	// +optional
+	Time string `json:"time,omitempty"`
+
+	// value is the column holding the observed quantity; an empty cell is a
+	// missing observation.
+	// +kubebuilder:default=quantity
+	// +kubebuilder:validation:MinLength=1
+	// +optional
+	Value string `json:"value,omitempty"`
+}
+
+// Backtest configures the rolling-origin evaluation of every candidate.
+type Backtest struct {
+	// windows is the number of backtest origins.
+	// +kubebuilder:default=3
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=20
+	// +optional
+	Windows int32 `json:"windows,omitempty"`
+
+	// step is the number of periods between origins; when unset, the
+	// horizon.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +optional
+	Step *int32 `json:"step,omitempty"`
+}
+
+// Intervals configures prediction intervals.
+type Intervals struct {
+	// levels are the coverage percentages of the central intervals.
+	// +kubebuilder:default={80,95}
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:items:Minimum=1
+	// +kubebuilder:validation:items:Maximum=99
+	// +optional
+	Levels []int32 `json:"levels,omitempty"`
+}
+
+// Sampling configures the deterministic item sample.
+type Sampling struct {
+	// seed of the sample; the same dataset and seed give the same items.
+	// +kubebuilder:default=1
+	// +optional
+	Seed int64 `json:"seed,omitempty"`
+}
+
+// Output says where result files go.
+type Output struct {
+	// persistentVolumeClaim receives the files under <path>/<run name>/.
+	// +required
+	PersistentVolumeClaim VolumeSource `json:"persistentVolumeClaim"`
+}
+
+// Phase is a one-word summary of the run; the conditions carry the detail.
+// +kubebuilder:validation:Enum=Pending;Queued;Running;Succeeded;Failed;Rejected;Cancelled
+type Phase string
+
+// Phases of a run.
+const (
+	PhasePending   Phase = "Pending"
+	PhaseQueued    Phase = "Queued"
+	PhaseRunning   Phase = "Running"
+	PhaseSucceeded Phase = "Succeeded"
+	PhaseFailed    Phase = "Failed"
+	PhaseRejected  Phase = "Rejected"
+	PhaseCancelled Phase = "Cancelled"
+)
+
+// Finished reports whether the phase is final.
+func (p Phase) Finished() bool {
+	switch p {
+	case PhaseSucceeded, PhaseFailed, PhaseRejected, PhaseCancelled:
+		return true
+	}
+	return false
+}
+
+// ForecastRunStatus is the observed state of a run.
+type ForecastRunStatus struct {
+	// observedGeneration is the spec generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// phase summarises the run: Pending, Queued, Running, Succeeded, Failed,
+	// Rejected or Cancelled.
+	// +optional
+	Phase Phase `json:"phase,omitempty"`
+
+	// conditions are the detailed state: Admitted, Running, Succeeded,
+	// Failed, Preempted, and Ready, Reconciling and Stalled for kstatus.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// queuePosition is the 1-based place in the queue while Queued.
+	// +optional
+	QueuePosition *int32 `json:"queuePosition,omitempty"`
+
+	// lockHolder is the run that holds the lock while this one waits or was
+	// rejected, with how far it has got.
+	// +optional
+	LockHolder *LockHolder `json:"lockHolder,omitempty"`
+
+	// progress of the execution.
+	// +optional
+	Progress *Progress `json:"progress,omitempty"`
+
+	// eta is the estimated time remaining, such as "2m10s".
+	// +optional
+	ETA string `json:"eta,omitempty"`
+
+	// message says, in a sentence, what the run is doing or why it ended.
+	// +optional
+	Message string `json:"message,omitempty"`
+
+	// startTime is when execution started.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+
+	// completionTime is when the run reached a final phase.
+	// +optional
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+
+	// jobName is the runner Job of this run.
+	// +optional
+	JobName string `json:"jobName,omitempty"`
+
+	// preemptions counts how often an Urgent run preempted this one.
+	// +optional
+	Preemptions int32 `json:"preemptions,omitempty"`
+
+	// result summarises a finished run.
+	// +optional
+	Result *Result `json:"result,omitempty"`
+
+	// duplicateOf names the identical run whose execution this run shares.
+	// +optional
+	DuplicateOf string `json:"duplicateOf,omitempty"`
+}
+
+// LockHolder identifies the run holding a lock.
+type LockHolder struct {
+	// name of the holding run.
+	Name string `json:"name"`
+	// phase of the holding run.
+	// +optional
+	Phase Phase `json:"phase,omitempty"`
+	// percent done of the holding run.
+	// +optional
+	Percent int32 `json:"percent,omitempty"`
+	// eta of the holding run, such as "2m10s".
+	// +optional
+	ETA string `json:"eta,omitempty"`
+}
+
+// Progress is how far execution has got.
+type Progress struct {
+	// percent of items done, 0 to 100.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	Percent int32 `json:"percent,omitempty"`
+
+	// percentText is percent for display, such as "42%".
+	// +optional
+	PercentText string `json:"percentText,omitempty"`
+
+	// message says what the runner is doing.
+	// +optional
+	Message string `json:"message,omitempty"`
+
+	// itemsDone is the number of items forecast so far.
+	// +optional
+	ItemsDone int32 `json:"itemsDone,omitempty"`
+
+	// itemsTotal is the number of items this run forecasts.
+	// +optional
+	ItemsTotal int32 `json:"itemsTotal,omitempty"`
+
+	// items is itemsDone/itemsTotal for display, such as "420/3707".
+	// +optional
+	Items string `json:"items,omitempty"`
+
+	// updatedAt is when the progress was last reported.
+	// +optional
+	UpdatedAt *metav1.Time `json:"updatedAt,omitempty"`
+}
+
+// Result summarises a finished run.
+type Result struct {
+	// itemsForecast is the number of items with a forecast.
+	// +optional
+	ItemsForecast int32 `json:"itemsForecast,omitempty"`
+
+	// itemsFailed is the number of items where every model failed and a
+	// naive forecast was written instead.
+	// +optional
+	ItemsFailed int32 `json:"itemsFailed,omitempty"`
+
+	// winners counts the items each model won.
+	// +optional
+	Winners map[string]int32 `json:"winners,omitempty"`
+
+	// score is the mean backtest score of the winners, in the run's metric,
+	// as a decimal string.
+	// +optional
+	Score string `json:"score,omitempty"`
+
+	// outputPath is where the result files were written.
+	// +optional
+	OutputPath string `json:"outputPath,omitempty"`
+}
+
+// ForecastRun runs one forecasting tournament as a Job, one run per lock at a
+// time.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=fr,categories=forecasting
+// +kubebuilder:printcolumn:name="Mode",type=string,JSONPath=`.spec.mode`
+// +kubebuilder:printcolumn:name="Priority",type=string,JSONPath=`.spec.priority`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Progress",type=string,JSONPath=`.status.progress.percentText`
+// +kubebuilder:printcolumn:name="Items",type=string,JSONPath=`.status.progress.items`
+// +kubebuilder:printcolumn:name="ETA",type=string,JSONPath=`.status.eta`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.message`,priority=1
+// +kubebuilder:printcolumn:name="Queue",type=integer,JSONPath=`.status.queuePosition`,priority=1
+type ForecastRun struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired run.
+	// +required
+	Spec ForecastRunSpec `json:"spec"`
+
+	// status is the observed state of the run.
+	// +optional
+	Status ForecastRunStatus `json:"status,omitempty"`
+}
+
+// ForecastRunList is a list of ForecastRuns.
+//
+// +kubebuilder:object:root=true
+type ForecastRunList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ForecastRun `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&ForecastRun{}, &ForecastRunList{})
+}

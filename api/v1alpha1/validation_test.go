@@ -1,0 +1,314 @@
+package v1alpha1_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+var (
+	cp        *testutil.ControlPlane
+	k8sClient client.Client
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runSuite(m))
+}
+
+func runSuite(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "forecastrun-api-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	cp, err = testutil.StartControlPlane(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cp.Stop()
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	_ = apiextensionsv1.AddToScheme(scheme)
+	k8sClient, err = client.New(cp.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// kubectl runs the pinned kubectl against the test server.
+func kubectl(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(cp.Kubectl, append([]string{"--kubeconfig", cp.Kubeconfig}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func TestDefaultsAreAppliedByTheAPIServer(t *testing.T) {
+	ctx := context.Background()
+	run := &v1alpha1.ForecastRun{
+		ObjectMeta: metav1.ObjectMeta{Name: "defaults", Namespace: "default"},
+		Spec: v1alpha1.ForecastRunSpec{
+			Dataset: v1alpha1.Dataset{Synthetic: &v1alpha1.SyntheticSource{}},
+		},
+	}
+	if err := k8sClient.Create(ctx, run); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	var got v1alpha1.ForecastRun
+	if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(run), &got); err != nil {
+		t.Fatalf("get: %v", err)
+	}
+	want := v1alpha1.ForecastRunSpec{
+		Mode: v1alpha1.ModeQuickTest,
+		Dataset: v1alpha1.Dataset{
+			Synthetic: &v1alpha1.SyntheticSource{Items: 3707, Periods: 730, Seed: 42},
+			Columns:   v1alpha1.Columns{Item: "item_id", Time: "date", Value: "quantity"},
+			Frequency: "daily",
+		},
+		Metric:      "MASE",
+		Backtest:    v1alpha1.Backtest{Windows: 3},
+		Intervals:   v1alpha1.Intervals{Levels: []int32{80, 95}},
+		Sampling:    v1alpha1.Sampling{Seed: 1},
+		Priority:    v1alpha1.PriorityNormal,
+		WhenBusy:    v1alpha1.BusyQueue,
+		LockName:    "forecast-pipeline",
+		Parallelism: 1,
+	}
+	if diff := cmp.Diff(want, got.Spec); diff != "" {
+		t.Errorf("defaulted spec mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// validRun is the smallest valid ForecastRun as a user would write it; the
+// invalid cases below each change one thing.
+const validRun = `apiVersion: forecasting.dev/v1alpha1
+kind: ForecastRun
+metadata:
+  name: %s
+  namespace: default
+spec:
+%s`
+
+func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
+	cases := []struct {
+		name string
+		spec string
+		want string
+	}{
+		{"two dataset sources", `  dataset:
+    url: https://example.com/sales.csv
+    configMap: {name: sales, key: data.csv}`, "dataset must set exactly one source: configMap, persistentVolumeClaim, url or synthetic"},
+		{"no dataset source", `  dataset:
+    frequency: daily`, "dataset must set exactly one source"},
+		{"no dataset at all", `  mode: Full`, `spec.dataset: Required value`},
+		{"horizon 0", `  horizon: 0
+  dataset: {synthetic: {}}`, "spec.horizon: Invalid value: 0: spec.horizon in body should be greater than or equal to 1"},
+		{"horizon too large", `  horizon: 1001
+  dataset: {synthetic: {}}`, "should be less than or equal to 1000"},
+		{"unknown mode", `  mode: Fast
+  dataset: {synthetic: {}}`, `spec.mode: Unsupported value: "Fast": supported values: "QuickTest", "Sample", "Standard", "Full"`},
+		{"negative itemLimit", `  itemLimit: -1
+  dataset: {synthetic: {}}`, "spec.itemLimit: Invalid value: -1: spec.itemLimit in body should be greater than or equal to 1"},
+		{"zero backtest windows", `  backtest: {windows: 0}
+  dataset: {synthetic: {}}`, "spec.backtest.windows: Invalid value: 0: spec.backtest.windows in body should be greater than or equal to 1"},
+		{"too many backtest windows", `  backtest: {windows: 21}
+  dataset: {synthetic: {}}`, "should be less than or equal to 20"},
+		{"unknown model", `  models: [Prophet]
+  dataset: {synthetic: {}}`, `Unsupported value: "Prophet"`},
+		{"unknown metric", `  metric: MAPE
+  dataset: {synthetic: {}}`, `spec.metric: Unsupported value: "MAPE"`},
+		{"url without scheme", `  dataset: {url: "example.com/sales.csv"}`, "url must start with http:// or https://"},
+		{"negative timeout", `  timeout: "-5m"
+  dataset: {synthetic: {}}`, "timeout must be a positive duration"},
+		{"interval level 100", `  intervals: {levels: [80, 100]}
+  dataset: {synthetic: {}}`, "should be less than or equal to 99"},
+		{"path escaping the volume", `  dataset: {persistentVolumeClaim: {claimName: data, path: "../etc/passwd"}}`, "path must be relative to the volume root and must not contain '..'"},
+		{"bad lock name", `  lockName: "Not_A_Name"
+  dataset: {synthetic: {}}`, "spec.lockName: Invalid value"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			manifest := fmt.Sprintf(validRun, fmt.Sprintf("invalid-%d", i), tc.spec)
+			out, err := kubectl(t, manifest, "apply", "-f", "-")
+			if err == nil {
+				t.Fatalf("kubectl apply accepted an invalid run:\n%s", manifest)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("kubectl apply said:\n%s\nwant it to contain %q", out, tc.want)
+			}
+		})
+	}
+}
+
+func TestSpecIsImmutableExceptCancelAndPriority(t *testing.T) {
+	ctx := context.Background()
+	run := testutil.MakeForecastRun("immutable", "default").Obj()
+	if err := k8sClient.Create(ctx, run); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	cases := []struct {
+		name  string
+		patch string
+		want  string // empty: the patch must be accepted
+	}{
+		{"priority may change", `{"spec":{"priority":"Urgent"}}`, ""},
+		{"mode", `{"spec":{"mode":"Full"}}`, "mode is immutable after creation; create a new ForecastRun instead"},
+		{"horizon added", `{"spec":{"horizon":7}}`, "fields cannot be added or removed"},
+		{"dataset", `{"spec":{"dataset":{"synthetic":{"items":51}}}}`, "dataset is immutable after creation"},
+		{"backtest windows", `{"spec":{"backtest":{"windows":5}}}`, "backtest is immutable after creation"},
+		{"lock name", `{"spec":{"lockName":"other"}}`, "lockName is immutable after creation"},
+		{"cancel may be set", `{"spec":{"cancel":true}}`, ""},
+		{"cancel cannot be undone", `{"spec":{"cancel":false}}`, "cancel cannot be undone"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := kubectl(t, "", "patch", "forecastrun", "immutable", "-n", "default", "--type", "merge", "-p", tc.patch)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("patch %s refused: %s", tc.patch, out)
+			case tc.want != "" && err == nil:
+				t.Fatalf("patch %s accepted, want refusal %q", tc.patch, tc.want)
+			case tc.want != "" && !strings.Contains(out, tc.want):
+				t.Errorf("patch %s said:\n%s\nwant it to contain %q", tc.patch, out, tc.want)
+			}
+		})
+	}
+}
+
+func TestKubectlGetShowsTheRunColumns(t *testing.T) {
+	ctx := context.Background()
+	run := testutil.MakeForecastRun("columns", "default").Mode(v1alpha1.ModeFull).Priority(v1alpha1.PriorityHigh).Obj()
+	if err := k8sClient.Create(ctx, run); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	run.Status = v1alpha1.ForecastRunStatus{
+		Phase:         v1alpha1.PhaseQueued,
+		ETA:           "2m10s",
+		Message:       "waiting for lock forecast-pipeline held by nightly (42%)",
+		QueuePosition: ptr.To[int32](2),
+		Progress:      &v1alpha1.Progress{},
+	}
+	run.Status.Progress.SetCounts(420, 3707, metav1.Now())
+	if err := k8sClient.Status().Update(ctx, run); err != nil {
+		t.Fatalf("status update: %v", err)
+	}
+
+	out, err := kubectl(t, "", "get", "forecastruns", "columns", "-n", "default")
+	if err != nil {
+		t.Fatalf("kubectl get: %v\n%s", err, out)
+	}
+	assertTable(t, out, []string{"NAME", "MODE", "PRIORITY", "PHASE", "PROGRESS", "ITEMS", "ETA", "AGE"},
+		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2m10s"})
+
+	out, err = kubectl(t, "", "get", "fr", "columns", "-n", "default", "-o", "wide")
+	if err != nil {
+		t.Fatalf("kubectl get -o wide: %v\n%s", err, out)
+	}
+	assertTable(t, out, []string{"NAME", "MODE", "PRIORITY", "PHASE", "PROGRESS", "ITEMS", "ETA", "AGE", "MESSAGE", "QUEUE"},
+		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2m10s", "waiting for lock forecast-pipeline held by nightly (42%)", "2"})
+}
+
+// assertTable checks kubectl's header and that the single row holds want in
+// order (AGE is skipped: it changes).
+func assertTable(t *testing.T, out string, header, want []string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want a header and one row, got:\n%s", out)
+	}
+	if got := strings.Fields(lines[0]); !cmp.Equal(got, header) {
+		t.Errorf("header = %q, want %q", got, header)
+	}
+	row := lines[1]
+	for _, cell := range want {
+		i := strings.Index(row, cell)
+		if i < 0 {
+			t.Fatalf("row %q lacks %q", lines[1], cell)
+		}
+		row = row[i+len(cell):]
+	}
+}
+
+func TestEtaColumnIsNeverInvalid(t *testing.T) {
+	ctx := context.Background()
+	run := testutil.MakeForecastRun("fresh", "default").Obj()
+	if err := k8sClient.Create(ctx, run); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	out, err := kubectl(t, "", "get", "fr", "fresh", "-n", "default", "-o", "wide")
+	if err != nil {
+		t.Fatalf("kubectl get: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "<invalid>") {
+		t.Errorf("a run without status shows <invalid>:\n%s", out)
+	}
+}
+
+func TestExplainDocumentsEverySpecField(t *testing.T) {
+	var crd apiextensionsv1.CustomResourceDefinition
+	if err := k8sClient.Get(context.Background(), types.NamespacedName{Name: "forecastruns.forecasting.dev"}, &crd); err != nil {
+		t.Fatalf("get CRD: %v", err)
+	}
+	spec := crd.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"]
+	var undocumented []string
+	var fields []string
+	walkSchema("spec", spec, func(path string, s apiextensionsv1.JSONSchemaProps) {
+		fields = append(fields, path)
+		if strings.TrimSpace(s.Description) == "" {
+			undocumented = append(undocumented, path)
+		}
+	})
+	if len(undocumented) > 0 {
+		t.Errorf("fields without a description: %v", undocumented)
+	}
+
+	out, err := kubectl(t, "", "explain", "forecastrun.spec", "--recursive")
+	if err != nil {
+		t.Fatalf("kubectl explain: %v\n%s", err, out)
+	}
+	for _, path := range fields {
+		if strings.HasPrefix(path, "spec.resources.") {
+			continue // core type, documented upstream
+		}
+		name := path[strings.LastIndex(path, ".")+1:]
+		if !strings.Contains(out, name) {
+			t.Errorf("kubectl explain --recursive does not list %s", path)
+		}
+	}
+}
+
+// walkSchema calls visit for every property below s, depth first.
+func walkSchema(path string, s apiextensionsv1.JSONSchemaProps, visit func(string, apiextensionsv1.JSONSchemaProps)) {
+	for name, prop := range s.Properties {
+		p := path + "." + name
+		visit(p, prop)
+		walkSchema(p, prop, visit)
+	}
+	if s.Items != nil && s.Items.Schema != nil {
+		walkSchema(path, *s.Items.Schema, visit)
+	}
+}
