@@ -1,0 +1,2 @@
+// Package adida implements the temporal-aggregation forecasts for intermittent demand, ADIDA and IMAPA.
+package adida

@@ -1,0 +1,46 @@
+package naive
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/models"
+)
+
+var benchSizes = []int{100, 730, 5000}
+
+// benchSeries is a seeded daily-looking series with a weekly cycle.
+func benchSeries(n int) []float64 {
+	rng := rand.New(rand.NewPCG(1, 2))
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = 100 + 0.05*float64(i) + 10*math.Sin(2*math.Pi*float64(i)/7) + 5*rng.NormFloat64()
+	}
+	return y
+}
+
+// BenchmarkFitForecast measures what the tournament pays per backtest window:
+// one fit and one 28-step forecast with 80 and 95% intervals.
+func BenchmarkFitForecast(b *testing.B) {
+	ms := []models.Model{Naive{}, Seasonal{Season: 7}, Drift{}, Mean{}, WindowAverage{}}
+	levels := []float64{80, 95}
+	for _, m := range ms {
+		for _, n := range benchSizes {
+			y := benchSeries(n)
+			b.Run(fmt.Sprintf("%s/n=%d", m.Name(), n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					fit, err := m.Fit(y)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := fit.Forecast(28, levels); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

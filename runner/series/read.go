@@ -1,0 +1,294 @@
+package series
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Columns names the three columns of a long CSV file.
+type Columns struct{ Item, Time, Value string }
+
+// DefaultColumns are the column names a retail export usually has.
+var DefaultColumns = Columns{Item: "item_id", Time: "date", Value: "quantity"}
+
+// withDefaults fills each empty name from DefaultColumns.
+func (c Columns) withDefaults() Columns {
+	if c.Item == "" {
+		c.Item = DefaultColumns.Item
+	}
+	if c.Time == "" {
+		c.Time = DefaultColumns.Time
+	}
+	if c.Value == "" {
+		c.Value = DefaultColumns.Value
+	}
+	return c
+}
+
+// ReadOptions configures Read. The zero value reads DefaultColumns and
+// infers the frequency.
+type ReadOptions struct {
+	// Columns names the item, time and value columns; an empty name means
+	// the one in DefaultColumns.
+	Columns Columns
+	// Frequency of the time column. Empty means: infer it from the spacing
+	// of the first item's dates. An integer time column needs none; a
+	// frequency given with one is copied to the Dataset.
+	Frequency Frequency
+}
+
+// LoadFile reads a long CSV file; see Read. Errors name the file by the
+// path given, so that terminals and editors can open it at the line.
+func LoadFile(path string, opts ReadOptions) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("loading dataset: %w", err)
+	}
+	defer f.Close()
+	return Read(f, path, opts)
+}
+
+// Read streams a long CSV file (a header, then one row per item and
+// period) into a Dataset. Items appear in first-seen order and an item's
+// rows may come in any order. The time column holds ISO dates, ISO
+// date-times or integer period indexes, one kind for the whole file.
+// Date-times are placed by their wall-clock reading; a UTC offset is kept
+// only in Start. Each item's values are placed on the frequency's regular
+// grid from its earliest row to its latest; periods without a row, empty
+// cells and NA or NaN cells are NaN. Spaces around cells and header names
+// are ignored, as is a leading byte order mark. A repeated (item, time)
+// pair is an error. Every error is a *ParseError naming file, line and
+// column; name is the file name used in those messages.
+func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
+	if opts.Frequency != "" && !opts.Frequency.Valid() {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("unknown frequency %q", opts.Frequency)}
+	}
+	cols := opts.Columns.withDefaults()
+	if cols.Item == cols.Time || cols.Item == cols.Value || cols.Time == cols.Value {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("columns %+v: item, time and value need three different columns", cols)}
+	}
+	cr := csv.NewReader(skipBOM(r))
+	cr.ReuseRecord = true
+	l := &loader{file: name, csv: cr, cols: cols, byID: map[string]int{}, last: -1}
+	if err := l.readHeader(cr); err != nil {
+		return nil, err
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, l.csvError(err, rec)
+		}
+		if err := l.addRow(rec); err != nil {
+			return nil, err
+		}
+	}
+	return l.dataset(opts.Frequency)
+}
+
+// loader accumulates rows per item until the grid can be laid out.
+type loader struct {
+	file     string
+	csv      *csv.Reader
+	cols     Columns
+	fields   int
+	item     int // field positions of the three columns
+	time     int
+	value    int
+	kind     timeKind
+	kindLine int
+	byID     map[string]int
+	items    []*pending
+	last     int // the item of the previous row: files are usually grouped
+}
+
+// pending is one item's rows in file order.
+type pending struct {
+	id     string
+	keys   []int64
+	values []float64
+	lines  []uint32
+	first  cellTime // earliest time seen, which becomes Series.Start
+}
+
+func (l *loader) readHeader(cr *csv.Reader) error {
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return &ParseError{File: l.file, Err: errors.New("empty file: want a header line")}
+	}
+	if err != nil {
+		return l.csvError(err, rec)
+	}
+	line, _ := cr.FieldPos(0)
+	names := make([]string, len(rec))
+	for i, f := range rec {
+		names[i] = strings.TrimSpace(f)
+	}
+	l.fields = len(names)
+	for _, c := range []struct {
+		name string
+		pos  *int
+	}{{l.cols.Item, &l.item}, {l.cols.Time, &l.time}, {l.cols.Value, &l.value}} {
+		if *c.pos, err = columnIndex(names, c.name); err != nil {
+			return &ParseError{File: l.file, Line: line, Err: err}
+		}
+	}
+	return nil
+}
+
+func columnIndex(names []string, want string) (int, error) {
+	found := -1
+	for i, n := range names {
+		if n != want {
+			continue
+		}
+		if found >= 0 {
+			return 0, errorf(ErrMissingColumn, "header names column %q twice (fields %d and %d)", want, found+1, i+1)
+		}
+		found = i
+	}
+	if found < 0 {
+		return 0, errorf(ErrMissingColumn, "header has no column %q (it has %s)", want, strings.Join(names, ", "))
+	}
+	return found, nil
+}
+
+// csvError turns an encoding/csv error into a ParseError. A row with the
+// wrong number of fields points at the first missing or extra field.
+func (l *loader) csvError(err error, rec []string) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return &ParseError{File: l.file, Err: fmt.Errorf("reading: %w", err)}
+	}
+	if errors.Is(pe.Err, csv.ErrFieldCount) {
+		return &ParseError{File: l.file, Line: pe.Line, Column: min(len(rec), l.fields) + 1,
+			Err: fmt.Errorf("row has %d fields but the header has %d: %w", len(rec), l.fields, csv.ErrFieldCount)}
+	}
+	return &ParseError{File: l.file, Line: pe.Line, Column: pe.Column, Err: pe.Err}
+}
+
+func (l *loader) fieldError(line, field int, kind error, format string, args ...any) error {
+	name := [...]string{l.cols.Item, l.cols.Time, l.cols.Value}[l.role(field)]
+	msg := fmt.Sprintf(format, args...)
+	return &ParseError{File: l.file, Line: line, Column: field + 1, Err: errorf(kind, "column %q: %s", name, msg)}
+}
+
+func (l *loader) role(field int) int {
+	switch field {
+	case l.item:
+		return 0
+	case l.time:
+		return 1
+	}
+	return 2
+}
+
+// skipBOM drops the UTF-8 byte order mark that spreadsheet programs put
+// before the header; left in, it would glue itself to the first column
+// name, or make a quoted first name a CSV syntax error.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	return br
+}
+
+// lineOf is the line on which a field of the current row starts; a quoted
+// field may span lines.
+func (l *loader) lineOf(field int) int {
+	line, _ := l.csv.FieldPos(field)
+	return line
+}
+
+func (l *loader) addRow(rec []string) error {
+	id := strings.TrimSpace(rec[l.item])
+	if id == "" {
+		return l.fieldError(l.lineOf(l.item), l.item, ErrBadValue, "empty item ID")
+	}
+	if strings.ContainsFunc(id, unicode.IsControl) {
+		// A line break inside a quoted ID would not survive a round trip
+		// through CSV (csv turns \r\n into \n) and is never meant.
+		return l.fieldError(l.lineOf(l.item), l.item, ErrBadValue, "item ID %q holds a control character", id)
+	}
+	line := l.lineOf(l.time) // later errors about the row concern its time
+	t, err := parseTimeCell(strings.TrimSpace(rec[l.time]))
+	if err != nil {
+		return l.fieldError(line, l.time, ErrBadTime, "%v", err)
+	}
+	if err := l.checkKind(t.kind, line); err != nil {
+		return err
+	}
+	v, err := parseValue(rec[l.value])
+	if err != nil {
+		return l.fieldError(l.lineOf(l.value), l.value, ErrBadValue, "%v", err)
+	}
+	p := l.lookup(id)
+	if len(p.keys) == 0 || t.key < p.first.key {
+		p.first = t
+	}
+	p.keys = append(p.keys, t.key)
+	p.values = append(p.values, v)
+	p.lines = append(p.lines, uint32(min(int64(line), math.MaxUint32)))
+	return nil
+}
+
+func (l *loader) checkKind(k timeKind, line int) error {
+	if l.kind == kindUnknown {
+		l.kind, l.kindLine = k, line
+		return nil
+	}
+	if k != l.kind {
+		return l.fieldError(line, l.time, ErrBadTime, "holds %s but line %d holds %s; use one kind throughout", k, l.kindLine, l.kind)
+	}
+	return nil
+}
+
+// parseValue reads a number; an empty, NA or NaN cell is a missing value.
+func parseValue(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "NA") || strings.EqualFold(s, "NaN") {
+		return math.NaN(), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("cannot parse %q as a number", s)
+	}
+	return v, nil
+}
+
+func (l *loader) lookup(id string) *pending {
+	if l.last >= 0 && l.items[l.last].id == id {
+		return l.items[l.last]
+	}
+	i, ok := l.byID[id]
+	if !ok {
+		i = len(l.items)
+		id = strings.Clone(id) // the record's string shares memory with the whole line
+		l.byID[id] = i
+		l.items = append(l.items, l.newPending(id))
+	}
+	l.last = i
+	return l.items[i]
+}
+
+// newPending sizes a new item's buffers like the previous item's: items of
+// one file usually span the same periods, and growing by doubling would
+// copy every row several times.
+func (l *loader) newPending(id string) *pending {
+	n := 0
+	if l.last >= 0 {
+		n = len(l.items[l.last].keys)
+	}
+	return &pending{id: id, keys: make([]int64, 0, n), values: make([]float64, 0, n), lines: make([]uint32, 0, n)}
+}
