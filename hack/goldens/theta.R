@@ -1,0 +1,42 @@
+# Reference forecasts for runner/models/theta from R's forecast package:
+# thetaf() with its default horizon-independent settings, on classic R
+# datasets and items of ../shared/data. Run from the repository root
+# (hack/gen-goldens.sh does); FORECASTRUN_DATA overrides ../shared/data.
+suppressPackageStartupMessages(library(forecast))
+out <- "runner/models/theta/testdata"
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
+
+data_dir <- Sys.getenv("FORECASTRUN_DATA", "../shared/data")
+shared <- function(folder, item) {
+  d <- read.csv(file.path(data_dir, folder, "train.csv"))
+  d <- d[d$item_id == item, ]
+  d$value[order(d$t)]
+}
+
+# name, values, season, horizon
+cases <- list(
+  list("AirPassengers", as.numeric(AirPassengers), 12, 24),
+  list("USAccDeaths", as.numeric(USAccDeaths), 12, 24),
+  list("WWWusage", as.numeric(WWWusage), 1, 10),
+  list("m4-hourly/H1", shared("m4-hourly", "H1"), 24, 48),
+  list("m4-hourly/H20", shared("m4-hourly", "H20"), 24, 48),
+  list("m4-weekly/W295", shared("m4-weekly", "W295"), 52, 13),
+  list("carparts/21017605", shared("carparts", "21017605"), 12, 12)
+)
+
+series <- list(); fc <- list(); pars <- list()
+for (cs in cases) {
+  name <- cs[[1]]; y <- ts(cs[[2]], frequency = cs[[3]]); h <- cs[[4]]
+  series[[name]] <- data.frame(series = name, season = cs[[3]], t = seq_along(y), value = as.numeric(y))
+  f <- thetaf(y, h = h)
+  pars[[length(pars) + 1]] <- data.frame(series = name, alpha = unname(f$model$alpha),
+    drift = unname(f$model$drift), sigma2 = unname(f$model$sigma),
+    mse = mean((as.numeric(y) - as.numeric(f$fitted))^2))
+  fc[[length(fc) + 1]] <- data.frame(series = name, step = seq_len(h),
+    mean = as.numeric(f$mean), lo80 = as.numeric(f$lower[, 1]), hi80 = as.numeric(f$upper[, 1]),
+    lo95 = as.numeric(f$lower[, 2]), hi95 = as.numeric(f$upper[, 2]))
+}
+write.csv(do.call(rbind, series), file.path(out, "series.csv"), row.names = FALSE)
+write.csv(do.call(rbind, fc), file.path(out, "forecasts.csv"), row.names = FALSE)
+write.csv(do.call(rbind, pars), file.path(out, "params.csv"), row.names = FALSE)
+writeLines(paste("R forecast", as.character(packageVersion("forecast"))), file.path(out, "SOURCE"))
