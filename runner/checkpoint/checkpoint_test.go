@@ -1,0 +1,314 @@
+package checkpoint
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/tournament"
+)
+
+const fp = "sha256:run-a"
+
+// equateScores treats NaN scores as equal, as a round trip keeps them.
+var equateScores = cmp.Comparer(func(a, b tournament.Score) bool {
+	return a == b || (math.IsNaN(float64(a)) && math.IsNaN(float64(b)))
+})
+
+func open(t *testing.T, dir string, index int, fingerprint string) (*Writer, map[string]tournament.ItemResult) {
+	t.Helper()
+	w, done, err := Open(dir, index, fingerprint)
+	if err != nil {
+		t.Fatalf("Open(shard %d): %v", index, err)
+	}
+	return w, done
+}
+
+func appendItems(t *testing.T, w *Writer, from, to int) {
+	t.Helper()
+	for i := from; i < to; i++ {
+		if err := w.Append(item(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func closeWriter(t *testing.T, w *Writer) {
+	t.Helper()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResumeRestoresRecords(t *testing.T) {
+	dir := t.TempDir()
+	w, done := open(t, dir, 0, fp)
+	if len(done) != 0 {
+		t.Fatalf("fresh checkpoint holds %d items", len(done))
+	}
+	appendItems(t, w, 0, 5)
+	closeWriter(t, w)
+
+	w, done = open(t, dir, 0, fp)
+	defer closeWriter(t, w)
+	if len(done) != 5 {
+		t.Fatalf("resumed with %d items, want 5", len(done))
+	}
+	if diff := cmp.Diff(item(3), done["SKU-00003"], equateScores); diff != "" {
+		t.Errorf("record changed on the round trip (-want +got):\n%s", diff)
+	}
+}
+
+// TestRecordsSurviveAKill closes the file without syncing or Close, as a
+// killed process would: every appended record is in the file.
+func TestRecordsSurviveAKill(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := open(t, dir, 0, fp)
+	w.SetSync(1000, time.Hour)
+	appendItems(t, w, 0, 7)
+	w.f.Close()
+	w, done := open(t, dir, 0, fp)
+	defer closeWriter(t, w)
+	if len(done) != 7 {
+		t.Errorf("after a kill: %d items, want 7", len(done))
+	}
+}
+
+func TestTornTail(t *testing.T) {
+	tests := []struct {
+		name string
+		tail string
+		want int
+	}{
+		{"record cut short", `{"Index":9,"ID":"SKU-0`, 3},
+		{"unreadable line", "\x00\x00\x00\n", 3},
+		{"record without its newline", mustJSON(t, item(9)), 3},
+		{"nothing torn", "", 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			w, _ := open(t, dir, 0, fp)
+			appendItems(t, w, 0, 3)
+			closeWriter(t, w)
+			appendRaw(t, Path(dir, 0), tc.tail)
+
+			w, done := open(t, dir, 0, fp)
+			if len(done) != tc.want {
+				t.Errorf("resumed with %d items, want %d", len(done), tc.want)
+			}
+			appendItems(t, w, 3, 4)
+			closeWriter(t, w)
+			w, done = open(t, dir, 0, fp)
+			defer closeWriter(t, w)
+			if len(done) != tc.want+1 {
+				t.Errorf("after appending past the torn tail: %d items, want %d", len(done), tc.want+1)
+			}
+		})
+	}
+}
+
+func TestTornHeaderStartsFresh(t *testing.T) {
+	dir := t.TempDir()
+	path := Path(dir, 0)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	appendRaw(t, path, `{"format":"forecastrun-chec`)
+	w, done := open(t, dir, 0, fp)
+	appendItems(t, w, 0, 2)
+	closeWriter(t, w)
+	if len(done) != 0 {
+		t.Errorf("%d items from a torn header", len(done))
+	}
+	w, done = open(t, dir, 0, fp)
+	defer closeWriter(t, w)
+	if len(done) != 2 {
+		t.Errorf("%d items after restarting from a torn header, want 2", len(done))
+	}
+}
+
+func TestMismatchSetsAside(t *testing.T) {
+	tests := []struct {
+		name        string
+		writtenAs   int
+		fingerprint string
+		header      string // replaces the header line when set
+	}{
+		{"other fingerprint", 0, "sha256:run-b", ""},
+		{"other shard", 1, fp, ""},
+		{"unreadable header", 0, fp, "not json\n"},
+		{"other format", 0, fp, `{"format":"v0","fingerprint":"sha256:run-a","shard":0}` + "\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			w, _ := open(t, dir, tc.writtenAs, tc.fingerprint)
+			appendItems(t, w, 0, 3)
+			closeWriter(t, w)
+			old := placeAsShard0(t, dir, tc.writtenAs, tc.header)
+
+			w, done := open(t, dir, 0, fp)
+			defer closeWriter(t, w)
+			if len(done) != 0 {
+				t.Errorf("reused %d items of another run", len(done))
+			}
+			stale, _ := filepath.Glob(Path(dir, 0) + ".stale-*")
+			if len(stale) != 1 {
+				t.Fatalf("found %d set-aside files, want 1", len(stale))
+			}
+			if kept, _ := os.ReadFile(stale[0]); string(kept) != old {
+				t.Error("the set-aside file differs from the original")
+			}
+		})
+	}
+}
+
+// placeAsShard0 moves shard from's checkpoint to shard 0's place, with its
+// header line replaced when header is set, and returns its content.
+func placeAsShard0(t *testing.T, dir string, from int, header string) string {
+	t.Helper()
+	b, err := os.ReadFile(Path(dir, from))
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := string(b)
+	if header != "" {
+		content = header + content[strings.IndexByte(content, '\n')+1:]
+	}
+	os.Remove(Path(dir, from))
+	if err := os.WriteFile(Path(dir, 0), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return content
+}
+
+func TestOneShardOpenOnce(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := open(t, dir, 2, fp)
+	if _, _, err := Open(dir, 2, fp); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open of a shard in use: %v, want ErrLocked", err)
+	}
+	closeWriter(t, w)
+	w, _ = open(t, dir, 2, fp)
+	closeWriter(t, w)
+}
+
+func TestConcurrentShards(t *testing.T) {
+	const shards, perShard = 4, 150
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make(chan error, shards)
+	for s := range shards {
+		wg.Go(func() {
+			w, _, err := Open(dir, s, fp)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for i := s * perShard; i < (s+1)*perShard; i++ {
+				if err := w.Append(item(i)); err != nil {
+					errs <- err
+				}
+			}
+			errs <- w.Close()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := Merge(dir, shards, fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != shards*perShard {
+		t.Errorf("merged %d items, want %d", len(all), shards*perShard)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	dir := t.TempDir()
+	for s, items := range [][2]int{{0, 2}, {2, 5}} {
+		w, _ := open(t, dir, s, fp)
+		appendItems(t, w, items[0], items[1])
+		closeWriter(t, w)
+	}
+	// Shard 2 never started: it contributes nothing.
+	all, err := Merge(dir, 3, fp)
+	if err != nil || len(all) != 5 {
+		t.Fatalf("Merge = %d items, %v; want 5", len(all), err)
+	}
+	if _, err := Merge(dir, 3, "sha256:other"); !errors.Is(err, ErrMismatch) {
+		t.Errorf("Merge with another fingerprint: %v, want ErrMismatch", err)
+	}
+}
+
+func TestOrder(t *testing.T) {
+	records := map[string]tournament.ItemResult{"b": {ID: "b", Index: 0}, "d": {ID: "d", Index: 1}}
+	items := []series.Series{{ID: "a"}, {ID: "b"}, {ID: "c"}, {ID: "d"}}
+	got, missing := Order(records, items)
+	want := []tournament.ItemResult{{ID: "b", Index: 1}, {ID: "d", Index: 3}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Order (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a", "c"}, missing); diff != "" {
+		t.Errorf("missing (-want +got):\n%s", diff)
+	}
+}
+
+func TestAppendRejectsUnencodable(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := open(t, dir, 0, fp)
+	bad := item(1)
+	bad.Forecast.Mean[0] = nanValue()
+	if err := w.Append(bad); err == nil {
+		t.Error("Append of a NaN forecast succeeded")
+	}
+	if err := w.Append(tournament.ItemResult{}); err == nil {
+		t.Error("Append of an item without ID succeeded")
+	}
+	appendItems(t, w, 2, 3)
+	closeWriter(t, w)
+	w, done := open(t, dir, 0, fp)
+	defer closeWriter(t, w)
+	if len(done) != 1 {
+		t.Errorf("%d items after rejected appends, want 1", len(done))
+	}
+}
+
+func appendRaw(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustJSON(t *testing.T, rec tournament.ItemResult) string {
+	b, err := appendJSON(nil, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+func nanValue() float64 {
+	var zero float64
+	return zero / zero
+}

@@ -1,0 +1,85 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/series"
+)
+
+// Defaults for Options.
+const (
+	DefaultTimeout   = 5 * time.Minute
+	DefaultMaxBytes  = 1 << 30
+	DefaultMountRoot = "/data"
+)
+
+// Options carries what loading needs beyond the spec. The zero value
+// loads URLs, synthetic data and PVC files under DefaultMountRoot.
+type Options struct {
+	// Namespace is the run's namespace, where its ConfigMap lives.
+	Namespace string
+	// ConfigMaps fetches a ConfigMap by name; required for a ConfigMap
+	// source. The runner's ServiceAccount needs only `get` on that one
+	// ConfigMap, so use an uncached client (see FromReader).
+	ConfigMaps ConfigMapGetter
+	// MountPath returns the local folder where a claim is mounted. Nil
+	// means DefaultMountRoot/<claimName>, where the Job mounts it; the
+	// local node agent maps mounts elsewhere and overrides this.
+	MountPath func(claimName string) string
+	// HTTPClient is the base client for URL sources (nil: a new one). Load
+	// uses a copy with Timeout and a redirect policy allowing only http(s).
+	HTTPClient *http.Client
+	// Timeout bounds a whole download, body included (0: DefaultTimeout).
+	Timeout time.Duration
+	// MaxBytes caps a download's (decompressed) size (0: DefaultMaxBytes).
+	MaxBytes int64
+}
+
+// Load reads the dataset spec describes from its one source. CSV errors
+// are *series.ParseError values naming the source as
+// "configmap/<name>/<key>", "pvc/<claimName>/<path>" or the URL (without
+// password or query values), with line and column.
+func Load(ctx context.Context, spec v1alpha1.Dataset, opts Options) (*series.Dataset, error) {
+	if err := exactlyOne(spec); err != nil {
+		return nil, err
+	}
+	switch {
+	case spec.ConfigMap != nil:
+		return loadConfigMap(ctx, spec, opts)
+	case spec.PersistentVolumeClaim != nil:
+		return loadVolume(spec, opts)
+	case spec.URL != "":
+		return loadURL(ctx, spec, opts)
+	}
+	return loadSynthetic(spec)
+}
+
+// ErrNoSource reports a dataset with no source, or with several.
+var ErrNoSource = errors.New("dataset needs exactly one of configMap, persistentVolumeClaim, url and synthetic")
+
+func exactlyOne(spec v1alpha1.Dataset) error {
+	n := 0
+	for _, set := range []bool{spec.ConfigMap != nil, spec.PersistentVolumeClaim != nil, spec.URL != "", spec.Synthetic != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("%w (%d given)", ErrNoSource, n)
+	}
+	return nil
+}
+
+// readOptions turns the spec's columns and frequency into the CSV
+// loader's options; empty names and frequency keep the loader's defaults.
+func readOptions(spec v1alpha1.Dataset) series.ReadOptions {
+	return series.ReadOptions{
+		Columns:   series.Columns{Item: spec.Columns.Item, Time: spec.Columns.Time, Value: spec.Columns.Value},
+		Frequency: series.Frequency(spec.Frequency),
+	}
+}
