@@ -38,4 +38,11 @@ const (
 	ReasonPreemptedUrgent = "PreemptedByUrgentRun"
 	ReasonRejected        = "Rejected"
 	ReasonPending         = "Pending"
+	// ReasonLockLost: another run took the lock over while this one ran; it
+	// waits in the queue again and resumes from its checkpoints.
+	ReasonLockLost = "LockLost"
+	// ReasonResumed: a preempted run holds the lock again.
+	ReasonResumed = "Resumed"
+	// ReasonCreatingJob: the run holds the lock and its Job is being created.
+	ReasonCreatingJob = "CreatingJob"
 )

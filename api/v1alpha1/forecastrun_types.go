@@ -448,6 +448,64 @@ type ForecastRunStatus struct {
 	// duplicateOf names the identical run whose execution this run shares.
 	// +optional
 	DuplicateOf string `json:"duplicateOf,omitempty"`
+
+	// fencingToken identifies the run's current hold on its lock, as
+	// "<leaseTransitions>/<run UID>". The runner receives it in the
+	// FORECASTRUN_FENCING_TOKEN variable and copies it into every shards
+	// entry it writes; the controller ignores entries with another token, so
+	// a runner left over from an earlier hold cannot move the progress.
+	// +optional
+	FencingToken string `json:"fencingToken,omitempty"`
+
+	// admittedAt is when the run last acquired its lock; timeout counts from
+	// here, so a run resumed after preemption gets its full time again.
+	// +optional
+	AdmittedAt *metav1.Time `json:"admittedAt,omitempty"`
+
+	// shards is the progress each runner shard reports about itself, keyed
+	// by its completion index. Each shard owns its entry through server-side
+	// apply under a field manager of its own; the controller never writes
+	// this list, it sums the entries carrying the current fencingToken into
+	// progress.
+	// +listType=map
+	// +listMapKey=index
+	// +kubebuilder:validation:MaxItems=64
+	// +optional
+	Shards []ShardStatus `json:"shards,omitempty"`
+}
+
+// ShardStatus is the progress one runner shard reports.
+type ShardStatus struct {
+	// index is the shard's completion index, 0 for a run with one Pod.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=63
+	// +required
+	Index int32 `json:"index"`
+
+	// itemsDone is the number of this shard's items forecast so far,
+	// including items restored from a checkpoint.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	ItemsDone int32 `json:"itemsDone,omitempty"`
+
+	// itemsTotal is the number of items in this shard.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	ItemsTotal int32 `json:"itemsTotal,omitempty"`
+
+	// message says what the shard is doing.
+	// +kubebuilder:validation:MaxLength=1024
+	// +optional
+	Message string `json:"message,omitempty"`
+
+	// updatedAt is when the shard last reported.
+	// +optional
+	UpdatedAt *metav1.Time `json:"updatedAt,omitempty"`
+
+	// fencingToken is the token the shard's runner was started with.
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	FencingToken string `json:"fencingToken,omitempty"`
 }
 
 // LockHolder identifies the run holding a lock.

@@ -59,7 +59,10 @@ func (b *RunBuilder) Synthetic(items, periods int32, seed int64) *RunBuilder {
 func (b *RunBuilder) Timeout(d metav1.Duration) *RunBuilder { b.run.Spec.Timeout = &d; return b }
 
 // QueueTimeout sets spec.queueTimeout.
-func (b *RunBuilder) QueueTimeout(d metav1.Duration) *RunBuilder { b.run.Spec.QueueTimeout = &d; return b }
+func (b *RunBuilder) QueueTimeout(d metav1.Duration) *RunBuilder {
+	b.run.Spec.QueueTimeout = &d
+	return b
+}
 
 // Labels sets metadata labels.
 func (b *RunBuilder) Labels(l map[string]string) *RunBuilder { b.run.Labels = l; return b }

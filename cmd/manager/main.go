@@ -1,0 +1,110 @@
+// Command manager runs the ForecastRun controller.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/controllers"
+)
+
+// leaderElectionID names the manager's own Lease; it is distinct from every
+// lock Lease, which are named by the runs' spec.lockName.
+const leaderElectionID = "forecastrun-manager.forecasting.dev"
+
+type options struct {
+	metricsAddr, probeAddr string
+	leaderElect            bool
+	workers                int
+	cfg                    controllers.Config
+	zap                    zap.Options
+}
+
+func parseFlags(args []string) (options, error) {
+	o := options{cfg: controllers.DefaultConfig()}
+	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 turns it off")
+	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
+	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one of several replicas reconciles")
+	fs.IntVar(&o.workers, "workers", 4, "runs reconciled in parallel")
+	fs.StringVar(&o.cfg.RunnerImage, "runner-image", o.cfg.RunnerImage, "container image of the runner Job")
+	fs.DurationVar(&o.cfg.LeaseDuration, "lease-duration", o.cfg.LeaseDuration, "how long a lock Lease stays valid without renewal")
+	fs.DurationVar(&o.cfg.JobTTL, "job-ttl", o.cfg.JobTTL, "how long a finished runner Job is kept")
+	o.zap.BindFlags(fs)
+	// --kubeconfig is registered by controller-runtime on the global set.
+	fs.Var(flagValueOf("kubeconfig"), "kubeconfig", "path to a kubeconfig; in-cluster config when unset")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.cfg.LeaseDuration < 3*time.Second {
+		return o, fmt.Errorf("--lease-duration must be at least 3s, got %s", o.cfg.LeaseDuration)
+	}
+	return o, nil
+}
+
+// flagValueOf forwards a flag of our set to the same-named global flag.
+func flagValueOf(name string) flag.Value { return flag.CommandLine.Lookup(name).Value }
+
+func main() {
+	o, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+	if err := run(ctrl.SetupSignalHandler(), ctrl.GetConfigOrDie(), o); err != nil {
+		ctrl.Log.Error(err, "running the manager")
+		os.Exit(1)
+	}
+}
+
+// run runs the manager against the cluster of cfg until ctx ends.
+func run(ctx context.Context, cfg *rest.Config, o options) error {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return fmt.Errorf("registering built-in types: %w", err)
+	}
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return fmt.Errorf("registering ForecastRun types: %w", err)
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: o.metricsAddr},
+		HealthProbeBindAddress: o.probeAddr,
+		LeaderElection:         o.leaderElect,
+		LeaderElectionID:       leaderElectionID,
+		Cache:                  controllers.CacheOptions(),
+	})
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+	r := &controllers.Reconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme,
+		Recorder: mgr.GetEventRecorder("forecasting.dev-forecastrun"), Clock: clock.RealClock{}, Config: o.cfg,
+	}
+	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.workers}); err != nil {
+		return fmt.Errorf("setting up the ForecastRun controller: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return fmt.Errorf("adding the health check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return fmt.Errorf("adding the readiness check: %w", err)
+	}
+	ctrl.Log.Info("starting the manager", "runnerImage", o.cfg.RunnerImage, "leaseDuration", o.cfg.LeaseDuration)
+	return mgr.Start(ctx)
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+func TestParseFlags(t *testing.T) {
+	o, err := parseFlags([]string{"--runner-image=example/runner:1", "--lease-duration=30s", "--job-ttl=2h", "--leader-elect", "--metrics-bind-address=0"})
+	if err != nil {
+		t.Fatalf("parsing flags: %v", err)
+	}
+	if o.cfg.RunnerImage != "example/runner:1" || o.cfg.LeaseDuration != 30*time.Second || o.cfg.JobTTL != 2*time.Hour || !o.leaderElect || o.metricsAddr != "0" {
+		t.Errorf("options = %+v", o)
+	}
+	d, err := parseFlags(nil)
+	if err != nil || d.cfg.LeaseDuration != time.Minute || d.leaderElect {
+		t.Errorf("defaults = %+v, %v; want a 60s lease and no leader election", d, err)
+	}
+	if _, err := parseFlags([]string{"--lease-duration=1s"}); err == nil {
+		t.Errorf("a lease shorter than 3s must be refused: it is renewed every third of it")
+	}
+}
+
+// TestManagerRunsARun starts the manager as main does, against the pinned
+// control plane, and checks its probes, its metrics and that it admits a
+// run and creates its Job.
+func TestManagerRunsARun(t *testing.T) {
+	cp, err := testutil.StartControlPlane(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Stop()
+	o, err := parseFlags([]string{"--metrics-bind-address=127.0.0.1:18380", "--health-probe-bind-address=127.0.0.1:18381", "--runner-image=example/runner:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cp.Config, o) }()
+	defer func() { cancel(); <-done }()
+
+	waitFor(t, "readyz", func() error { return httpOK("http://127.0.0.1:18381/readyz") })
+	c, err := client.New(cp.Config, client.Options{Scheme: newScheme(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Create(ctx, testutil.MakeForecastRun("smoke", "default").Obj()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the run's Job", func() error {
+		var job batchv1.Job
+		if err := c.Get(ctx, client.ObjectKey{Namespace: "default", Name: "smoke-runner"}, &job); err != nil {
+			return err
+		}
+		if img := job.Spec.Template.Spec.Containers[0].Image; img != "example/runner:1" {
+			return fmt.Errorf("image %s", img)
+		}
+		return nil
+	})
+	waitFor(t, "metrics", func() error {
+		body, err := httpGet("http://127.0.0.1:18380/metrics")
+		if err == nil && !strings.Contains(body, `forecastrun_runs{namespace="default",phase="Running"} 1`) {
+			err = fmt.Errorf("no running run in the metrics")
+		}
+		return err
+	})
+}
+
+func newScheme(t *testing.T) *runtime.Scheme {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func waitFor(t *testing.T, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for err := check(); err != nil; err = check() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func httpGet(url string) (string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return string(body), err
+}
+
+func httpOK(url string) error {
+	_, err := httpGet(url)
+	return err
+}

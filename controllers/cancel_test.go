@@ -1,0 +1,134 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+func TestTimeLeft(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	r := &Reconciler{Clock: clocktesting.NewFakeClock(now)}
+	run := testutil.MakeForecastRun("a", "ns").Timeout(metav1.Duration{Duration: time.Minute}).
+		QueueTimeout(metav1.Duration{Duration: time.Hour}).Obj()
+	run.CreationTimestamp = metav1.NewTime(now.Add(-30 * time.Minute))
+	if left, ok := r.queueTimeLeft(run); !ok || left != 30*time.Minute+storedTimeSlack {
+		t.Errorf("queue time left = %s, %v; want 30m1s", left, ok)
+	}
+	if _, ok := r.timeLeft(run); ok {
+		t.Errorf("a run never admitted has no execution timeout running")
+	}
+	run.Status.StartTime = &metav1.Time{Time: now.Add(-2 * time.Hour)}
+	run.Status.AdmittedAt = &metav1.Time{Time: now.Add(-2 * time.Minute)}
+	if _, ok := r.queueTimeLeft(run); ok {
+		t.Errorf("queueTimeout must not apply after the first start (a preempted run waits again)")
+	}
+	if !r.timedOut(run) || r.queueTimedOut(run) {
+		t.Errorf("timedOut = %v, queueTimedOut = %v; want true, false", r.timedOut(run), r.queueTimedOut(run))
+	}
+}
+
+func setCancel(t *testing.T, ns, name string) {
+	t.Helper()
+	run := getRun(t, ns, name)
+	patch := client.MergeFrom(run.DeepCopy())
+	run.Spec.Cancel = true
+	if err := k8sClient.Patch(context.Background(), run, patch); err != nil {
+		t.Fatalf("cancelling %s: %v", name, err)
+	}
+}
+
+func jobGone(ns, name string) func() error {
+	return func() error {
+		var job batchv1.Job
+		err := k8sClient.Get(context.Background(), keyOf(ns, name), &job)
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("job %s still exists (err %v)", name, err)
+	}
+}
+
+// TestCancelQueuedAndRunning: spec.cancel stops a waiting run and a running
+// one; the running one's Job is deleted and its lock released.
+func TestCancelQueuedAndRunning(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("running", ns).Horizon(1).Obj())
+	waitPhase(t, ns, "running", v1alpha1.PhaseRunning)
+	waitJob(t, ns, "running-runner")
+	// Names sort like the creation order, so the queue order does not
+	// depend on whether both were created in the same second.
+	create(t, testutil.MakeForecastRun("queued", ns).Horizon(2).Obj())
+	create(t, testutil.MakeForecastRun("zz-next", ns).Horizon(3).Obj())
+	eventually(t, 10*time.Second, "two queued", queueIs(ns, "queued", "zz-next"))
+
+	setCancel(t, ns, "queued")
+	q := waitPhase(t, ns, "queued", v1alpha1.PhaseCancelled)
+	assertConditions(t, q, map[string]bool{v1alpha1.ConditionFailed: true, v1alpha1.ConditionStalled: true})
+	eventually(t, 10*time.Second, "the next run moves up", queueIs(ns, "zz-next"))
+
+	setCancel(t, ns, "running")
+	waitPhase(t, ns, "running", v1alpha1.PhaseCancelled)
+	eventually(t, 10*time.Second, "the cancelled run's job is deleted", jobGone(ns, "running-runner"))
+	waitPhase(t, ns, "zz-next", v1alpha1.PhaseRunning)
+	waitJob(t, ns, "zz-next-runner")
+	eventually(t, 10*time.Second, "a Cancelled event each", func() error {
+		for _, name := range []string{"queued", "running"} {
+			if err := eventsAre(ns, name, v1alpha1.ReasonCancelled)(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// TestTimeout: a run still running after spec.timeout fails, its Job is
+// deleted and the lock released. The Job also carries the deadline itself.
+func TestTimeout(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("slow", ns).Timeout(metav1.Duration{Duration: 2 * time.Second}).Obj())
+	job := waitJob(t, ns, "slow-runner")
+	if got := ptr.Deref(job.Spec.ActiveDeadlineSeconds, 0); got != 2 {
+		t.Errorf("activeDeadlineSeconds = %d, want 2", got)
+	}
+	run := waitPhase(t, ns, "slow", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonTimeout {
+		t.Errorf("failed condition = %+v, want reason %s", c, v1alpha1.ReasonTimeout)
+	}
+	eventually(t, 10*time.Second, "job deleted", jobGone(ns, "slow-runner"))
+	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
+}
+
+// TestTimeoutOnInjectedClock: the reconciler reads time only from its
+// clock, so an hour-long timeout is tested by stepping a fake clock.
+func TestTimeoutOnInjectedClock(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	clk := clocktesting.NewFakeClock(time.Now())
+	startManager(t, ns, withClock(clk))
+	create(t, testutil.MakeForecastRun("hour", ns).Timeout(metav1.Duration{Duration: time.Hour}).Obj())
+	waitJob(t, ns, "hour-runner")
+	consistently(t, time.Second, "no timeout before the hour", phaseIs(ns, "hour", v1alpha1.PhaseRunning))
+	clk.Step(61 * time.Minute)
+	run := getRun(t, ns, "hour")
+	reportShard(t, ns, "hour", 0, 1, 50, run.Status.FencingToken) // any event wakes the run
+	run = waitPhase(t, ns, "hour", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonTimeout {
+		t.Errorf("failed condition = %+v, want reason %s", c, v1alpha1.ReasonTimeout)
+	}
+}

@@ -1,0 +1,179 @@
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+)
+
+// identity is the part of a spec that decides the result. Priority,
+// whenBusy, lockName, parallelism, resources, timeouts, output and cancel
+// change how or where a run executes, not what it computes, so they are
+// left out: an identical request under another lock still shares the
+// execution, and its result names where the files are.
+type identity struct {
+	Items        string            `json:"items"`
+	Dataset      v1alpha1.Dataset  `json:"dataset"`
+	Horizon      *int32            `json:"horizon,omitempty"`
+	Metric       v1alpha1.Metric   `json:"metric"`
+	Models       []string          `json:"models,omitempty"`
+	Backtest     v1alpha1.Backtest `json:"backtest"`
+	Levels       []int32           `json:"levels,omitempty"`
+	SamplingSeed int64             `json:"samplingSeed"`
+}
+
+// specHash is a short digest of the run's normalised identity: an item
+// limit replaces the mode, and models and interval levels are sorted since
+// their order does not change the result.
+func specHash(spec *v1alpha1.ForecastRunSpec) string {
+	id := identity{
+		Items: "mode:" + string(spec.Mode), Dataset: spec.Dataset, Horizon: spec.Horizon,
+		Metric: spec.Metric, Backtest: spec.Backtest, SamplingSeed: spec.Sampling.Seed,
+	}
+	if spec.ItemLimit != nil {
+		id.Items = fmt.Sprintf("limit:%d", *spec.ItemLimit)
+	}
+	for _, m := range spec.Models {
+		id.Models = append(id.Models, string(m))
+	}
+	slices.Sort(id.Models)
+	id.Levels = slices.Sorted(slices.Values(spec.Intervals.Levels))
+	data, _ := json.Marshal(id) // plain structs: cannot fail
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:12])
+}
+
+// canLead reports whether run may be the primary of identical runs: it is
+// unfinished, no duplicate itself, and not being cancelled or deleted.
+func canLead(run *v1alpha1.ForecastRun) bool {
+	return run.Status.DuplicateOf == "" && !run.Status.Phase.Finished() &&
+		!run.Spec.Cancel && run.DeletionTimestamp.IsZero()
+}
+
+// pickPrimary chooses the run that executes for a set of identical runs: a
+// running one if any (it cannot be displaced), otherwise the first in queue
+// order. Every reconciler that sees the same runs picks the same one.
+func pickPrimary(runs []v1alpha1.ForecastRun) *v1alpha1.ForecastRun {
+	var best *v1alpha1.ForecastRun
+	for i := range runs {
+		c := &runs[i]
+		if best == nil || primaryLess(c, best) {
+			best = c
+		}
+	}
+	return best
+}
+
+func primaryLess(a, b *v1alpha1.ForecastRun) bool {
+	ar, br := a.Status.Phase == v1alpha1.PhaseRunning, b.Status.Phase == v1alpha1.PhaseRunning
+	if ar != br {
+		return ar
+	}
+	return queueLess(a, b) < 0
+}
+
+// findPrimary returns the identical run that run should join, or nil when
+// run is itself the one to execute.
+func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun) (*v1alpha1.ForecastRun, error) {
+	var list v1alpha1.ForecastRunList
+	if err := r.List(ctx, &list, client.InNamespace(run.Namespace)); err != nil {
+		return nil, fmt.Errorf("listing runs to find duplicates: %w", err)
+	}
+	hash := specHash(&run.Spec)
+	same := []v1alpha1.ForecastRun{*run}
+	for i := range list.Items {
+		o := &list.Items[i]
+		if o.Name != run.Name && canLead(o) && specHash(&o.Spec) == hash {
+			same = append(same, *o)
+		}
+	}
+	if p := pickPrimary(same); p.Name != run.Name {
+		return p, nil
+	}
+	return nil, nil
+}
+
+// joinDuplicate makes run a duplicate of an identical active run when there
+// is one. It is only asked for runs that do not hold their lock.
+func (r *Reconciler) joinDuplicate(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (bool, error) {
+	primary, err := r.findPrimary(ctx, run)
+	if err != nil || primary == nil {
+		return false, err
+	}
+	run.Status.DuplicateOf = primary.Name
+	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
+	msg := fmt.Sprintf("identical to %s, which is %s; sharing its execution", primary.Name, phaseOrPending(primary))
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonDuplicate, msg, metav1.NewTime(r.Clock.Now()))
+	r.mirror(run, st, primary)
+	return true, nil
+}
+
+// reconcileDuplicate follows the primary: its progress while it is active,
+// its phase and result once it ends. When the primary cannot deliver a
+// result (deleted, cancelled, rejected, or itself a duplicate now), the run
+// stands on its own again and is re-evaluated on the next pass.
+func (r *Reconciler) reconcileDuplicate(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (ctrl.Result, error) {
+	var primary v1alpha1.ForecastRun
+	err := r.Get(ctx, keyOf(run.Namespace, run.Status.DuplicateOf), &primary)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return ctrl.Result{}, fmt.Errorf("reading primary %s: %w", run.Status.DuplicateOf, err)
+	}
+	if err != nil || !primaryDelivers(&primary) {
+		r.detach(run, st)
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil
+	}
+	r.mirror(run, st, &primary)
+	return ctrl.Result{}, nil
+}
+
+// primaryDelivers reports whether a duplicate can keep following primary.
+func primaryDelivers(p *v1alpha1.ForecastRun) bool {
+	switch {
+	case p.Status.DuplicateOf != "", p.Spec.Cancel, !p.DeletionTimestamp.IsZero():
+		return false
+	case p.Status.Phase == v1alpha1.PhaseCancelled, p.Status.Phase == v1alpha1.PhaseRejected:
+		return false
+	}
+	return true
+}
+
+func (r *Reconciler) detach(run *v1alpha1.ForecastRun, st *statusUpdate) {
+	msg := fmt.Sprintf("%s will not deliver a result; re-evaluating this run on its own", run.Status.DuplicateOf)
+	run.Status.DuplicateOf, run.Status.Progress, run.Status.ETA = "", nil, ""
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonPending, msg, metav1.NewTime(r.Clock.Now()))
+	r.setPhase(run, st, v1alpha1.PhasePending, v1alpha1.ReasonPending, msg)
+}
+
+// mirror copies the primary's phase, progress and, at the end, its result.
+func (r *Reconciler) mirror(run *v1alpha1.ForecastRun, st *statusUpdate, p *v1alpha1.ForecastRun) {
+	run.Status.Progress = p.Status.Progress.DeepCopy()
+	run.Status.ETA = p.Status.ETA
+	phase := phaseOrPending(p)
+	state := string(phase)
+	if p.Status.Progress != nil {
+		state += ", " + p.Status.Progress.PercentText
+	}
+	msg := fmt.Sprintf("duplicate of %s (%s): sharing its execution", p.Name, state)
+	if phase.Finished() {
+		run.Status.Result = p.Status.Result.DeepCopy()
+		msg = fmt.Sprintf("%s with identical run %s: %s", phase, p.Name, p.Status.Message)
+	}
+	r.setPhase(run, st, phase, v1alpha1.ReasonDuplicate, msg)
+}
+
+func phaseOrPending(run *v1alpha1.ForecastRun) v1alpha1.Phase {
+	if run.Status.Phase == "" {
+		return v1alpha1.PhasePending
+	}
+	return run.Status.Phase
+}

@@ -1,0 +1,278 @@
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"path"
+	"strconv"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+)
+
+// The runner's environment: the contract between the Job built here and
+// `runner job` (cmd/runner). Namespace and Pod name come from the downward
+// API. With parallelism > 1 the Job is Indexed and Kubernetes sets
+// JOB_COMPLETION_INDEX, the shard's index among FORECASTRUN_SHARDS; a run
+// with one Pod has no index and is shard 0 of 1. Every status.shards entry
+// the runner applies carries FORECASTRUN_FENCING_TOKEN.
+const (
+	EnvRunName      = "FORECASTRUN_NAME"
+	EnvRunNamespace = "FORECASTRUN_NAMESPACE"
+	EnvPodName      = "FORECASTRUN_POD_NAME"
+	EnvFencingToken = "FORECASTRUN_FENCING_TOKEN"
+	EnvShards       = "FORECASTRUN_SHARDS"
+	EnvDatasetFile  = "FORECASTRUN_DATASET_FILE"
+	EnvOutputDir    = "FORECASTRUN_OUTPUT_DIR"
+
+	datasetMount = "/data"
+	outputMount  = "/output"
+	runnerUID    = 65532
+	maxNameLen   = 63 // Job names become label values
+)
+
+// childName is "<run>-<suffix>", shortened with a hash of the run name when
+// it would not fit in a label value.
+func childName(run, suffix string) string {
+	name := run + "-" + suffix
+	if len(name) <= maxNameLen {
+		return name
+	}
+	sum := sha256.Sum256([]byte(run))
+	keep := maxNameLen - len(suffix) - 10
+	return run[:keep] + "-" + hex.EncodeToString(sum[:])[:8] + "-" + suffix
+}
+
+// runnerName names the run's ServiceAccount, Role and RoleBinding.
+func runnerName(run *v1alpha1.ForecastRun) string { return childName(run.Name, "runner") }
+
+// jobName is "<run>-runner" for the first execution and
+// "<run>-runner-<n>" after n preemptions: every hold of the lock gets a Job
+// of its own, so a resumed run never waits for, nor adopts, the Job that was
+// stopped, and the name says which execution a Job was.
+func jobName(run *v1alpha1.ForecastRun) string {
+	if run.Status.Preemptions == 0 {
+		return runnerName(run)
+	}
+	return childName(run.Name, "runner-"+strconv.Itoa(int(run.Status.Preemptions)))
+}
+
+func ownerRef(run *v1alpha1.ForecastRun) metav1.OwnerReference {
+	return metav1.OwnerReference{
+		APIVersion: v1alpha1.GroupVersion.String(), Kind: "ForecastRun",
+		Name: run.Name, UID: run.UID,
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
+	}
+}
+
+func childMeta(run *v1alpha1.ForecastRun, name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{
+		Name: name, Namespace: run.Namespace,
+		Labels:          map[string]string{labelManagedBy: managerName, labelRun: run.Name},
+		OwnerReferences: []metav1.OwnerReference{ownerRef(run)},
+	}
+}
+
+// constructJob builds the runner Job of the run's current hold of the lock.
+func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
+	p := max(run.Spec.Parallelism, 1)
+	job := &batchv1.Job{
+		ObjectMeta: childMeta(run, jobName(run)),
+		Spec: batchv1.JobSpec{
+			Parallelism:             ptr.To(p),
+			Completions:             ptr.To(p),
+			BackoffLimit:            ptr.To(cfg.BackoffLimit),
+			ActiveDeadlineSeconds:   deadlineSeconds(run.Spec.Timeout),
+			TTLSecondsAfterFinished: ptr.To(int32(cfg.JobTTL.Seconds())),
+			Template:                podTemplate(run, cfg),
+		},
+	}
+	if p > 1 {
+		job.Spec.CompletionMode = ptr.To(batchv1.IndexedCompletion)
+	}
+	job.Spec.PodFailurePolicy = permanentFailurePolicy()
+	return job
+}
+
+// runnerExitPermanent is the runner's exit code for failures a retry cannot
+// fix, such as a malformed dataset (runner/job.ExitPermanent).
+const runnerExitPermanent = 3
+
+// permanentFailurePolicy fails the Job at once when the runner exits with
+// runnerExitPermanent, instead of repeating the same failure backoffLimit
+// times; a crash or an eviction is still retried.
+func permanentFailurePolicy() *batchv1.PodFailurePolicy {
+	return &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{{
+		Action: batchv1.PodFailurePolicyActionFailJob,
+		OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
+			ContainerName: ptr.To("runner"),
+			Operator:      batchv1.PodFailurePolicyOnExitCodesOpIn,
+			Values:        []int32{runnerExitPermanent},
+		},
+	}}}
+}
+
+// deadlineSeconds rounds the run's timeout up to whole seconds.
+func deadlineSeconds(d *metav1.Duration) *int64 {
+	if d == nil {
+		return nil
+	}
+	return ptr.To(int64(math.Ceil(d.Seconds())))
+}
+
+func podTemplate(run *v1alpha1.ForecastRun, cfg Config) corev1.PodTemplateSpec {
+	volumes, mounts := runnerVolumes(run)
+	container := corev1.Container{
+		Name:            "runner",
+		Image:           cfg.RunnerImage,
+		ImagePullPolicy: corev1.PullIfNotPresent,
+		Command:         []string{"runner", "job"},
+		Env:             runnerEnv(run),
+		VolumeMounts:    mounts,
+		SecurityContext: restrictedContainer(),
+	}
+	if run.Spec.Resources != nil {
+		container.Resources = *run.Spec.Resources
+	}
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelManagedBy: managerName, labelRun: run.Name}},
+		Spec: corev1.PodSpec{
+			ServiceAccountName: runnerName(run),
+			RestartPolicy:      corev1.RestartPolicyNever,
+			SecurityContext: &corev1.PodSecurityContext{
+				RunAsNonRoot:   ptr.To(true),
+				RunAsUser:      ptr.To[int64](runnerUID),
+				RunAsGroup:     ptr.To[int64](runnerUID),
+				FSGroup:        ptr.To[int64](runnerUID),
+				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+			},
+			Containers: []corev1.Container{container},
+			Volumes:    volumes,
+		},
+	}
+}
+
+// restrictedContainer satisfies the "restricted" Pod Security Standard.
+func restrictedContainer() *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		RunAsNonRoot:             ptr.To(true),
+		ReadOnlyRootFilesystem:   ptr.To(true),
+		AllowPrivilegeEscalation: ptr.To(false),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+		SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	}
+}
+
+func fieldEnv(name, field string) corev1.EnvVar {
+	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: field}}}
+}
+
+func runnerEnv(run *v1alpha1.ForecastRun) []corev1.EnvVar {
+	env := []corev1.EnvVar{
+		{Name: EnvRunName, Value: run.Name},
+		fieldEnv(EnvRunNamespace, "metadata.namespace"),
+		fieldEnv(EnvPodName, "metadata.name"),
+		{Name: EnvFencingToken, Value: run.Status.FencingToken},
+		{Name: EnvShards, Value: strconv.Itoa(int(max(run.Spec.Parallelism, 1)))},
+	}
+	if pvc := run.Spec.Dataset.PersistentVolumeClaim; pvc != nil {
+		env = append(env, corev1.EnvVar{Name: EnvDatasetFile, Value: path.Join(datasetMount, pvc.Path)})
+	}
+	if out := run.Spec.Output; out != nil {
+		env = append(env, corev1.EnvVar{Name: EnvOutputDir, Value: path.Join(outputMount, out.PersistentVolumeClaim.Path)})
+	}
+	return env
+}
+
+// runnerVolumes are a writable /tmp (the root filesystem is read-only) and
+// the dataset and output claims when the spec names them.
+func runnerVolumes(run *v1alpha1.ForecastRun) ([]corev1.Volume, []corev1.VolumeMount) {
+	vols := []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+	mounts := []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+	if pvc := run.Spec.Dataset.PersistentVolumeClaim; pvc != nil {
+		vols = append(vols, claimVolume("dataset", pvc.ClaimName, true))
+		mounts = append(mounts, corev1.VolumeMount{Name: "dataset", MountPath: datasetMount, ReadOnly: true})
+	}
+	if out := run.Spec.Output; out != nil {
+		vols = append(vols, claimVolume("output", out.PersistentVolumeClaim.ClaimName, false))
+		mounts = append(mounts, corev1.VolumeMount{Name: "output", MountPath: outputMount})
+	}
+	return vols, mounts
+}
+
+func claimVolume(name, claim string, readOnly bool) corev1.Volume {
+	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{
+		PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claim, ReadOnly: readOnly},
+	}}
+}
+
+// getJob reads the Job of the run's current hold; nil when it is absent.
+func getJob(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (*batchv1.Job, error) {
+	var job batchv1.Job
+	err := reader.Get(ctx, keyOf(run.Namespace, jobName(run)), &job)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading job %s: %w", jobName(run), err)
+	}
+	return &job, nil
+}
+
+// jobActive reports whether run has a Job that has not finished.
+func jobActive(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (bool, error) {
+	job, err := getJob(ctx, reader, run)
+	if err != nil || job == nil {
+		return false, err
+	}
+	_, finished := jobOutcome(job)
+	return !finished && job.DeletionTimestamp.IsZero(), nil
+}
+
+// jobOutcome reads a finished Job's result: its Complete or Failed
+// condition.
+func jobOutcome(job *batchv1.Job) (*batchv1.JobCondition, bool) {
+	if job == nil {
+		return nil, false
+	}
+	for i, c := range job.Status.Conditions {
+		if (c.Type == batchv1.JobComplete || c.Type == batchv1.JobFailed) && c.Status == corev1.ConditionTrue {
+			return &job.Status.Conditions[i], true
+		}
+	}
+	return nil, false
+}
+
+// createRunnerJob creates the runner's identity and then its Job. Objects
+// that already exist are kept: a pass that raced another, or a restarted
+// manager, adopts them by their deterministic names.
+func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
+	for _, obj := range append(runnerRBAC(run), constructJob(run, r.Config)) {
+		if err := r.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("creating %T %s: %w", obj, obj.GetName(), err)
+		}
+	}
+	return nil
+}
+
+// deleteJob stops the run's current Job; background propagation lets the
+// garbage collector remove its Pods without blocking this pass.
+func (r *Reconciler) deleteJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: run.Namespace, Name: jobName(run)}}
+	err := r.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting job %s: %w", job.Name, err)
+	}
+	return nil
+}
+
+func keyOf(ns, name string) client.ObjectKey { return client.ObjectKey{Namespace: ns, Name: name} }

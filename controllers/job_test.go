@@ -1,0 +1,224 @@
+package controllers
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+func TestConstructJob(t *testing.T) {
+	cfg := Config{RunnerImage: "runner:test", JobTTL: time.Hour, BackoffLimit: 3}
+	withPVCs := testutil.MakeForecastRun("pvc", "ns").Obj()
+	withPVCs.Spec.Dataset = v1alpha1.Dataset{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "data", Path: "sales/long.csv"}}
+	withPVCs.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: "results", Path: "forecasts"}}
+	preempted := testutil.MakeForecastRun("again", "ns").Obj()
+	preempted.Status.Preemptions = 2
+	cases := []struct {
+		name       string
+		run        *v1alpha1.ForecastRun
+		jobName    string
+		indexed    bool
+		pods       int32
+		deadline   *int64
+		extraEnv   map[string]string
+		claimNames []string
+	}{
+		{name: "one pod", run: testutil.MakeForecastRun("one", "ns").Obj(), jobName: "one-runner", pods: 1},
+		{name: "indexed shards", run: testutil.MakeForecastRun("three", "ns").Parallelism(3).Obj(), jobName: "three-runner", indexed: true, pods: 3},
+		{name: "timeout becomes the deadline", run: testutil.MakeForecastRun("t", "ns").Timeout(metav1.Duration{Duration: 90500 * time.Millisecond}).Obj(), jobName: "t-runner", pods: 1, deadline: ptr.To[int64](91)},
+		{name: "claims mounted", run: withPVCs, jobName: "pvc-runner", pods: 1,
+			extraEnv: map[string]string{EnvDatasetFile: "/data/sales/long.csv", EnvOutputDir: "/output/forecasts"}, claimNames: []string{"data", "results"}},
+		{name: "a resumed run gets a new Job", run: preempted, jobName: "again-runner-2", pods: 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.run.UID = "uid-1"
+			tc.run.Status.FencingToken = "4/uid-1"
+			job := constructJob(tc.run, cfg)
+			if job.Name != tc.jobName || job.Namespace != "ns" {
+				t.Errorf("job %s/%s, want ns/%s", job.Namespace, job.Name, tc.jobName)
+			}
+			if diff := cmp.Diff([]metav1.OwnerReference{ownerRef(tc.run)}, job.OwnerReferences); diff != "" || !*job.OwnerReferences[0].Controller {
+				t.Errorf("owner references (-want +got):\n%s", diff)
+			}
+			spec := job.Spec
+			if got := spec.CompletionMode != nil && *spec.CompletionMode == batchv1.IndexedCompletion; got != tc.indexed {
+				t.Errorf("indexed = %v, want %v", got, tc.indexed)
+			}
+			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods || *spec.BackoffLimit != 3 || *spec.TTLSecondsAfterFinished != 3600 {
+				t.Errorf("parallelism %d completions %d backoff %d ttl %d", *spec.Parallelism, *spec.Completions, *spec.BackoffLimit, *spec.TTLSecondsAfterFinished)
+			}
+			if diff := cmp.Diff(tc.deadline, spec.ActiveDeadlineSeconds); diff != "" {
+				t.Errorf("activeDeadlineSeconds (-want +got):\n%s", diff)
+			}
+			pod := spec.Template.Spec
+			c := pod.Containers[0]
+			if c.Image != "runner:test" || strings.Join(c.Command, " ") != "runner job" || pod.ServiceAccountName != runnerName(tc.run) {
+				t.Errorf("image %q command %q serviceAccount %q", c.Image, c.Command, pod.ServiceAccountName)
+			}
+			if pod.RestartPolicy != corev1.RestartPolicyNever {
+				t.Errorf("restartPolicy = %s", pod.RestartPolicy)
+			}
+			assertPermanentExitFailsJob(t, spec.PodFailurePolicy)
+			want := map[string]string{EnvRunName: tc.run.Name, EnvFencingToken: "4/uid-1", EnvShards: itoa(tc.pods)}
+			for k, v := range tc.extraEnv {
+				want[k] = v
+			}
+			for k, v := range want {
+				if got := envValue(c.Env, k); got != v {
+					t.Errorf("env %s = %q, want %q", k, got, v)
+				}
+			}
+			assertDownwardEnv(t, c.Env)
+			assertRestricted(t, pod, c)
+			var claims []string
+			for _, v := range pod.Volumes {
+				if v.PersistentVolumeClaim != nil {
+					claims = append(claims, v.PersistentVolumeClaim.ClaimName)
+				}
+			}
+			if diff := cmp.Diff(tc.claimNames, claims); diff != "" {
+				t.Errorf("claims (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// assertPermanentExitFailsJob checks that the runner's permanent-failure
+// exit code fails the Job without the backoffLimit retries.
+func assertPermanentExitFailsJob(t *testing.T, p *batchv1.PodFailurePolicy) {
+	t.Helper()
+	if p == nil || len(p.Rules) != 1 {
+		t.Fatalf("podFailurePolicy = %+v, want one rule", p)
+	}
+	r := p.Rules[0]
+	if r.Action != batchv1.PodFailurePolicyActionFailJob || r.OnExitCodes == nil ||
+		r.OnExitCodes.Operator != batchv1.PodFailurePolicyOnExitCodesOpIn || !slices.Equal(r.OnExitCodes.Values, []int32{3}) {
+		t.Errorf("podFailurePolicy rule = %+v, want FailJob on exit code 3", r)
+	}
+}
+
+func itoa(n int32) string { return strconv.Itoa(int(n)) }
+
+func assertDownwardEnv(t *testing.T, env []corev1.EnvVar) {
+	t.Helper()
+	fields := map[string]string{}
+	for _, e := range env {
+		if e.ValueFrom != nil && e.ValueFrom.FieldRef != nil {
+			fields[e.Name] = e.ValueFrom.FieldRef.FieldPath
+		}
+	}
+	want := map[string]string{EnvRunNamespace: "metadata.namespace", EnvPodName: "metadata.name"}
+	if diff := cmp.Diff(want, fields); diff != "" {
+		t.Errorf("downward API env (-want +got):\n%s", diff)
+	}
+}
+
+// assertRestricted checks the "restricted" Pod Security Standard fields
+// and the writable /tmp that a read-only root filesystem needs.
+func assertRestricted(t *testing.T, pod corev1.PodSpec, c corev1.Container) {
+	t.Helper()
+	sc := c.SecurityContext
+	if !*sc.RunAsNonRoot || !*sc.ReadOnlyRootFilesystem || *sc.AllowPrivilegeEscalation ||
+		sc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault || !cmp.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) {
+		t.Errorf("container security context not restricted: %+v", sc)
+	}
+	if !*pod.SecurityContext.RunAsNonRoot || pod.SecurityContext.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		t.Errorf("pod security context not restricted: %+v", pod.SecurityContext)
+	}
+	tmp := false
+	for _, m := range c.VolumeMounts {
+		tmp = tmp || m.MountPath == "/tmp"
+	}
+	if !tmp {
+		t.Errorf("no writable /tmp")
+	}
+}
+
+func TestChildName(t *testing.T) {
+	long := strings.Repeat("a", 70)
+	cases := []struct{ run, suffix string }{{"short", "runner"}, {long, "runner"}, {long, "runner-12"}}
+	for _, tc := range cases {
+		got := childName(tc.run, tc.suffix)
+		if len(got) > maxNameLen || !strings.HasSuffix(got, "-"+tc.suffix) {
+			t.Errorf("childName(%d chars, %s) = %q (%d chars)", len(tc.run), tc.suffix, got, len(got))
+		}
+	}
+	if childName(long, "runner") == childName(long+"b", "runner") {
+		t.Errorf("long names that differ must not collide")
+	}
+}
+
+func TestRunnerRules(t *testing.T) {
+	synthetic := runnerRules(testutil.MakeForecastRun("a", "ns").Obj())
+	fromCM := runnerRules(testutil.MakeForecastRun("a", "ns").ConfigMap("sales", "csv").Obj())
+	if len(synthetic) != 2 || len(fromCM) != 3 {
+		t.Fatalf("rules: %d without and %d with a ConfigMap dataset, want 2 and 3", len(synthetic), len(fromCM))
+	}
+	cm := fromCM[2]
+	if !cmp.Equal(cm.ResourceNames, []string{"sales"}) || !cmp.Equal(cm.Verbs, []string{"get"}) || !cmp.Equal(cm.Resources, []string{"configmaps"}) {
+		t.Errorf("configmap rule = %+v", cm)
+	}
+	if !cmp.Equal(synthetic[1].Verbs, []string{"get", "patch"}) || synthetic[1].Resources[0] != "forecastruns/status" {
+		t.Errorf("status rule = %+v", synthetic[1])
+	}
+}
+
+// TestJobFailureReleasesLock: a failed Job fails the run with the Job's
+// reason and message, releases the lock and admits the next run.
+func TestJobFailureReleasesLock(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("doomed", ns).Horizon(1).Obj())
+	waitJob(t, ns, "doomed-runner")
+	create(t, testutil.MakeForecastRun("next", ns).Horizon(2).Obj())
+	waitPhase(t, ns, "next", v1alpha1.PhaseQueued)
+	finishJob(t, ns, "doomed-runner", false)
+	run := waitPhase(t, ns, "doomed", v1alpha1.PhaseFailed)
+	c := findCondition(run, v1alpha1.ConditionFailed)
+	if c == nil || c.Reason != v1alpha1.ReasonJobFailed || !strings.Contains(c.Message, "BackoffLimitExceeded: Job has reached the specified backoff limit") {
+		t.Errorf("failed condition = %+v", c)
+	}
+	assertConditions(t, run, map[string]bool{v1alpha1.ConditionStalled: true, v1alpha1.ConditionReady: false, v1alpha1.ConditionRunning: false})
+	waitPhase(t, ns, "next", v1alpha1.PhaseRunning)
+	waitJob(t, ns, "next-runner")
+	eventually(t, 10*time.Second, "a Warning event for the failure", eventsAre(ns, "doomed", v1alpha1.ReasonJobFailed))
+}
+
+// TestParallelShardsSumProgress: parallelism 3 gives an Indexed Job of
+// three Pods; each shard's report is summed into the run's progress.
+func TestParallelShardsSumProgress(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("wide", ns).Parallelism(3).Obj())
+	job := waitJob(t, ns, "wide-runner")
+	if *job.Spec.Completions != 3 || *job.Spec.Parallelism != 3 || *job.Spec.CompletionMode != batchv1.IndexedCompletion {
+		t.Fatalf("job spec: completions %d parallelism %d mode %s", *job.Spec.Completions, *job.Spec.Parallelism, *job.Spec.CompletionMode)
+	}
+	run := waitPhase(t, ns, "wide", v1alpha1.PhaseRunning)
+	for i, done := range []int32{10, 17, 0} {
+		reportShard(t, ns, "wide", int32(i), done, 17, run.Status.FencingToken)
+	}
+	eventually(t, 10*time.Second, "three shards summed", progressIs(ns, "wide", 27, 51))
+	for i := range 3 {
+		reportShard(t, ns, "wide", int32(i), 17, 17, run.Status.FencingToken)
+	}
+	eventually(t, 10*time.Second, "all shards done", progressIs(ns, "wide", 51, 51))
+	finishJob(t, ns, "wide-runner", true)
+	if got := waitPhase(t, ns, "wide", v1alpha1.PhaseSucceeded); got.Status.Progress.PercentText != "100%" {
+		t.Errorf("final progress %+v", got.Status.Progress)
+	}
+}

@@ -1,0 +1,294 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+)
+
+// The lock is a coordination.k8s.io/v1 Lease named spec.lockName in the
+// run's namespace. It is shared by every run of that lock, so it has no
+// owner: it outlives runs and keeps counting transitions. Every write is an
+// Update carrying the resourceVersion that was read, so of two reconcilers
+// racing for it exactly one wins and the other gets a conflict.
+
+// holderID is how a run names itself in holderIdentity: "<name>/<uid>".
+// The UID tells a run apart from a later run of the same name.
+func holderID(run *v1alpha1.ForecastRun) string {
+	return run.Name + "/" + string(run.UID)
+}
+
+// parseHolder splits a holderIdentity written by holderID. ok is false for
+// holders that are not ForecastRuns (a person or another tool may hold the
+// lock); those are respected until the Lease expires.
+func parseHolder(id string) (name string, uid types.UID, ok bool) {
+	name, u, found := strings.Cut(id, "/")
+	if !found || name == "" || u == "" {
+		return "", "", false
+	}
+	return name, types.UID(u), true
+}
+
+// fencingToken is "<leaseTransitions>/<uid>": it changes with every
+// acquisition, so a runner from an earlier hold carries an older token.
+func fencingToken(lease *coordinationv1.Lease, uid types.UID) string {
+	return fmt.Sprintf("%d/%s", ptr.Deref(lease.Spec.LeaseTransitions, 0), uid)
+}
+
+func leaseHolder(lease *coordinationv1.Lease) string {
+	if lease == nil {
+		return ""
+	}
+	return ptr.Deref(lease.Spec.HolderIdentity, "")
+}
+
+// lockState is what a run may do with its lock.
+type lockState int
+
+const (
+	lockFree  lockState = iota // nobody holds it
+	lockMine                   // this run holds it
+	lockHeld                   // a live holder has it
+	lockStale                  // the holder is gone, finished or silent: take it over
+)
+
+// holderFacts is what the controller knows about the Lease's holder.
+type holderFacts struct {
+	isRun      bool // holderIdentity names a ForecastRun
+	found      bool // that run exists with that UID
+	finished   bool // and has reached a final phase
+	activeWith bool // and is running with a Job that has not finished
+}
+
+// lockDecision is the outcome of decideLock, with a reason for people.
+type lockDecision struct {
+	state  lockState
+	reason string
+}
+
+// decideLock is the pure core of the lock: given the Lease, what is known
+// about its holder and the time, may self take the lock? A silent Lease is
+// only taken from a holder that is not one of our runs with a live Job, so a
+// restarted manager re-adopts a running holder instead of starting a second
+// execution beside it.
+func decideLock(lease *coordinationv1.Lease, selfID string, h holderFacts, now time.Time) lockDecision {
+	holder := leaseHolder(lease)
+	switch {
+	case holder == "":
+		return lockDecision{state: lockFree}
+	case holder == selfID:
+		return lockDecision{state: lockMine}
+	case h.isRun && !h.found:
+		return lockDecision{lockStale, fmt.Sprintf("holder %s no longer exists", holder)}
+	case h.isRun && h.finished:
+		return lockDecision{lockStale, fmt.Sprintf("holder %s has finished", holder)}
+	case leaseExpired(lease, now) && !h.activeWith:
+		return lockDecision{lockStale, fmt.Sprintf("holder %s has not renewed the lease for %ds", holder, ptr.Deref(lease.Spec.LeaseDurationSeconds, 0))}
+	}
+	return lockDecision{state: lockHeld}
+}
+
+// leaseExpired reports whether the Lease went unrenewed for its duration.
+func leaseExpired(lease *coordinationv1.Lease, now time.Time) bool {
+	if lease.Spec.RenewTime == nil {
+		return true
+	}
+	d := time.Duration(ptr.Deref(lease.Spec.LeaseDurationSeconds, 0)) * time.Second
+	return !now.Before(lease.Spec.RenewTime.Add(d))
+}
+
+// leaseExpiresIn is how long until an unrenewed Lease counts as stale.
+func leaseExpiresIn(lease *coordinationv1.Lease, now time.Time) time.Duration {
+	if lease == nil || lease.Spec.RenewTime == nil {
+		return 0
+	}
+	d := time.Duration(ptr.Deref(lease.Spec.LeaseDurationSeconds, 0)) * time.Second
+	return lease.Spec.RenewTime.Add(d).Sub(now)
+}
+
+// getLease reads the run's Lease through reader; nil when it does not exist.
+func getLease(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (*coordinationv1.Lease, error) {
+	var lease coordinationv1.Lease
+	err := reader.Get(ctx, client.ObjectKey{Namespace: run.Namespace, Name: run.Spec.LockName}, &lease)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading lease %s: %w", run.Spec.LockName, err)
+	}
+	return &lease, nil
+}
+
+// inspectLock decides what run may do with its lock. A takeover is only
+// decided on fresh reads from the API server: a cache that has not yet seen
+// a new holder run must not make that run look gone.
+func (r *Reconciler) inspectLock(ctx context.Context, run *v1alpha1.ForecastRun) (*coordinationv1.Lease, lockDecision, error) {
+	lease, d, err := r.inspectLockWith(ctx, r.Client, run)
+	if err != nil || d.state != lockStale {
+		return lease, d, err
+	}
+	return r.inspectLockWith(ctx, r.APIReader, run)
+}
+
+func (r *Reconciler) inspectLockWith(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (*coordinationv1.Lease, lockDecision, error) {
+	lease, err := getLease(ctx, reader, run)
+	if err != nil {
+		return nil, lockDecision{}, err
+	}
+	facts, err := r.factsAbout(ctx, reader, run.Namespace, leaseHolder(lease))
+	if err != nil {
+		return nil, lockDecision{}, err
+	}
+	return lease, decideLock(lease, holderID(run), facts, r.Clock.Now()), nil
+}
+
+// factsAbout looks up the holder run and its Job.
+func (r *Reconciler) factsAbout(ctx context.Context, reader client.Reader, ns, holder string) (holderFacts, error) {
+	name, uid, ok := parseHolder(holder)
+	if !ok {
+		return holderFacts{}, nil
+	}
+	var hr v1alpha1.ForecastRun
+	err := reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &hr)
+	if apierrors.IsNotFound(err) || (err == nil && hr.UID != uid) {
+		return holderFacts{isRun: true}, nil
+	}
+	if err != nil {
+		return holderFacts{}, fmt.Errorf("reading lock holder %s: %w", name, err)
+	}
+	facts := holderFacts{isRun: true, found: true, finished: hr.Status.Phase.Finished()}
+	if !facts.finished && hr.Status.Phase == v1alpha1.PhaseRunning {
+		facts.activeWith, err = jobActive(ctx, reader, &hr)
+	}
+	return facts, err
+}
+
+// acquireLock makes run the Lease's holder, creating the Lease when it does
+// not exist yet. It returns the Lease as written.
+func (r *Reconciler) acquireLock(ctx context.Context, run *v1alpha1.ForecastRun, lease *coordinationv1.Lease) (*coordinationv1.Lease, error) {
+	now := metav1.NewMicroTime(r.Clock.Now())
+	if lease == nil {
+		return r.createLease(ctx, run, now)
+	}
+	lease = lease.DeepCopy()
+	lease.Spec.HolderIdentity = ptr.To(holderID(run))
+	lease.Spec.LeaseTransitions = ptr.To(ptr.Deref(lease.Spec.LeaseTransitions, 0) + 1)
+	lease.Spec.AcquireTime, lease.Spec.RenewTime = &now, &now
+	lease.Spec.LeaseDurationSeconds = ptr.To(r.leaseSeconds())
+	if err := r.Update(ctx, lease); err != nil {
+		return nil, fmt.Errorf("acquiring lease %s: %w", lease.Name, err)
+	}
+	return lease, nil
+}
+
+func (r *Reconciler) createLease(ctx context.Context, run *v1alpha1.ForecastRun, now metav1.MicroTime) (*coordinationv1.Lease, error) {
+	lease := &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: run.Spec.LockName, Namespace: run.Namespace,
+			Labels: map[string]string{labelManagedBy: managerName},
+		},
+		Spec: coordinationv1.LeaseSpec{
+			HolderIdentity:       ptr.To(holderID(run)),
+			LeaseDurationSeconds: ptr.To(r.leaseSeconds()),
+			AcquireTime:          &now,
+			RenewTime:            &now,
+			LeaseTransitions:     ptr.To[int32](0),
+		},
+	}
+	if err := r.Create(ctx, lease); err != nil {
+		return nil, fmt.Errorf("creating lease %s: %w", lease.Name, err)
+	}
+	return lease, nil
+}
+
+// renewLock refreshes renewTime once a third of the duration has passed, so
+// that a Lease is written about three times per duration and not on every
+// pass.
+func (r *Reconciler) renewLock(ctx context.Context, lease *coordinationv1.Lease) error {
+	now := r.Clock.Now()
+	if lease.Spec.RenewTime != nil && now.Sub(lease.Spec.RenewTime.Time) < r.Config.LeaseDuration/3 &&
+		ptr.Deref(lease.Spec.LeaseDurationSeconds, 0) == r.leaseSeconds() {
+		return nil
+	}
+	lease = lease.DeepCopy()
+	lease.Spec.RenewTime = &metav1.MicroTime{Time: now}
+	lease.Spec.LeaseDurationSeconds = ptr.To(r.leaseSeconds())
+	if err := r.Update(ctx, lease); err != nil {
+		return fmt.Errorf("renewing lease %s: %w", lease.Name, err)
+	}
+	return nil
+}
+
+// releaseLock ends the run's current hold: it clears the holder when the
+// Lease is held by run under the fencing token in run's status. A pass that
+// acted on an outdated copy of the run cannot release a newer hold of the
+// same run this way.
+func (r *Reconciler) releaseLock(ctx context.Context, run *v1alpha1.ForecastRun, why string) error {
+	return r.release(ctx, run, why, func(lease *coordinationv1.Lease) bool {
+		return fencingToken(lease, run.UID) == run.Status.FencingToken
+	})
+}
+
+// releaseAnyHold clears any hold of run, for a run that is finished or
+// being deleted: no newer hold of it can legitimately exist.
+func (r *Reconciler) releaseAnyHold(ctx context.Context, run *v1alpha1.ForecastRun, why string) error {
+	return r.release(ctx, run, why, func(*coordinationv1.Lease) bool { return true })
+}
+
+// release clears the holder when run holds the Lease and ours approves.
+// The first attempt reads the cache; a conflict retries with fresh reads,
+// because a release must not be lost.
+func (r *Reconciler) release(ctx context.Context, run *v1alpha1.ForecastRun, why string, ours func(*coordinationv1.Lease) bool) error {
+	reader := client.Reader(r.Client)
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		lease, err := getLease(ctx, reader, run)
+		reader = r.APIReader
+		if err != nil || leaseHolder(lease) != holderID(run) || !ours(lease) {
+			return err
+		}
+		lease.Spec.HolderIdentity = nil
+		lease.Spec.AcquireTime, lease.Spec.RenewTime = nil, nil
+		if err := r.Update(ctx, lease); err != nil {
+			return fmt.Errorf("releasing lease %s: %w", lease.Name, err)
+		}
+		log.FromContext(ctx).Info("released lock", "lock", lease.Name, "why", why)
+		return nil
+	})
+}
+
+// holdsLock reports whether run still holds its lock under the token in its
+// status. The cache may lag a fresh acquisition, so a negative answer is
+// confirmed with a read from the API server; fresh forces that read.
+func (r *Reconciler) holdsLock(ctx context.Context, run *v1alpha1.ForecastRun, fresh bool) (*coordinationv1.Lease, bool, error) {
+	readers := []client.Reader{r.Client, r.APIReader}
+	if fresh {
+		readers = readers[1:]
+	}
+	var lease *coordinationv1.Lease
+	for _, reader := range readers {
+		var err error
+		if lease, err = getLease(ctx, reader, run); err != nil {
+			return nil, false, err
+		}
+		if leaseHolder(lease) == holderID(run) && fencingToken(lease, run.UID) == run.Status.FencingToken {
+			return lease, true, nil
+		}
+	}
+	return lease, false, nil
+}
+
+func (r *Reconciler) leaseSeconds() int32 {
+	return int32(max(r.Config.LeaseDuration/time.Second, 1))
+}

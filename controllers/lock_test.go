@@ -1,0 +1,335 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	promtestutil "github.com/prometheus/client_golang/prometheus/testutil"
+	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+func TestDecideLock(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	lease := func(holder string, renewedAgo time.Duration) *coordinationv1.Lease {
+		l := &coordinationv1.Lease{Spec: coordinationv1.LeaseSpec{LeaseDurationSeconds: ptr.To[int32](60)}}
+		if holder != "" {
+			l.Spec.HolderIdentity = ptr.To(holder)
+			l.Spec.RenewTime = &metav1.MicroTime{Time: now.Add(-renewedAgo)}
+		}
+		return l
+	}
+	live := holderFacts{isRun: true, found: true, activeWith: true}
+	cases := []struct {
+		name  string
+		lease *coordinationv1.Lease
+		facts holderFacts
+		want  lockState
+	}{
+		{"no lease", nil, holderFacts{}, lockFree},
+		{"released", lease("", 0), holderFacts{}, lockFree},
+		{"mine", lease("self/uid-s", time.Hour), holderFacts{}, lockMine},
+		{"live holder", lease("other/uid-o", time.Second), live, lockHeld},
+		{"holder run deleted", lease("other/uid-o", time.Second), holderFacts{isRun: true}, lockStale},
+		{"holder run finished", lease("other/uid-o", time.Second), holderFacts{isRun: true, found: true, finished: true}, lockStale},
+		{"silent holder without a job", lease("other/uid-o", 61*time.Second), holderFacts{isRun: true, found: true}, lockStale},
+		{"silent holder not yet expired", lease("other/uid-o", 59*time.Second), holderFacts{isRun: true, found: true}, lockHeld},
+		{"silent holder with a live job is re-adopted, not taken", lease("other/uid-o", time.Hour), live, lockHeld},
+		{"foreign holder respected while renewed", lease("maintenance", 30*time.Second), holderFacts{}, lockHeld},
+		{"foreign holder taken once expired", lease("maintenance", 60*time.Second), holderFacts{}, lockStale},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := decideLock(tc.lease, "self/uid-s", tc.facts, now)
+			if d.state != tc.want {
+				t.Errorf("state = %d (%s), want %d", d.state, d.reason, tc.want)
+			}
+			if d.state == lockStale && d.reason == "" {
+				t.Errorf("a takeover needs a reason for people")
+			}
+		})
+	}
+}
+
+func TestParseHolder(t *testing.T) {
+	run := testutil.MakeForecastRun("nightly", "ns").Obj()
+	run.UID = "1234"
+	name, uid, ok := parseHolder(holderID(run))
+	if !ok || name != "nightly" || uid != "1234" {
+		t.Errorf("parseHolder(holderID) = %q, %q, %v", name, uid, ok)
+	}
+	for _, foreign := range []string{"", "maintenance", "/x", "x/"} {
+		if _, _, ok := parseHolder(foreign); ok {
+			t.Errorf("parseHolder(%q) took a foreign holder for a run", foreign)
+		}
+	}
+}
+
+// TestStaleLockHolderDeletedWhileNoManager: the holder run disappears while
+// no manager runs (its finalizer removed by hand, as when the operator is
+// uninstalled); the next manager takes the Lease over for the queued run.
+func TestStaleLockHolderDeletedWhileNoManager(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	first := startManager(t, ns)
+	create(t, testutil.MakeForecastRun("vanished", ns).Horizon(1).Obj())
+	waitJob(t, ns, "vanished-runner")
+	gone := waitPhase(t, ns, "vanished", v1alpha1.PhaseRunning)
+	first.stop(t)
+
+	if err := k8sClient.Delete(context.Background(), gone); err != nil {
+		t.Fatalf("deleting the holder: %v", err)
+	}
+	gone = getRun(t, ns, "vanished")
+	gone.Finalizers = nil
+	if err := k8sClient.Update(context.Background(), gone); err != nil {
+		t.Fatalf("removing the holder's finalizer: %v", err)
+	}
+	create(t, testutil.MakeForecastRun("heir", ns).Horizon(2).Obj())
+	before := promtestutil.ToFloat64(lockTakeovers.WithLabelValues(ns, "forecast-pipeline"))
+
+	startManager(t, ns)
+	heir := waitPhase(t, ns, "heir", v1alpha1.PhaseRunning)
+	waitJob(t, ns, "heir-runner")
+	l := lease(t, ns, "forecast-pipeline")
+	if got := ptr.Deref(l.Spec.HolderIdentity, ""); got != holderID(heir) || ptr.Deref(l.Spec.LeaseTransitions, 0) != 1 {
+		t.Errorf("lease holder %q transitions %d, want %q and 1", got, ptr.Deref(l.Spec.LeaseTransitions, 0), holderID(heir))
+	}
+	if after := promtestutil.ToFloat64(lockTakeovers.WithLabelValues(ns, "forecast-pipeline")); after != before+1 {
+		t.Errorf("takeovers metric went from %v to %v, want one more", before, after)
+	}
+	eventually(t, 10*time.Second, "a takeover event", eventsAre(ns, "heir", "LockTakenOver"))
+}
+
+// TestUnrenewedLeaseTakenOverAfterItsDuration: a Lease held by something
+// that is not a run and stops renewing is respected for its duration, then
+// taken over; the queued run wakes up by itself when it expires.
+func TestUnrenewedLeaseTakenOverAfterItsDuration(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	renewed := metav1.NewMicroTime(time.Now())
+	create(t, &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{Name: "forecast-pipeline", Namespace: ns},
+		Spec: coordinationv1.LeaseSpec{
+			HolderIdentity: ptr.To("maintenance-window"), LeaseDurationSeconds: ptr.To[int32](3),
+			AcquireTime: &renewed, RenewTime: &renewed, LeaseTransitions: ptr.To[int32](7),
+		},
+	})
+	startManager(t, ns, withLease(3*time.Second))
+	create(t, testutil.MakeForecastRun("patient", ns).Obj())
+	q := waitPhase(t, ns, "patient", v1alpha1.PhaseQueued)
+	if !strings.Contains(q.Status.Message, "held by maintenance-window") {
+		t.Errorf("message = %q, want it to name the holder", q.Status.Message)
+	}
+	run := waitPhase(t, ns, "patient", v1alpha1.PhaseRunning)
+	if waited := time.Since(renewed.Time); waited < 3*time.Second {
+		t.Errorf("taken over after %s, before the lease's 3s duration", waited)
+	}
+	if run.Status.FencingToken != "8/"+string(run.UID) {
+		t.Errorf("fencing token = %q, want the next transition 8", run.Status.FencingToken)
+	}
+	waitJob(t, ns, "patient-runner")
+}
+
+// TestManagerRestartKeepsHolder: a manager stopped mid-run for longer than
+// the lease duration and a new one started: the running holder is
+// re-adopted (same holder, same Job, lease renewed), and a queued run does
+// not take the silent Lease from it.
+func TestManagerRestartKeepsHolder(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	first := startManager(t, ns, withLease(3*time.Second))
+	create(t, testutil.MakeForecastRun("survivor", ns).Horizon(1).Obj())
+	job := waitJob(t, ns, "survivor-runner")
+	run := waitPhase(t, ns, "survivor", v1alpha1.PhaseRunning)
+	create(t, testutil.MakeForecastRun("waiter", ns).Horizon(2).Obj())
+	waitPhase(t, ns, "waiter", v1alpha1.PhaseQueued)
+	first.stop(t)
+	time.Sleep(4 * time.Second) // the Lease goes unrenewed past its duration
+
+	startManager(t, ns, withLease(3*time.Second))
+	l := lease(t, ns, "forecast-pipeline")
+	renewedBefore := l.Spec.RenewTime.Time
+	consistently(t, 4*time.Second, "the holder is kept and no second Job starts", func() error {
+		l := leaseOrNil(ns, "forecast-pipeline")
+		if got := ptr.Deref(l.Spec.HolderIdentity, ""); got != holderID(run) {
+			return fmt.Errorf("lease holder %q, want %q", got, holderID(run))
+		}
+		if jobs := listJobs(t, ns); len(jobs) != 1 || jobs[0].UID != job.UID {
+			return fmt.Errorf("%d jobs", len(jobs))
+		}
+		return phaseIs(ns, "waiter", v1alpha1.PhaseQueued)()
+	})
+	if l := lease(t, ns, "forecast-pipeline"); !l.Spec.RenewTime.After(renewedBefore) {
+		t.Errorf("the new manager did not renew the re-adopted lease")
+	}
+	if got := getRun(t, ns, "survivor"); got.Status.FencingToken != run.Status.FencingToken || got.Status.Preemptions != 0 {
+		t.Errorf("token %q preemptions %d after restart, want %q and 0", got.Status.FencingToken, got.Status.Preemptions, run.Status.FencingToken)
+	}
+	finishJob(t, ns, "survivor-runner", true)
+	waitPhase(t, ns, "survivor", v1alpha1.PhaseSucceeded)
+	waitJob(t, ns, "waiter-runner")
+}
+
+// TestTwoManagersNeverTwoHolders: two managers without leader election
+// reconcile 50 runs created in bursts while the test plays the Job
+// controller. Every Lease and Job change is recorded through watches: the
+// holder only changes through a release, transitions only grow, at most
+// one runner Job is active at any moment, and no run gets two Jobs.
+func TestTwoManagersNeverTwoHolders(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := &watchRecorder{}
+	rec.start(ctx, t, ns)
+	startManager(t, ns)
+	startManager(t, ns)
+	go playJobController(ctx, ns)
+
+	for burst := range 5 {
+		var wg sync.WaitGroup
+		for i := range 10 {
+			n := burst*10 + i
+			b := testutil.MakeForecastRun(fmt.Sprintf("burst-%02d", n), ns).Horizon(int32(n%20 + 1))
+			if n%3 == 0 {
+				b.Priority(v1alpha1.PriorityHigh)
+			}
+			wg.Go(func() { create(t, b.Obj()) })
+		}
+		wg.Wait()
+		time.Sleep(300 * time.Millisecond)
+	}
+	eventually(t, 120*time.Second, "all fifty Succeeded", func() error {
+		return allRuns(ns, func(r *v1alpha1.ForecastRun) error {
+			if r.Status.Phase != v1alpha1.PhaseSucceeded {
+				return fmt.Errorf("%s is %s (%s)", r.Name, r.Status.Phase, r.Status.Message)
+			}
+			return nil
+		})
+	})
+	rec.check(t)
+}
+
+// watchRecorder records Lease and Job changes in one namespace.
+type watchRecorder struct {
+	mu          sync.Mutex
+	errs        []string
+	holder      string
+	transitions int32
+	changes     int
+	active      map[string]bool // Jobs not finished
+	jobsPerRun  map[string]map[string]bool
+	maxActive   int
+}
+
+func (w *watchRecorder) start(ctx context.Context, t *testing.T, ns string) {
+	t.Helper()
+	wc, err := client.NewWithWatch(cp.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatalf("creating a watching client: %v", err)
+	}
+	leases, err := wc.Watch(ctx, &coordinationv1.LeaseList{}, client.InNamespace(ns))
+	if err != nil {
+		t.Fatalf("watching leases: %v", err)
+	}
+	jobs, err := wc.Watch(ctx, &batchv1.JobList{}, client.InNamespace(ns))
+	if err != nil {
+		t.Fatalf("watching jobs: %v", err)
+	}
+	w.active, w.jobsPerRun = map[string]bool{}, map[string]map[string]bool{}
+	go drain(leases, func(e watch.Event) { w.lease(e.Object.(*coordinationv1.Lease)) })
+	go drain(jobs, func(e watch.Event) { w.job(e.Type, e.Object.(*batchv1.Job)) })
+}
+
+func drain(wi watch.Interface, f func(watch.Event)) {
+	for e := range wi.ResultChan() {
+		if e.Type == watch.Added || e.Type == watch.Modified || e.Type == watch.Deleted {
+			f(e)
+		}
+	}
+}
+
+func (w *watchRecorder) lease(l *coordinationv1.Lease) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	holder, tr := ptr.Deref(l.Spec.HolderIdentity, ""), ptr.Deref(l.Spec.LeaseTransitions, 0)
+	if holder != w.holder {
+		w.changes++
+		if w.holder != "" && holder != "" {
+			w.errs = append(w.errs, fmt.Sprintf("lease passed from %s to %s without a release", w.holder, holder))
+		}
+	}
+	if tr < w.transitions {
+		w.errs = append(w.errs, fmt.Sprintf("leaseTransitions went back from %d to %d", w.transitions, tr))
+	}
+	w.holder, w.transitions = holder, tr
+}
+
+func (w *watchRecorder) job(typ watch.EventType, job *batchv1.Job) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	run := job.Labels[labelRun]
+	if w.jobsPerRun[run] == nil {
+		w.jobsPerRun[run] = map[string]bool{}
+	}
+	w.jobsPerRun[run][job.Name] = true
+	_, finished := jobOutcome(job)
+	w.active[job.Name] = typ != watch.Deleted && !finished
+	n := 0
+	for _, a := range w.active {
+		if a {
+			n++
+		}
+	}
+	w.maxActive = max(w.maxActive, n)
+}
+
+func (w *watchRecorder) check(t *testing.T) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.errs {
+		t.Error(e)
+	}
+	if w.maxActive != 1 {
+		t.Errorf("at most %d runner Jobs were active at once, want exactly 1", w.maxActive)
+	}
+	total := 0
+	for run, jobs := range w.jobsPerRun {
+		total += len(jobs)
+		if len(jobs) > 1 {
+			t.Errorf("run %s had %d Jobs", run, len(jobs))
+		}
+	}
+	t.Logf("lease holder changes %d, transitions %d, jobs %d for 50 runs", w.changes, w.transitions, total)
+	if total == 0 || w.changes < 2*total {
+		t.Errorf("recorded %d holder changes for %d jobs; the watch missed acquisitions or releases", w.changes, total)
+	}
+}
+
+// playJobController completes every runner Job shortly after it appears.
+func playJobController(ctx context.Context, ns string) {
+	for ctx.Err() == nil {
+		var jobs batchv1.JobList
+		if err := k8sClient.List(ctx, &jobs, client.InNamespace(ns)); err == nil {
+			for _, j := range jobs.Items {
+				if _, done := jobOutcome(&j); !done && time.Since(j.CreationTimestamp.Time) > 100*time.Millisecond {
+					_ = finishJobErr(ns, j.Name, true)
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

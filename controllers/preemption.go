@@ -1,0 +1,91 @@
+package controllers
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+)
+
+// Preemption is decided by the holder itself: when an Urgent run waits in
+// the queue of its lock, a running Normal run stops its own Job, releases
+// the lock and goes back to the queue. Each run thus writes only its own
+// status and Job, and the Urgent run is admitted by the Lease release like
+// any head of the queue. The holder's checkpoints let it resume later in a
+// new Job named after its preemption count (see jobName).
+
+// preemptingRun returns the run that makes holder yield: the first Urgent
+// run waiting in the queue, when the holder is Normal. High runs wait.
+func preemptingRun(holder *v1alpha1.ForecastRun, others []v1alpha1.ForecastRun) *v1alpha1.ForecastRun {
+	if holder.Spec.Priority != v1alpha1.PriorityNormal && holder.Spec.Priority != "" {
+		return nil
+	}
+	var first *v1alpha1.ForecastRun
+	for i := range others {
+		o := &others[i]
+		if o.Name != holder.Name && o.Spec.Priority == v1alpha1.PriorityUrgent && inQueue(o) &&
+			(first == nil || queueLess(o, first) < 0) {
+			first = o
+		}
+	}
+	return first
+}
+
+// preemptor finds the Urgent run, if any, that the running run must yield to.
+func (r *Reconciler) preemptor(ctx context.Context, run *v1alpha1.ForecastRun) (*v1alpha1.ForecastRun, error) {
+	others, err := r.runsOfLock(ctx, run.Namespace, run.Spec.LockName)
+	if err != nil {
+		return nil, err
+	}
+	return preemptingRun(run, others), nil
+}
+
+// yieldTo hands the lock to an Urgent run.
+func (r *Reconciler) yieldTo(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, urgent *v1alpha1.ForecastRun, err error) error {
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("preempted by Urgent run %s; back in the queue, will resume from checkpoints", urgent.Name)
+	return r.requeueHeld(ctx, run, st, v1alpha1.ReasonPreemptedUrgent, msg)
+}
+
+// lostLock handles a running run whose lock was taken over (its hold went
+// stale): the same as a preemption, so its Job stops and it resumes later.
+func (r *Reconciler) lostLock(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, lease *coordinationv1.Lease, err error) error {
+	if err != nil {
+		return err
+	}
+	holder, token := "nobody", ""
+	if lease != nil {
+		holder, token = cmp.Or(leaseHolder(lease), holder), fencingToken(lease, run.UID)
+	}
+	log.FromContext(ctx).Info("lost lock", "lock", run.Spec.LockName, "holder", holder, "leaseToken", token, "runToken", run.Status.FencingToken)
+	msg := fmt.Sprintf("lost lock %s (now held by %s); back in the queue, will resume from checkpoints", run.Spec.LockName, holder)
+	return r.requeueHeld(ctx, run, st, v1alpha1.ReasonLockLost, msg)
+}
+
+// requeueHeld ends the run's current hold: its Job is deleted, the lock
+// released (if still held) and the run queued again with one more
+// preemption, which also gives its next Job a new name.
+func (r *Reconciler) requeueHeld(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, reason, msg string) error {
+	if err := r.deleteJob(ctx, run); err != nil {
+		return err
+	}
+	if err := r.releaseLock(ctx, run, "the run goes back to the queue"); err != nil {
+		return err
+	}
+	now := metav1.NewTime(r.Clock.Now())
+	run.Status.Preemptions++
+	run.Status.JobName, run.Status.ETA = "", ""
+	setCondition(run, v1alpha1.ConditionPreempted, metav1.ConditionTrue, reason, msg, now)
+	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, reason, msg, now)
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, reason, msg, now)
+	r.setPhase(run, st, v1alpha1.PhaseQueued, reason, msg)
+	return nil
+}

@@ -1,0 +1,439 @@
+package controllers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	"go.uber.org/zap/zapcore"
+	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+var (
+	cp        *testutil.ControlPlane
+	k8sClient client.Client
+	scheme    = runtime.NewScheme()
+	nsCounter atomic.Int32
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runSuite(m))
+}
+
+// runSuite starts the pinned control plane once for every test of the
+// package; each envtest test works in a namespace of its own with managers
+// of its own, so tests can run in parallel.
+func runSuite(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "forecastrun-controllers-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	logFile, err := os.Create(filepath.Join(os.TempDir(), "forecastrun-controllers-test.log"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer logFile.Close()
+	ctrl.SetLogger(zap.New(zap.WriteTo(logFile), zap.UseDevMode(true), func(o *zap.Options) {
+		o.TimeEncoder = zapcore.RFC3339NanoTimeEncoder
+	}))
+	cp, err = testutil.StartControlPlane(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cp.Stop()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	k8sClient, err = client.New(cp.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// testManager is one manager process, simulated in a goroutine.
+type testManager struct {
+	cancel   context.CancelFunc
+	done     chan error
+	once     sync.Once
+	err      error
+	requests *atomic.Int64
+}
+
+// managerOption adjusts a test manager.
+type managerOption func(*Config, *Reconciler)
+
+func withLease(d time.Duration) managerOption {
+	return func(c *Config, _ *Reconciler) { c.LeaseDuration = d }
+}
+
+func withClock(clk clock.Clock) managerOption {
+	return func(_ *Config, r *Reconciler) { r.Clock = clk }
+}
+
+// startManager starts a manager watching ns and returns a function that
+// stops it and waits until it has stopped. The manager counts the API
+// requests it sends, through a wrapping RoundTripper.
+func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
+	t.Helper()
+	tm := &testManager{done: make(chan error, 1), requests: &atomic.Int64{}}
+	cfg := rest.CopyConfig(cp.Config)
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, tm.requests} }
+	cacheOpts := CacheOptions()
+	cacheOpts.DefaultNamespaces = map[string]cache.Config{ns: {}}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Cache:                  cacheOpts,
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+		Logger:                 ctrl.Log.WithName(ns),
+	})
+	if err != nil {
+		t.Fatalf("creating manager: %v", err)
+	}
+	conf := DefaultConfig()
+	conf.LeaseDuration = 6 * time.Second
+	r := &Reconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme,
+		Recorder: mgr.GetEventRecorder("forecasting.dev-forecastrun"), Clock: clock.RealClock{},
+	}
+	for _, o := range opts {
+		o(&conf, r)
+	}
+	r.Config = conf
+	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 2}); err != nil {
+		t.Fatalf("setting up reconciler: %v", err)
+	}
+	ctx, cancel := context.WithCancel(logr.NewContext(context.Background(), ctrl.Log.WithName(ns)))
+	tm.cancel = cancel
+	go func() { tm.done <- mgr.Start(ctx) }()
+	t.Cleanup(tm.stopNow)
+	syncCtx, cancelSync := context.WithTimeout(ctx, 30*time.Second)
+	defer cancelSync()
+	if !mgr.GetCache().WaitForCacheSync(syncCtx) {
+		t.Fatalf("manager cache did not sync")
+	}
+	return tm
+}
+
+// stopNow stops the manager and waits until it has stopped; a second call
+// does nothing.
+func (tm *testManager) stopNow() {
+	tm.once.Do(func() {
+		tm.cancel()
+		tm.err = <-tm.done
+	})
+}
+
+// stop stops the manager like a process being killed between passes.
+func (tm *testManager) stop(t *testing.T) {
+	t.Helper()
+	tm.stopNow()
+	if tm.err != nil {
+		t.Errorf("manager stopped with an error: %v", tm.err)
+	}
+}
+
+// countingTransport counts the manager's API requests, by verb and
+// resource; a watch counts once however long it lasts.
+type countingTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+var (
+	requestKindsMu sync.Mutex
+	requestKinds   = map[string]int{}
+)
+
+func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	requestKindsMu.Lock()
+	requestKinds[req.Method+" "+resourceOf(req.URL.Path)]++
+	requestKindsMu.Unlock()
+	return c.next.RoundTrip(req)
+}
+
+// resourceOf is "jobs" or "forecastruns/status" for a namespaced path.
+func resourceOf(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i, p := range parts {
+		if p == "namespaces" && i+2 < len(parts) {
+			res := parts[i+2]
+			if i+4 < len(parts) {
+				res += "/" + parts[i+4]
+			}
+			return res
+		}
+	}
+	return path
+}
+
+// requestKindsSince returns the request counts minus an earlier snapshot.
+func requestKindsSince(before map[string]int) map[string]int {
+	requestKindsMu.Lock()
+	defer requestKindsMu.Unlock()
+	out := map[string]int{}
+	for k, n := range requestKinds {
+		if d := n - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+// newNamespace creates a namespace for one test.
+func newNamespace(t *testing.T) string {
+	t.Helper()
+	base := strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	ns := fmt.Sprintf("%s-%d", strings.Trim(base, "-"), nsCounter.Add(1))
+	if err := k8sClient.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		t.Fatalf("creating namespace %s: %v", ns, err)
+	}
+	return ns
+}
+
+// eventually polls check until it returns nil or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting until %s: %v", timeout, what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// consistently polls check for the whole duration and fails on the first
+// error: it asserts that something does not happen.
+func consistently(t *testing.T, d time.Duration, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if err := check(); err != nil {
+			t.Fatalf("expected %s for %s: %v", what, d, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func create(t *testing.T, obj client.Object) {
+	t.Helper()
+	if err := k8sClient.Create(context.Background(), obj); err != nil {
+		t.Fatalf("creating %s: %v", obj.GetName(), err)
+	}
+}
+
+func getRun(t *testing.T, ns, name string) *v1alpha1.ForecastRun {
+	t.Helper()
+	var run v1alpha1.ForecastRun
+	if err := k8sClient.Get(context.Background(), keyOf(ns, name), &run); err != nil {
+		t.Fatalf("reading run %s: %v", name, err)
+	}
+	return &run
+}
+
+// phaseIs checks a run's phase.
+func phaseIs(ns, name string, want v1alpha1.Phase) func() error {
+	return func() error {
+		var run v1alpha1.ForecastRun
+		if err := k8sClient.Get(context.Background(), keyOf(ns, name), &run); err != nil {
+			return err
+		}
+		if run.Status.Phase != want {
+			return fmt.Errorf("run %s is %q (%s), want %s", name, run.Status.Phase, run.Status.Message, want)
+		}
+		return nil
+	}
+}
+
+// waitPhase waits until the run reaches the phase.
+func waitPhase(t *testing.T, ns, name string, want v1alpha1.Phase) *v1alpha1.ForecastRun {
+	t.Helper()
+	eventually(t, 20*time.Second, fmt.Sprintf("%s is %s", name, want), phaseIs(ns, name, want))
+	return getRun(t, ns, name)
+}
+
+// waitJob waits until the named Job exists.
+func waitJob(t *testing.T, ns, name string) *batchv1.Job {
+	t.Helper()
+	var job batchv1.Job
+	eventually(t, 20*time.Second, "job "+name+" exists", func() error {
+		return k8sClient.Get(context.Background(), keyOf(ns, name), &job)
+	})
+	return &job
+}
+
+func listJobs(t *testing.T, ns string) []batchv1.Job {
+	t.Helper()
+	var jobs batchv1.JobList
+	if err := k8sClient.List(context.Background(), &jobs, client.InNamespace(ns)); err != nil {
+		t.Fatalf("listing jobs: %v", err)
+	}
+	return jobs.Items
+}
+
+// finishJob sets the Job's status as the Job controller would when it ends:
+// envtest runs no Job controller, so Jobs never finish by themselves.
+func finishJob(t *testing.T, ns, name string, succeeded bool) {
+	t.Helper()
+	if err := finishJobErr(ns, name, succeeded); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func finishJobErr(ns, name string, succeeded bool) error {
+	var job batchv1.Job
+	if err := k8sClient.Get(context.Background(), keyOf(ns, name), &job); err != nil {
+		return fmt.Errorf("reading job %s: %w", name, err)
+	}
+	now := metav1.Now()
+	start := metav1.NewTime(now.Add(-time.Second))
+	job.Status.StartTime = &start
+	if succeeded {
+		n := ptr.Deref(job.Spec.Completions, 1)
+		job.Status.Succeeded = n
+		if job.Spec.CompletionMode != nil && *job.Spec.CompletionMode == batchv1.IndexedCompletion {
+			job.Status.CompletedIndexes = fmt.Sprintf("0-%d", n-1)
+		}
+		job.Status.CompletionTime = &now
+		job.Status.Conditions = []batchv1.JobCondition{
+			jobCondition(batchv1.JobSuccessCriteriaMet, "CompletionsReached", "Reached expected number of succeeded pods", now),
+			jobCondition(batchv1.JobComplete, "CompletionsReached", "Reached expected number of succeeded pods", now),
+		}
+	} else {
+		job.Status.Failed = ptr.Deref(job.Spec.BackoffLimit, 0) + 1
+		job.Status.Conditions = []batchv1.JobCondition{
+			jobCondition(batchv1.JobFailureTarget, batchv1.JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", now),
+			jobCondition(batchv1.JobFailed, batchv1.JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", now),
+		}
+	}
+	if err := k8sClient.Status().Update(context.Background(), &job); err != nil {
+		return fmt.Errorf("finishing job %s: %w", name, err)
+	}
+	return nil
+}
+
+func jobCondition(typ batchv1.JobConditionType, reason, msg string, now metav1.Time) batchv1.JobCondition {
+	return batchv1.JobCondition{Type: typ, Status: corev1.ConditionTrue, Reason: reason, Message: msg, LastTransitionTime: now, LastProbeTime: now}
+}
+
+// reportShard writes one shard's progress the way the runner does: a
+// server-side apply of its own entry of status.shards under a field manager
+// of its own.
+func reportShard(t *testing.T, ns, run string, index, done, total int32, token string) {
+	t.Helper()
+	patch := map[string]any{
+		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "ForecastRun",
+		"metadata": map[string]any{"name": run, "namespace": ns},
+		"status": map[string]any{"shards": []any{map[string]any{
+			"index": index, "itemsDone": done, "itemsTotal": total, "fencingToken": token,
+			"message":   fmt.Sprintf("forecast %d of %d items", done, total),
+			"updatedAt": time.Now().UTC().Format(time.RFC3339),
+		}}},
+	}
+	data, err := json.Marshal(patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := &v1alpha1.ForecastRun{ObjectMeta: metav1.ObjectMeta{Name: run, Namespace: ns}}
+	err = k8sClient.Status().Patch(context.Background(), obj, client.RawPatch(types.ApplyPatchType, data),
+		client.FieldOwner(fmt.Sprintf("runner-shard-%d", index)), client.ForceOwnership)
+	if err != nil {
+		t.Fatalf("reporting shard %d of %s: %v", index, run, err)
+	}
+}
+
+// lease reads a lock Lease; nil when absent.
+func lease(t *testing.T, ns, name string) *coordinationv1.Lease {
+	t.Helper()
+	var l coordinationv1.Lease
+	err := k8sClient.Get(context.Background(), keyOf(ns, name), &l)
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("reading lease %s: %v", name, err)
+	}
+	return &l
+}
+
+// leaseOrNil reads a Lease without a test handle, for polling checks.
+func leaseOrNil(ns, name string) *coordinationv1.Lease {
+	var l coordinationv1.Lease
+	if err := k8sClient.Get(context.Background(), keyOf(ns, name), &l); err != nil {
+		return nil
+	}
+	return &l
+}
+
+// eventCounts counts the occurrences of each Event reason about a run,
+// including repeats folded into an Event series.
+func eventCounts(ns, name string) (map[string]int32, error) {
+	var list eventsv1.EventList
+	if err := k8sClient.List(context.Background(), &list, client.InNamespace(ns)); err != nil {
+		return nil, err
+	}
+	counts := map[string]int32{}
+	for _, e := range list.Items {
+		if e.Regarding.Name != name {
+			continue
+		}
+		n := int32(1)
+		if e.Series != nil {
+			n = e.Series.Count
+		}
+		counts[e.Reason] += n
+	}
+	return counts, nil
+}
+
+func findCondition(run *v1alpha1.ForecastRun, typ string) *metav1.Condition {
+	return meta.FindStatusCondition(run.Status.Conditions, typ)
+}
+
+func inNS(ns string) client.ListOption { return client.InNamespace(ns) }

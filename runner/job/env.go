@@ -1,0 +1,87 @@
+package job
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// Environment variables the controller sets on the runner container (see
+// controllers/job.go); JOB_COMPLETION_INDEX is set by the Job controller for
+// Indexed Jobs.
+const (
+	EnvRunName         = "FORECASTRUN_NAME"
+	EnvRunNamespace    = "FORECASTRUN_NAMESPACE"
+	EnvPodName         = "FORECASTRUN_POD_NAME"
+	EnvFencingToken    = "FORECASTRUN_FENCING_TOKEN"
+	EnvShards          = "FORECASTRUN_SHARDS"
+	EnvDatasetFile     = "FORECASTRUN_DATASET_FILE"
+	EnvOutputDir       = "FORECASTRUN_OUTPUT_DIR"
+	EnvCompletionIndex = "JOB_COMPLETION_INDEX"
+)
+
+// scratchRoot holds results and checkpoints when the run has no output
+// volume: the Pod's /tmp emptyDir, which survives container restarts but
+// not a new Pod.
+const scratchRoot = "/tmp/forecastrun"
+
+// Env is the runner's view of its Pod.
+type Env struct {
+	RunName, Namespace, PodName string
+	FencingToken                string
+	Shards, Index               int
+	// DatasetFile is the dataset's path when it is on a mounted claim.
+	DatasetFile string
+	// OutputRoot is the mounted output folder; results go to
+	// OutputRoot/<run name>/. Empty when the run has no output volume.
+	OutputRoot string
+}
+
+// EnvFromOS reads Env from the process environment.
+func EnvFromOS() (Env, error) {
+	e := Env{
+		RunName:      os.Getenv(EnvRunName),
+		Namespace:    os.Getenv(EnvRunNamespace),
+		PodName:      os.Getenv(EnvPodName),
+		FencingToken: os.Getenv(EnvFencingToken),
+		DatasetFile:  os.Getenv(EnvDatasetFile),
+		OutputRoot:   os.Getenv(EnvOutputDir),
+		Shards:       1,
+	}
+	if e.RunName == "" || e.Namespace == "" {
+		return e, fmt.Errorf("%s and %s must be set: `runner job` runs inside a ForecastRun's Job", EnvRunName, EnvRunNamespace)
+	}
+	var err error
+	if e.Shards, err = intEnv(EnvShards, 1); err != nil {
+		return e, err
+	}
+	if e.Index, err = intEnv(EnvCompletionIndex, 0); err != nil {
+		return e, err
+	}
+	if e.Shards < 1 || e.Index < 0 || e.Index >= e.Shards {
+		return e, fmt.Errorf("shard index %d is outside 0..%d", e.Index, e.Shards-1)
+	}
+	return e, nil
+}
+
+func intEnv(name string, def int) (int, error) {
+	s := os.Getenv(name)
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not an integer", name, s)
+	}
+	return v, nil
+}
+
+// ResultDir is where this run's files and checkpoints go.
+func (e Env) ResultDir() string {
+	root := e.OutputRoot
+	if root == "" {
+		root = scratchRoot
+	}
+	return filepath.Join(root, e.RunName)
+}

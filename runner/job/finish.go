@@ -1,0 +1,115 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/checkpoint"
+	"github.com/forecastrun/forecastrun/runner/output"
+	"github.com/forecastrun/forecastrun/runner/report"
+	"github.com/forecastrun/forecastrun/runner/tournament"
+)
+
+// finish writes the run's files when every shard's items are recorded. Each
+// shard syncs its checkpoint before merging, so whichever shard finishes
+// last sees every record; shards finishing together may both write, which
+// is harmless because the files are identical and written atomically.
+func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Plan, rep *progressReporter) error {
+	dir := r.Env.ResultDir()
+	records, err := checkpoint.Merge(dir, r.Env.Shards, plan.Fingerprint)
+	if err != nil {
+		return fmt.Errorf("merging shard checkpoints: %w", err)
+	}
+	results, missing := checkpoint.Order(records, plan.Items)
+	mine := len(plan.Mine)
+	if len(missing) > 0 {
+		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", len(missing))})
+		return nil
+	}
+	rep.set(shardProgress{done: mine, total: mine, message: "writing results"})
+	res := &tournament.Result{Items: results, Models: modelNames(plan.Tournament)}
+	res.Summary = tournament.Summarise(results, elapsedSince(run))
+	if err := r.writeFiles(dir, run, plan, res); err != nil {
+		return err
+	}
+	if err := (statusWriter{c: r.Client, env: r.Env}).applyResult(ctx, resultOf(res, r.outputPath(run))); err != nil {
+		return err
+	}
+	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", len(results))})
+	return nil
+}
+
+func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, res *tournament.Result) error {
+	cfg := plan.Tournament
+	dataset := datasetName(run.Spec.Dataset)
+	if _, err := output.Write(dir, output.Run{
+		Result: res, Items: plan.Items, Frequency: plan.Frequency, Metric: cfg.Metric,
+		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels,
+		Input: dataset, Mode: string(run.Spec.Mode),
+	}); err != nil {
+		return fmt.Errorf("writing results to %s: %w", dir, err)
+	}
+	err := report.Write(filepath.Join(dir, report.FileName), report.Input{
+		RunName: run.Name, Dataset: dataset, Mode: string(run.Spec.Mode), Metric: cfg.Metric,
+		Horizon: cfg.Horizon, Season: cfg.Season, Frequency: plan.Frequency, DatasetItems: plan.DatasetSize,
+		Result: res, Items: plan.Items, Created: time.Now(),
+	})
+	if err != nil {
+		return fmt.Errorf("writing the report to %s: %w", dir, err)
+	}
+	return nil
+}
+
+// outputPath says where a person finds the files: on the output claim, or
+// only inside the Pod when the run has no output volume.
+func (r *Runner) outputPath(run *v1alpha1.ForecastRun) string {
+	if run.Spec.Output == nil {
+		return "pod:" + r.Env.ResultDir()
+	}
+	pvc := run.Spec.Output.PersistentVolumeClaim
+	return "pvc/" + pvc.ClaimName + "/" + path.Join(pvc.Path, run.Name)
+}
+
+func resultOf(res *tournament.Result, outputPath string) v1alpha1.Result {
+	s := res.Summary
+	winners := make(map[string]int32, len(s.Wins))
+	for name, n := range s.Wins {
+		winners[name] = int32(n)
+	}
+	score := ""
+	if s.ScoredItems > 0 {
+		score = strconv.FormatFloat(s.MeanScore, 'f', 4, 64)
+	}
+	return v1alpha1.Result{
+		ItemsForecast: int32(s.Items), ItemsFailed: int32(s.Failed),
+		Winners: winners, Score: score, OutputPath: outputPath,
+	}
+}
+
+func elapsedSince(run *v1alpha1.ForecastRun) time.Duration {
+	if run.Status.StartTime == nil {
+		return 0
+	}
+	return time.Since(run.Status.StartTime.Time)
+}
+
+// datasetName names the run's data source the way errors and files do.
+func datasetName(d v1alpha1.Dataset) string {
+	switch {
+	case d.ConfigMap != nil:
+		return "configmap/" + d.ConfigMap.Name + "/" + d.ConfigMap.Key
+	case d.PersistentVolumeClaim != nil:
+		return "pvc/" + d.PersistentVolumeClaim.ClaimName + "/" + d.PersistentVolumeClaim.Path
+	case d.URL != "":
+		return d.URL
+	case d.Synthetic != nil:
+		s := d.Synthetic
+		return fmt.Sprintf("synthetic: %d items x %d periods, seed %d", s.Items, s.Periods, s.Seed)
+	}
+	return ""
+}

@@ -1,0 +1,183 @@
+package job_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+	"github.com/forecastrun/forecastrun/runner/job"
+)
+
+var k8sClient client.Client
+
+func TestMain(m *testing.M) { os.Exit(runSuite(m)) }
+
+func runSuite(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "forecastrun-job-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	cp, err := testutil.StartControlPlane(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cp.Stop()
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	if k8sClient, err = client.New(cp.Config, client.Options{Scheme: scheme}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// newRunner creates run in the API server and a Runner for its shard index
+// of shards, writing results under out.
+func newRunner(t *testing.T, run *v1alpha1.ForecastRun, index, shards int, out string) *job.Runner {
+	t.Helper()
+	if err := k8sClient.Create(context.Background(), run); err != nil && index == 0 {
+		t.Fatalf("creating the run: %v", err)
+	}
+	return &job.Runner{
+		Client: k8sClient,
+		Env: job.Env{
+			RunName: run.Name, Namespace: run.Namespace, FencingToken: "1/" + string(run.UID),
+			Shards: shards, Index: index, OutputRoot: out,
+		},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+func getRun(t *testing.T, name string) *v1alpha1.ForecastRun {
+	t.Helper()
+	var run v1alpha1.ForecastRun
+	if err := k8sClient.Get(context.Background(), client.ObjectKey{Namespace: "default", Name: name}, &run); err != nil {
+		t.Fatalf("reading the run: %v", err)
+	}
+	return &run
+}
+
+func TestRunWritesFilesProgressAndResult(t *testing.T) {
+	out := t.TempDir()
+	run := testutil.MakeForecastRun("single", "default").Synthetic(60, 120, 3).ItemLimit(20).Horizon(7).Obj()
+	r := newRunner(t, run, 0, 1, out)
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	got := getRun(t, "single")
+	if len(got.Status.Shards) != 1 {
+		t.Fatalf("status.shards = %+v, want one entry", got.Status.Shards)
+	}
+	sh := got.Status.Shards[0]
+	if sh.ItemsDone != 20 || sh.ItemsTotal != 20 || sh.FencingToken != r.Env.FencingToken {
+		t.Errorf("shard entry = %+v, want 20/20 with the fencing token", sh)
+	}
+	res := got.Status.Result
+	if res == nil || res.ItemsForecast != 20 || res.Score == "" || len(res.Winners) == 0 {
+		t.Fatalf("status.result = %+v, want 20 items with winners and a score", res)
+	}
+	for _, f := range []string{"forecasts.csv", "leaderboard.csv", "summary.json", "report.html"} {
+		if _, err := os.Stat(filepath.Join(out, "single", f)); err != nil {
+			t.Errorf("result file missing: %v", err)
+		}
+	}
+}
+
+func TestShardsSplitTheItemsAndTheLastMerges(t *testing.T) {
+	out := t.TempDir()
+	run := testutil.MakeForecastRun("sharded", "default").Synthetic(90, 100, 5).ItemLimit(30).Horizon(7).Parallelism(3).Obj()
+	total := int32(0)
+	for i := range 3 {
+		if err := newRunner(t, run, i, 3, out).Run(context.Background()); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+		if i < 2 && getRun(t, "sharded").Status.Result != nil {
+			t.Fatalf("result recorded after shard %d of 3", i)
+		}
+	}
+	got := getRun(t, "sharded")
+	for _, sh := range got.Status.Shards {
+		if sh.ItemsDone != sh.ItemsTotal {
+			t.Errorf("shard %d: %d of %d done", sh.Index, sh.ItemsDone, sh.ItemsTotal)
+		}
+		total += sh.ItemsTotal
+	}
+	if len(got.Status.Shards) != 3 || total != 30 {
+		t.Errorf("shards = %+v, want 3 entries summing to 30 items", got.Status.Shards)
+	}
+	if got.Status.Result == nil || got.Status.Result.ItemsForecast != 30 {
+		t.Errorf("status.result = %+v, want 30 items", got.Status.Result)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "sharded", "forecasts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(string(data), "\n") - 1; rows != 30*7 {
+		t.Errorf("forecasts.csv has %d rows, want 30 items x 7 steps", rows)
+	}
+}
+
+func TestResumeSkipsCheckpointedItems(t *testing.T) {
+	out := t.TempDir()
+	run := testutil.MakeForecastRun("resumed", "default").Synthetic(40, 100, 9).ItemLimit(10).Horizon(7).Obj()
+	r := newRunner(t, run, 0, 1, out)
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	// A second execution of the same shard (a retried or resumed Pod) finds
+	// every item in the checkpoint and redoes none of them.
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	msg := getRun(t, "resumed").Status.Shards[0].Message
+	if !strings.HasPrefix(msg, "done") {
+		t.Errorf("final message %q", msg)
+	}
+	ck, err := os.ReadFile(filepath.Join(out, "resumed", ".checkpoint", "shard-0.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(string(ck), "\n"); lines != 1+10 {
+		t.Errorf("checkpoint has %d lines, want a header and 10 items (nothing redone)", lines)
+	}
+}
+
+func TestMalformedCSVFailsPermanentlyNamingLineAndColumn(t *testing.T) {
+	ctx := context.Background()
+	cm := &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: "bad-sales", Namespace: "default"},
+		Data:       map[string]string{"sales.csv": "item_id,date,quantity\nA,2024-01-01,3\nA,2024-01-02,x7\n"},
+	}
+	if err := k8sClient.Create(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	run := testutil.MakeForecastRun("malformed", "default").ConfigMap("bad-sales", "sales.csv").Obj()
+	err := newRunner(t, run, 0, 1, t.TempDir()).Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "configmap/bad-sales/sales.csv:3:3") {
+		t.Fatalf("Run error = %v, want one naming configmap/bad-sales/sales.csv:3:3", err)
+	}
+	if !job.IsPermanent(err) {
+		t.Errorf("a malformed dataset is not marked permanent: %v", err)
+	}
+	msg := getRun(t, "malformed").Status.Shards[0].Message
+	if !strings.Contains(msg, "sales.csv:3:3") {
+		t.Errorf("shard message %q does not name line and column", msg)
+	}
+}

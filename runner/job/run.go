@@ -1,0 +1,138 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/checkpoint"
+	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/source"
+	"github.com/forecastrun/forecastrun/runner/tournament"
+)
+
+// ErrPermanent marks failures that a retry cannot fix: a malformed dataset,
+// an invalid spec. The command exits with ExitPermanent for them, which the
+// Job's pod failure policy turns into an immediate Job failure instead of
+// backoffLimit identical retries.
+var ErrPermanent = errors.New("permanent failure")
+
+// ExitPermanent is the exit code for ErrPermanent.
+const ExitPermanent = 3
+
+// Runner executes one shard of a ForecastRun.
+type Runner struct {
+	Client client.Client
+	Env    Env
+	Log    *slog.Logger
+}
+
+// Run executes the shard. On failure it records the error in the shard's
+// status entry, where the controller reads it, before returning it.
+func (r *Runner) Run(ctx context.Context) error {
+	w := statusWriter{c: r.Client, env: r.Env}
+	rep := &progressReporter{w: w, log: r.Log}
+	loopCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go rep.loop(loopCtx)
+
+	err := r.run(ctx, rep)
+	stop()
+	if err != nil {
+		rep.fail(err)
+	}
+	rep.flush(context.WithoutCancel(ctx), true)
+	return err
+}
+
+func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
+	var run v1alpha1.ForecastRun
+	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: r.Env.Namespace, Name: r.Env.RunName}, &run); err != nil {
+		return fmt.Errorf("reading ForecastRun %s/%s: %w", r.Env.Namespace, r.Env.RunName, err)
+	}
+	rep.set(shardProgress{message: "loading dataset"})
+	ds, err := source.Load(ctx, run.Spec.Dataset, r.sourceOptions(run.Spec.Dataset))
+	if err != nil {
+		return classify(fmt.Errorf("loading the dataset: %w", err))
+	}
+	plan, err := NewPlan(run.Spec, ds, r.Env)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrPermanent, err)
+	}
+	return r.forecast(ctx, &run, plan, rep)
+}
+
+// classify marks dataset errors that a retry cannot fix as permanent.
+func classify(err error) error {
+	var perr *series.ParseError
+	if errors.As(err, &perr) || errors.Is(err, source.ErrNoSource) || errors.Is(err, source.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrPermanent, err)
+	}
+	return err
+}
+
+func (r *Runner) sourceOptions(spec v1alpha1.Dataset) source.Options {
+	return source.Options{
+		Namespace:  r.Env.Namespace,
+		ConfigMaps: source.FromReader(r.Client),
+		MountPath: func(string) string {
+			// The controller passes the dataset file's full path, which a
+			// node may have remapped; the claim's mount is that path less
+			// the spec's path inside the volume.
+			if spec.PersistentVolumeClaim == nil {
+				return ""
+			}
+			rel := filepath.FromSlash(spec.PersistentVolumeClaim.Path)
+			return strings.TrimSuffix(strings.TrimSuffix(r.Env.DatasetFile, rel), string(filepath.Separator))
+		},
+	}
+}
+
+// forecast runs this shard's items, resuming from its checkpoint, and
+// writes the run's files once every shard's items are recorded.
+func (r *Runner) forecast(ctx context.Context, run *v1alpha1.ForecastRun, plan Plan, rep *progressReporter) error {
+	dir := r.Env.ResultDir()
+	ck, done, err := checkpoint.Open(dir, r.Env.Index, plan.Fingerprint)
+	if err != nil {
+		return fmt.Errorf("opening the checkpoint in %s: %w", dir, err)
+	}
+	defer ck.Close()
+	if len(done) > 0 {
+		r.Log.Info("resuming from checkpoint", "itemsDone", len(done), "items", len(plan.Mine))
+	}
+	cfg := plan.Tournament
+	cfg.Skip = checkpoint.Skip(done)
+	var appendErr error
+	cfg.OnItem = func(it tournament.ItemResult) {
+		if err := ck.Append(it); err != nil && appendErr == nil {
+			appendErr = err
+		}
+	}
+	rep.set(shardProgress{done: len(done), total: len(plan.Mine), message: resumeMessage(len(done))})
+	if _, err := tournament.Run(ctx, plan.Mine, cfg, rep.update); err != nil {
+		return fmt.Errorf("forecasting: %w", err)
+	}
+	if appendErr != nil {
+		return fmt.Errorf("writing the checkpoint: %w", appendErr)
+	}
+	if err := ck.Sync(); err != nil {
+		return fmt.Errorf("writing the checkpoint: %w", err)
+	}
+	return r.finish(ctx, run, plan, rep)
+}
+
+func resumeMessage(restored int) string {
+	if restored == 0 {
+		return "forecasting"
+	}
+	return fmt.Sprintf("forecasting; resumed %d items from checkpoint", restored)
+}
+
+// IsPermanent reports whether err is a failure that a retry cannot fix.
+func IsPermanent(err error) bool { return errors.Is(err, ErrPermanent) }

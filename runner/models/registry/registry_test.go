@@ -1,0 +1,83 @@
+package registry
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestAllNamesMatchRegistryOrder(t *testing.T) {
+	got := modelNames(All(12))
+	if !slices.Equal(got, Names()) {
+		t.Errorf("All(12) names = %v, want %v", got, Names())
+	}
+}
+
+func TestAllLeavesOutSeasonalModelsWithoutSeason(t *testing.T) {
+	for _, name := range modelNames(All(1)) {
+		if e, _ := lookup(name); e.seasonal {
+			t.Errorf("All(1) includes seasonal model %s", name)
+		}
+	}
+	if len(All(1)) >= len(All(7)) {
+		t.Errorf("All(1) has %d models, All(7) %d: want fewer without a season", len(All(1)), len(All(7)))
+	}
+}
+
+func TestSelect(t *testing.T) {
+	tests := []struct {
+		name    string
+		names   []string
+		season  int
+		want    []string
+		wantErr string
+	}{
+		{"empty selects all", nil, 7, Names(), ""},
+		{"registry order kept", []string{"theta", "Naive", "ses"}, 7, []string{"Naive", "SES", "Theta"}, ""},
+		{"duplicates collapse", []string{"SES", "ses"}, 1, []string{"SES"}, ""},
+		{"unknown", []string{"ARIMA"}, 7, nil, "valid models are Naive, HistoricAverage"},
+		{"seasonal without season", []string{"SeasonalNaive"}, 1, nil, "season of at least 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Select(tt.names, tt.season)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Select(%v) error = %v, want one containing %q", tt.names, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Select(%v): %v", tt.names, err)
+			}
+			if names := modelNames(got); !slices.Equal(names, tt.want) {
+				t.Errorf("Select(%v) = %v, want %v", tt.names, names, tt.want)
+			}
+		})
+	}
+}
+
+func TestEveryModelFitsASeasonalSeries(t *testing.T) {
+	y := make([]float64, 60)
+	for i := range y {
+		y[i] = 20 + float64(i%12) + 0.1*float64(i)
+	}
+	for _, m := range All(12) {
+		fit, err := m.Fit(y)
+		if err != nil {
+			t.Errorf("%s: Fit: %v", m.Name(), err)
+			continue
+		}
+		if _, err := fit.Forecast(12, []float64{80, 95}); err != nil {
+			t.Errorf("%s: Forecast: %v", m.Name(), err)
+		}
+	}
+}
+
+func modelNames[M interface{ Name() string }](ms []M) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name()
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/forecastrun/forecastrun/runner/metrics"
+	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/tournament"
+)
+
+// File names inside the output directory.
+const (
+	ForecastsFile   = "forecasts.csv"
+	LeaderboardFile = "leaderboard.csv"
+	SummaryFile     = "summary.json"
+)
+
+// Run is a finished tournament together with what is needed to describe it.
+type Run struct {
+	Result *tournament.Result
+	// Items are the series given to tournament.Run; ItemResult.Index points
+	// into them, and their Start and length date the forecasts.
+	Items     []series.Series
+	Frequency series.Frequency
+	Metric    metrics.Metric
+	Horizon   int
+	Season    int
+	Windows   int
+	// Levels are the interval levels, ascending, as the tournament used them.
+	Levels []float64
+	// Input names the data (usually its path) and Mode the sampling mode.
+	Input string
+	Mode  string
+}
+
+// Files are the paths Write produced.
+type Files struct {
+	Forecasts, Leaderboard, Summary string
+}
+
+// Write creates dir if needed and writes the three output files into it.
+func Write(dir string, r Run) (Files, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Files{}, fmt.Errorf("creating output directory: %w", err)
+	}
+	files := Files{
+		Forecasts:   filepath.Join(dir, ForecastsFile),
+		Leaderboard: filepath.Join(dir, LeaderboardFile),
+		Summary:     filepath.Join(dir, SummaryFile),
+	}
+	if err := WriteFile(files.Forecasts, r.writeForecasts); err != nil {
+		return files, err
+	}
+	if err := WriteFile(files.Leaderboard, r.writeLeaderboard); err != nil {
+		return files, err
+	}
+	if err := WriteFile(files.Summary, r.writeSummary); err != nil {
+		return files, err
+	}
+	return files, nil
+}

@@ -1,0 +1,103 @@
+package tournament
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+
+	"github.com/forecastrun/forecastrun/runner/metrics"
+	"github.com/forecastrun/forecastrun/runner/models"
+)
+
+// Config describes one tournament. Only Horizon is required.
+type Config struct {
+	// Horizon is the number of periods to forecast, and the length of each
+	// backtest window.
+	Horizon int
+	// Windows is the number of rolling-origin backtest windows (default 3).
+	Windows int
+	// Step is the distance between consecutive window origins (default
+	// Horizon, so that windows do not overlap).
+	Step int
+	// Season is the seasonal period (default 1, no seasonality). It selects
+	// the seasonal models and the MASE/RMSSE scale.
+	Season int
+	// Metric ranks the models (default MASE).
+	Metric metrics.Metric
+	// Levels are the prediction-interval levels in percent (default 80 and
+	// 95). They are sorted ascending; duplicates are removed.
+	Levels []float64
+	// Models are the candidates in simplicity order; earlier wins ties.
+	// Required: registry.All(Season) is the usual choice. (The tournament
+	// does not default to it so that it depends on no concrete model.)
+	Models []models.Model
+	// Workers is the size of the worker pool (default runtime.GOMAXPROCS(0),
+	// which since Go 1.25 follows the container's CPU limit).
+	Workers int
+	// Skip holds the IDs of items that are already finished, for example by
+	// an earlier run that was preempted. They are not run and are not in the
+	// Result, but count as done in progress reports. Skip is read once,
+	// before any item runs.
+	Skip map[string]bool
+	// OnItem, if set, is called with every finished item from the goroutine
+	// that called Run, in completion order. A checkpointing runner records
+	// the item here and passes the recorded IDs as Skip when it resumes.
+	OnItem func(ItemResult)
+}
+
+// DefaultWindows is the number of backtest windows when Config.Windows is 0.
+const DefaultWindows = 3
+
+// DefaultLevels are the interval levels when Config.Levels is nil.
+var DefaultLevels = []float64{80, 95}
+
+// withDefaults validates c and fills in the defaults.
+func (c Config) withDefaults() (Config, error) {
+	if c.Horizon < 1 {
+		return c, fmt.Errorf("tournament: %w: got %d", models.ErrBadHorizon, c.Horizon)
+	}
+	if c.Windows < 0 || c.Step < 0 || c.Season < 0 || c.Workers < 0 {
+		return c, errors.New("tournament: windows, step, season and workers must not be negative")
+	}
+	c.Windows = cmpOr(c.Windows, DefaultWindows)
+	c.Step = cmpOr(c.Step, c.Horizon)
+	c.Season = cmpOr(c.Season, 1)
+	c.Workers = cmpOr(c.Workers, runtime.GOMAXPROCS(0))
+	if c.Metric == "" {
+		c.Metric = metrics.Default
+	}
+	if _, err := metrics.ParseMetric(string(c.Metric)); err != nil {
+		return c, fmt.Errorf("tournament: %w", err)
+	}
+	levels, err := normaliseLevels(c.Levels)
+	if err != nil {
+		return c, err
+	}
+	c.Levels = levels
+	if len(c.Models) == 0 {
+		return c, errors.New("tournament: no models to run")
+	}
+	return c, nil
+}
+
+func normaliseLevels(levels []float64) ([]float64, error) {
+	if levels == nil {
+		return slices.Clone(DefaultLevels), nil
+	}
+	for _, l := range levels {
+		if !(l > 0 && l < 100) {
+			return nil, fmt.Errorf("tournament: interval level %v must be between 0 and 100 exclusive", l)
+		}
+	}
+	out := slices.Clone(levels)
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func cmpOr(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}

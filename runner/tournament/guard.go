@@ -1,0 +1,75 @@
+package tournament
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/forecastrun/forecastrun/runner/models"
+)
+
+// errNonFinite marks a forecast holding NaN or Inf.
+var errNonFinite = errors.New("non-finite forecast")
+
+// fitSafely fits m on y, turning a panic into an error so that one broken
+// model cannot take down the pool. When prev is non-nil and implements
+// models.Refitter, its parameters are reused instead of fitting afresh.
+func fitSafely(m models.Model, prev models.Fitted, y []float64) (fit models.Fitted, err error) {
+	defer recoverInto(&err, "fit")
+	if r, ok := prev.(models.Refitter); ok {
+		return r.Refit(y)
+	}
+	return m.Fit(y)
+}
+
+// forecastSafely forecasts h steps, recovering panics and rejecting a mean
+// of the wrong length or with non-finite values. Intervals with the wrong
+// shape or non-finite bounds are dropped (the caller falls back to
+// conformal intervals) rather than failing the model.
+func forecastSafely(fit models.Fitted, h int, levels []float64) (fc models.Forecast, err error) {
+	defer recoverInto(&err, "forecast")
+	fc, err = fit.Forecast(h, levels)
+	if err != nil {
+		return fc, err
+	}
+	if len(fc.Mean) != h {
+		return fc, fmt.Errorf("forecast has %d values, want %d", len(fc.Mean), h)
+	}
+	if !allFinite(fc.Mean) {
+		return fc, errNonFinite
+	}
+	if !intervalsValid(fc.Intervals, h, levels) {
+		fc.Intervals = nil
+	}
+	return fc, nil
+}
+
+func recoverInto(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s panicked: %v", what, r)
+	}
+}
+
+func intervalsValid(ivs []models.Interval, h int, levels []float64) bool {
+	if len(ivs) != len(levels) {
+		return false
+	}
+	for k, iv := range ivs {
+		if iv.Level != levels[k] || len(iv.Lower) != h || len(iv.Upper) != h {
+			return false
+		}
+		if !allFinite(iv.Lower) || !allFinite(iv.Upper) {
+			return false
+		}
+	}
+	return true
+}
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}

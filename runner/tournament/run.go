@@ -1,0 +1,145 @@
+package tournament
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/forecastrun/forecastrun/runner/series"
+)
+
+// ProgressFunc receives progress reports: done items out of total, and a
+// message naming the last item finished. It is called from the goroutine
+// that called Run, with done never decreasing.
+type ProgressFunc func(done, total int, msg string)
+
+// Run plays the tournament on every item not in cfg.Skip, on a pool of
+// cfg.Workers goroutines. The context is checked between items: on
+// cancellation Run stops handing out items, waits for the ones in flight,
+// and returns the finished items together with ctx.Err(). progress may be
+// nil.
+//
+// For each item:
+//   - Missing values are imputed (series.Impute) before any fit; scores use
+//     only observed actuals, and a window with none is left out of the mean.
+//   - Each model is fit on the earliest window's training data, then refit
+//     with those parameters (models.Refitter) or fit afresh on later
+//     windows. Its score is the mean over windows of cfg.Metric, with the
+//     MASE/RMSSE scale taken from the item's whole observed history.
+//   - A model that errors, panics or forecasts NaN/Inf is skipped for the
+//     item with the reason in ItemResult.Skipped.
+//   - The lowest mean score wins; ties go to the earlier model in
+//     cfg.Models; a model with nothing scored ranks last. The winner is fit
+//     on the whole history; if that fails the runner-up takes its place.
+//   - Intervals are the model's own; otherwise conformal intervals from the
+//     winner's absolute backtest errors (see conformalIntervals).
+//   - A series too short for the configured backtest gets fewer windows,
+//     then a shorter backtest horizon (see planBacktest); one with fewer
+//     than three observations is forecast with Naive without a backtest.
+//     If every model fails the item is forecast with Naive and Failed.
+func Run(ctx context.Context, items []series.Series, cfg Config, progress ProgressFunc) (*Result, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if progress == nil {
+		progress = func(int, int, string) {}
+	}
+	start := time.Now()
+	todo := pending(items, cfg.Skip)
+	done := len(items) - len(todo)
+	progress(done, len(items), fmt.Sprintf("starting: %d items to run, %d already done", len(todo), done))
+
+	results := make([]ItemResult, len(items))
+	finished := make([]bool, len(items))
+	for i := range runPool(ctx, items, todo, &cfg, results) {
+		finished[i] = true
+		done++
+		if cfg.OnItem != nil {
+			cfg.OnItem(results[i])
+		}
+		progress(done, len(items), itemMessage(results[i]))
+	}
+
+	res := &Result{Items: keepFinished(results, finished), Models: modelNames(&cfg)}
+	res.Summary = Summarise(res.Items, time.Since(start))
+	return res, ctx.Err()
+}
+
+// pending lists the indices of the items to run.
+func pending(items []series.Series, skip map[string]bool) []int {
+	todo := make([]int, 0, len(items))
+	for i, it := range items {
+		if !skip[it.ID] {
+			todo = append(todo, i)
+		}
+	}
+	return todo
+}
+
+// runPool starts the workers and returns a channel of finished indices; it
+// is closed when every worker has stopped. Each worker writes only
+// results[i] for the indices it receives, so there is no shared mutable
+// state; the channel send orders that write before the collector's read.
+func runPool(ctx context.Context, items []series.Series, todo []int, cfg *Config, results []ItemResult) <-chan int {
+	jobs := make(chan int)
+	finished := make(chan int, cfg.Workers)
+	var wg sync.WaitGroup
+	for range min(cfg.Workers, max(len(todo), 1)) {
+		wg.Go(func() {
+			w := newWorker(cfg)
+			for i := range jobs {
+				if ctx.Err() != nil {
+					continue // drain without working once cancelled
+				}
+				results[i] = w.run(i, items[i])
+				finished <- i
+			}
+		})
+	}
+	go feed(ctx, todo, jobs)
+	go func() {
+		wg.Wait()
+		close(finished)
+	}()
+	return finished
+}
+
+// feed hands out item indices until they run out or ctx is cancelled.
+func feed(ctx context.Context, todo []int, jobs chan<- int) {
+	defer close(jobs)
+	for _, i := range todo {
+		select {
+		case <-ctx.Done():
+			return
+		case jobs <- i:
+		}
+	}
+}
+
+func keepFinished(results []ItemResult, finished []bool) []ItemResult {
+	out := make([]ItemResult, 0, len(results))
+	for i, ok := range finished {
+		if ok {
+			out = append(out, results[i])
+		}
+	}
+	return out
+}
+
+func modelNames(cfg *Config) []string {
+	out := make([]string, len(cfg.Models))
+	for i, m := range cfg.Models {
+		out[i] = m.Name()
+	}
+	return out
+}
+
+// itemMessage describes a finished item for a progress report.
+func itemMessage(it ItemResult) string {
+	if it.Failed {
+		return fmt.Sprintf("%s: failed (%s)", it.ID, it.Note)
+	}
+	return fmt.Sprintf("%s: %s", it.ID, it.Winner)
+}

@@ -1,0 +1,303 @@
+package tournament
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/naive"
+	"github.com/forecastrun/forecastrun/runner/series"
+)
+
+func benchmarkModels() []models.Model {
+	return []models.Model{naive.Naive{}, naive.Mean{}, naive.WindowAverage{Window: 7}, naive.Seasonal{Season: 7}, naive.Drift{}}
+}
+
+func TestRunPicksSeasonalModelForSeasonalSeries(t *testing.T) {
+	items := makeItems(10, 120, 1, seasonalSeries)
+	res, err := Run(context.Background(), items, Config{Horizon: 14, Season: 7, Models: benchmarkModels()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		if it.Winner != "SeasonalNaive" {
+			t.Errorf("%s: winner %s, want the seasonal model (scores %v)", it.ID, it.Winner, it.Scores)
+		}
+	}
+}
+
+func TestRunResultShape(t *testing.T) {
+	items := makeItems(6, 60, 2, seasonalSeries)
+	items[1].Values[59] = math.NaN() // trailing missing: imputed for fitting, not scored
+	items[2].Values[0] = math.NaN()  // leading missing: dropped
+	cfg := Config{Horizon: 7, Season: 7, Levels: []float64{95, 80}, Models: benchmarkModels()}
+	res, err := Run(context.Background(), items, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != len(items) {
+		t.Fatalf("%d results for %d items", len(res.Items), len(items))
+	}
+	for i, it := range res.Items {
+		if it.Index != i || it.ID != items[i].ID {
+			t.Errorf("result %d is item %d (%s): want input order", i, it.Index, it.ID)
+		}
+		if len(it.Forecast.Mean) != 7 || it.Windows != 3 || it.BacktestHorizon != 7 {
+			t.Errorf("%s: %d forecasts, %d windows of %d", it.ID, len(it.Forecast.Mean), it.Windows, it.BacktestHorizon)
+		}
+		if len(it.Forecast.Intervals) != 2 || it.Forecast.Intervals[0].Level != 80 {
+			t.Errorf("%s: intervals %+v, want 80 then 95", it.ID, it.Forecast.Intervals)
+		}
+		if len(it.Scores) != len(cfg.Models) || it.Score != it.Scores[it.Winner] {
+			t.Errorf("%s: scores %v, winner score %v", it.ID, it.Scores, it.Score)
+		}
+		for name, s := range it.Scores {
+			if s < it.Score {
+				t.Errorf("%s: %s scored %v, better than winner %s %v", it.ID, name, s, it.Winner, it.Score)
+			}
+		}
+		if it.Class == "" {
+			t.Errorf("%s: no demand class", it.ID)
+		}
+	}
+	if got := res.Summary.Items; got != len(items) {
+		t.Errorf("Summary.Items = %d", got)
+	}
+	if res.Summary.ScoredItems != len(items) || math.IsNaN(res.Summary.MeanScore) {
+		t.Errorf("summary %+v", res.Summary)
+	}
+}
+
+func TestRunTiesGoToSimplerModel(t *testing.T) {
+	// On a constant series Naive, HistoricAverage and WindowAverage are all
+	// exact; the first in the list must win.
+	items := []series.Series{{ID: "flat", Values: []float64{5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5}}}
+	ms := []models.Model{naive.Mean{}, naive.Naive{}, naive.WindowAverage{Window: 3}}
+	res, err := Run(context.Background(), items, Config{Horizon: 3, Models: ms}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := res.Items[0].Winner; w != ms[0].Name() {
+		t.Errorf("winner %s, want %s (first of the tied models)", w, ms[0].Name())
+	}
+}
+
+func TestRunSkipsBrokenModels(t *testing.T) {
+	items := makeItems(3, 50, 3, noiseSeries)
+	ms := []models.Model{brokenModel{"panic"}, brokenModel{"error"}, brokenModel{"nan"}, naive.Mean{}}
+	res, err := Run(context.Background(), items, Config{Horizon: 5, Models: ms}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		if it.Winner != "HistoricAverage" || it.Failed {
+			t.Errorf("%s: winner %s failed %v, want HistoricAverage", it.ID, it.Winner, it.Failed)
+		}
+		for _, m := range ms[:3] {
+			if _, ok := it.Skipped[m.Name()]; !ok {
+				t.Errorf("%s: %s not recorded as skipped (%v)", it.ID, m.Name(), it.Skipped)
+			}
+		}
+		if !strings.Contains(it.Skipped["Broken-panic"], "panicked") {
+			t.Errorf("panic reason %q", it.Skipped["Broken-panic"])
+		}
+	}
+}
+
+func TestRunEveryModelFails(t *testing.T) {
+	items := makeItems(2, 30, 4, noiseSeries)
+	res, err := Run(context.Background(), items, Config{Horizon: 4, Models: []models.Model{brokenModel{"panic"}, brokenModel{"error"}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		if !it.Failed || it.Winner != "Naive" || len(it.Forecast.Mean) != 4 {
+			t.Errorf("%s: failed %v winner %q forecast %v; want the Naive fallback", it.ID, it.Failed, it.Winner, it.Forecast.Mean)
+		}
+	}
+	if res.Summary.Failed != 2 {
+		t.Errorf("Summary.Failed = %d, want 2", res.Summary.Failed)
+	}
+}
+
+func TestRunShortAndEmptySeries(t *testing.T) {
+	nan := math.NaN()
+	items := []series.Series{
+		{ID: "tiny", Values: []float64{3, 4}},
+		{ID: "short", Values: []float64{1, 2, 3, 4, 5, 6}},
+		{ID: "empty", Values: []float64{nan, nan}},
+	}
+	res, err := Run(context.Background(), items, Config{Horizon: 14, Models: benchmarkModels()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiny, short, empty := res.Items[0], res.Items[1], res.Items[2]
+	if tiny.Winner != "Naive" || tiny.Windows != 0 || len(tiny.Forecast.Mean) != 14 || tiny.Failed {
+		t.Errorf("tiny: %+v, want a Naive fallback without backtest", tiny)
+	}
+	if short.Windows != 1 || short.BacktestHorizon >= 14 || len(short.Forecast.Mean) != 14 {
+		t.Errorf("short: %d windows of %d, %d forecasts", short.Windows, short.BacktestHorizon, len(short.Forecast.Mean))
+	}
+	if !empty.Failed || len(empty.Forecast.Mean) != 0 {
+		t.Errorf("empty: %+v, want failed with no forecast", empty)
+	}
+}
+
+func TestRunRefitsAfterFirstWindow(t *testing.T) {
+	fits, refits := new(atomic.Int64), new(atomic.Int64)
+	items := makeItems(4, 60, 5, noiseSeries)
+	_, err := Run(context.Background(), items, Config{Horizon: 5, Windows: 3, Models: []models.Model{countingModel{fits, refits}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Per item: one Fit on the first window, one on the whole history, and a
+	// Refit for each of the two later windows.
+	if fits.Load() != 8 || refits.Load() != 8 {
+		t.Errorf("fits %d refits %d, want 8 and 8", fits.Load(), refits.Load())
+	}
+}
+
+func TestRunConformalCoverage(t *testing.T) {
+	// i.i.d. noise around a level: the mean model's 80% and 95% conformal
+	// intervals should cover about that share of fresh draws.
+	const items, n, h = 300, 200, 5
+	data := makeItems(items, n+h, 6, noiseSeries)
+	train := make([]series.Series, items)
+	for i, s := range data {
+		train[i] = series.Series{ID: s.ID, Values: s.Values[:n]}
+	}
+	res, err := Run(context.Background(), train, Config{Horizon: h, Windows: 10, Models: []models.Model{meanModel{}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[float64]int{}
+	for i, it := range res.Items {
+		if !it.Conformal {
+			t.Fatalf("%s: intervals not conformal", it.ID)
+		}
+		for _, iv := range it.Forecast.Intervals {
+			for j := range h {
+				if y := data[i].Values[n+j]; y >= iv.Lower[j] && y <= iv.Upper[j] {
+					covered[iv.Level]++
+				}
+			}
+		}
+	}
+	for _, level := range []float64{80, 95} {
+		got := float64(covered[level]) / (items * h)
+		t.Logf("%v%% conformal intervals covered %.3f", level, got)
+		if math.Abs(got-level/100) > 0.05 {
+			t.Errorf("%v%% intervals covered %.3f of new values", level, got)
+		}
+	}
+}
+
+func TestRunDeterministicAcrossWorkers(t *testing.T) {
+	items := append(makeItems(20, 80, 7, seasonalSeries), makeItems(20, 80, 8, intermittentSeries)...)
+	cfg := Config{Horizon: 7, Season: 7, Models: benchmarkModels()}
+	var outs []string
+	for _, workers := range []int{1, 4} {
+		cfg.Workers = workers
+		res, err := Run(context.Background(), items, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, fmt.Sprintf("%v", res.Items))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("results differ between 1 and 4 workers")
+	}
+}
+
+func TestRunProgressIsMonotonic(t *testing.T) {
+	items := makeItems(50, 40, 9, noiseSeries)
+	last, calls := -1, 0
+	progress := func(done, total int, msg string) {
+		calls++
+		if done < last || total != len(items) {
+			t.Errorf("progress(%d, %d) after %d", done, total, last)
+		}
+		last = done
+	}
+	_, err := Run(context.Background(), items, Config{Horizon: 3, Workers: 4, Models: benchmarkModels()}, progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != len(items) || calls != len(items)+1 {
+		t.Errorf("last progress %d after %d calls, want %d after %d", last, calls, len(items), len(items)+1)
+	}
+}
+
+func TestRunCancellation(t *testing.T) {
+	items := makeItems(500, 100, 10, noiseSeries)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	progress := func(done, total int, msg string) {
+		if done == 10 {
+			cancel()
+		}
+	}
+	res, err := Run(ctx, items, Config{Horizon: 7, Workers: 2, Models: benchmarkModels()}, progress)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if len(res.Items) < 10 || len(res.Items) >= len(items) {
+		t.Errorf("%d items finished after cancelling at 10 of %d", len(res.Items), len(items))
+	}
+	for k := 1; k < len(res.Items); k++ {
+		if res.Items[k].Index <= res.Items[k-1].Index {
+			t.Fatalf("partial results out of input order")
+		}
+	}
+}
+
+func TestRunSkipAndOnItem(t *testing.T) {
+	items := makeItems(10, 40, 11, noiseSeries)
+	skip := map[string]bool{items[0].ID: true, items[5].ID: true}
+	var seen []string
+	first := -1
+	progress := func(done, total int, msg string) {
+		if first < 0 {
+			first = done
+		}
+	}
+	cfg := Config{Horizon: 3, Models: benchmarkModels(), Skip: skip, OnItem: func(it ItemResult) { seen = append(seen, it.ID) }}
+	res, err := Run(context.Background(), items, cfg, progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 8 || len(seen) != 8 || first != 2 {
+		t.Errorf("%d results, %d OnItem calls, progress starting at %d; want 8, 8, 2", len(res.Items), len(seen), first)
+	}
+	for _, id := range seen {
+		if skip[id] {
+			t.Errorf("skipped item %s was run", id)
+		}
+	}
+}
+
+func TestRunRejectsBadConfig(t *testing.T) {
+	ms := benchmarkModels()
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"no horizon", Config{Models: ms}},
+		{"no models", Config{Horizon: 3}},
+		{"bad level", Config{Horizon: 3, Models: ms, Levels: []float64{100}}},
+		{"bad metric", Config{Horizon: 3, Models: ms, Metric: "MAPE"}},
+		{"negative windows", Config{Horizon: 3, Models: ms, Windows: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Run(context.Background(), nil, tt.cfg, nil); err == nil {
+				t.Error("Run accepted a bad config")
+			}
+		})
+	}
+}
