@@ -11,7 +11,7 @@ CONTROL_PLANE = $(shell hack/build-control-plane.sh --print)
 
 .PHONY: help
 help: ## List the targets.
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_-]+:.*##/ {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 ##@ Development
 
@@ -36,8 +36,9 @@ fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: vet
-vet: ## Run go vet.
+vet: ## Run go vet on the operator and the node agent.
 	go vet ./...
+	cd hack/nodeagent && go vet ./...
 
 .PHONY: control-plane
 control-plane: ## Build the pinned etcd, kube-apiserver, kube-controller-manager and kubectl (once per machine).
@@ -48,6 +49,7 @@ control-plane: ## Build the pinned etcd, kube-apiserver, kube-controller-manager
 .PHONY: test
 test: control-plane ## Run every unit and envtest suite against the pinned control plane.
 	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" go test $(GO_TEST_FLAGS) ./...
+	cd hack/nodeagent && go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
@@ -56,6 +58,24 @@ build: ## Build the manager and runner binaries into bin/.
 	CGO_ENABLED=0 go build -o bin/manager ./cmd/manager
 	CGO_ENABLED=0 go build -o bin/runner ./cmd/runner
 
+.PHONY: test-e2e
+test-e2e: control-plane ## Run the end-to-end suite through kubectl on a local control plane.
+	hack/e2e.sh
+
+.PHONY: bench-engine
+bench-engine: ## Time `runner local --mode Full` on the 3,707-item synthetic dataset.
+	hack/bench-engine.sh
+
+.PHONY: bench-vs-r
+bench-vs-r: ## Compare accuracy and time with R's forecast package on ../shared/data.
+	hack/bench-vs-r.sh
+
+##@ Demo
+
 .PHONY: demo
-demo: ## Run the local demo (control plane, operator, sample runs watched to the end).
+demo: ## Run the local demo: control plane, operator, sample runs watched to the end.
 	hack/demo.sh
+
+.PHONY: demo-down
+demo-down: ## Stop the local demo.
+	hack/demo-down.sh
