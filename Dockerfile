@@ -19,7 +19,7 @@ RUN go build -trimpath -ldflags "-s -w" -o /out/manager ./cmd/manager && \
 # distroless static: no shell, no package manager, CA certificates for
 # datasets fetched over https, and the nonroot user (65532).
 FROM gcr.io/distroless/static-debian12:nonroot
-COPY --from=build /out/manager /manager
-COPY --from=build /out/runner /runner
+# On PATH, because the runner Job's command is the bare name `runner job`.
+COPY --from=build /out/manager /out/runner /usr/local/bin/
 USER 65532:65532
-ENTRYPOINT ["/manager"]
+ENTRYPOINT ["manager"]
