@@ -1,0 +1,72 @@
+# Forecasts every item of a long CSV (item_id,t,value) with R's forecast
+# package, as the reference side of hack/bench-vs-r.sh.
+#
+#   Rscript hack/bench/forecast.R TRAIN.csv H M FORECASTS.csv TIMINGS.csv [METHODS]
+#
+# Writes FORECASTS.csv (item_id,step,model,forecast) for METHODS, a
+# comma-separated subset of snaive,thetaf,ets,croston (default all four), and
+# TIMINGS.csv (method,seconds) with each method's total time over all items.
+# Both files are rewritten after every method, so a long run that is stopped
+# keeps the methods already finished. Missing values are filled the way
+# ForecastRun fills them before fitting: leading ones dropped, interior ones
+# interpolated linearly, trailing ones carried forward. A method that fails
+# on an item falls back to the naive forecast for it; the count is printed.
+suppressPackageStartupMessages(library(forecast))
+
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) < 5) stop("usage: forecast.R TRAIN.csv H M FORECASTS.csv TIMINGS.csv [METHODS]")
+train_path <- args[1]
+h <- as.integer(args[2])
+m <- as.integer(args[3])
+
+long <- read.csv(train_path, colClasses = c("character", "integer", "numeric"))
+long <- long[order(long$item_id, long$t), ]
+ids <- unique(long$item_id)
+values <- split(long$value, factor(long$item_id, levels = ids))
+
+fill_missing <- function(y) {
+  observed <- which(!is.na(y))
+  y <- y[observed[1]:length(y)]
+  if (anyNA(y)) {
+    idx <- seq_along(y)
+    ok <- !is.na(y)
+    y <- approx(idx[ok], y[ok], xout = idx, rule = 2)$y
+  }
+  y
+}
+
+# Cheapest first, so that the quick methods are on disk early.
+methods <- list(
+  snaive = function(y) snaive(y, h = h)$mean,
+  thetaf = function(y) thetaf(y, h = h)$mean,
+  ets = function(y) forecast(ets(y), h = h)$mean,
+  croston = function(y) croston(y, h = h)$mean
+)
+if (length(args) >= 6) methods <- methods[strsplit(args[6], ",")[[1]]]
+
+rows <- list()
+timings <- data.frame(method = character(), seconds = numeric())
+for (name in names(methods)) {
+  fit <- methods[[name]]
+  out <- matrix(NA_real_, nrow = length(ids), ncol = h)
+  failed <- 0L
+  secs <- system.time({
+    for (i in seq_along(ids)) {
+      y <- ts(fill_missing(values[[i]]), frequency = m)
+      f <- tryCatch(as.numeric(fit(y)), error = function(e) NULL)
+      if (is.null(f) || length(f) != h || any(!is.finite(f))) {
+        failed <- failed + 1L
+        f <- rep(tail(as.numeric(y), 1), h)
+      }
+      out[i, ] <- f
+    }
+  })[["elapsed"]]
+  message(sprintf("%s: %d items in %.1f s, %d fell back to naive", name, length(ids), secs, failed))
+  timings <- rbind(timings, data.frame(method = name, seconds = secs))
+  rows[[name]] <- data.frame(
+    item_id = rep(ids, each = h), step = rep(seq_len(h), times = length(ids)),
+    model = name, forecast = as.vector(t(out))
+  )
+  write.csv(do.call(rbind, rows), args[4], row.names = FALSE, quote = FALSE)
+  write.csv(timings, args[5], row.names = FALSE, quote = FALSE)
+}
