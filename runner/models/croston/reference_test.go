@@ -1,14 +1,12 @@
 package croston
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 // The goldens in testdata/ are written by hack/goldens/croston.R with R
@@ -61,37 +59,11 @@ func assertClose(t *testing.T, what string, got, want []float64) {
 	}
 }
 
-func readCSV(t *testing.T, name string) [][]string {
-	t.Helper()
-	f, err := os.Open("testdata/" + name)
-	if err != nil {
-		t.Fatalf("reading goldens (regenerate with hack/gen-goldens.sh): %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("parsing %s: %v", name, err)
-	}
-	return rows[1:]
-}
-
-func parseFloat(t *testing.T, s string) float64 {
-	t.Helper()
-	if s == "NA" {
-		return math.NaN()
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatalf("golden value %q: %v", s, err)
-	}
-	return v
-}
-
 // readSeries reads series.csv (series,t,value), rows in t order.
 func readSeries(t *testing.T) map[string][]float64 {
 	out := map[string][]float64{}
-	for _, r := range readCSV(t, "series.csv") {
-		out[r[0]] = append(out[r[0]], parseFloat(t, r[2]))
+	for _, r := range modeltest.ReadGolden(t, "series.csv")[1:] {
+		out[r[0]] = append(out[r[0]], modeltest.GoldenFloat(t, r[2]))
 	}
 	return out
 }
@@ -99,9 +71,9 @@ func readSeries(t *testing.T) map[string][]float64 {
 // readKeyed reads a model,series,index,value file keyed by "model/series".
 func readKeyed(t *testing.T, name string) map[string][]float64 {
 	out := map[string][]float64{}
-	for _, r := range readCSV(t, name) {
+	for _, r := range modeltest.ReadGolden(t, name)[1:] {
 		key := r[0] + "/" + r[1]
-		out[key] = append(out[key], parseFloat(t, r[3]))
+		out[key] = append(out[key], modeltest.GoldenFloat(t, r[3]))
 	}
 	return out
 }

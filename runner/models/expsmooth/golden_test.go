@@ -1,12 +1,11 @@
 package expsmooth
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 // The goldens are written by hack/goldens/expsmooth.R (values from R
@@ -31,45 +30,12 @@ type goldenForecast struct {
 	mean, lo80, hi80, lo95, hi95 []float64
 }
 
-func readCSV(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	file, err := os.Open("testdata/" + name)
-	if err != nil {
-		t.Fatalf("reading goldens (run hack/gen-goldens.sh): %v", err)
-	}
-	defer file.Close()
-	rows, err := csv.NewReader(file).ReadAll()
-	if err != nil {
-		t.Fatalf("parsing %s: %v", name, err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, k := range rows[0] {
-			m[k] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(s string) float64 {
-	if s == "NA" || s == "" {
-		return math.NaN()
-	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 func loadSeries(t *testing.T) map[string]goldenSeries {
 	out := map[string]goldenSeries{}
-	for _, r := range readCSV(t, "series.csv") {
+	for _, r := range modeltest.ReadGoldenRecords(t, "series.csv") {
 		g := out[r["series"]]
-		g.season = int(num(r["season"]))
-		g.values = append(g.values, num(r["value"]))
+		g.season = int(modeltest.GoldenFloat(t, r["season"]))
+		g.values = append(g.values, modeltest.GoldenFloat(t, r["value"]))
 		out[r["series"]] = g
 	}
 	return out
@@ -77,11 +43,11 @@ func loadSeries(t *testing.T) map[string]goldenSeries {
 
 func loadFits(t *testing.T) []goldenFit {
 	var out []goldenFit
-	for _, r := range readCSV(t, "params.csv") {
-		g := goldenFit{series: r["series"], model: r["model"], mse: num(r["mse"]), amse: num(r["amse"]), sigma2: num(r["sigma2"])}
-		g.params = Params{Alpha: num(r["alpha"]), Beta: num(r["beta"]), Gamma: num(r["gamma"]), Phi: num(r["phi"])}
+	for _, r := range modeltest.ReadGoldenRecords(t, "params.csv") {
+		g := goldenFit{series: r["series"], model: r["model"], mse: modeltest.GoldenFloat(t, r["mse"]), amse: modeltest.GoldenFloat(t, r["amse"]), sigma2: modeltest.GoldenFloat(t, r["sigma2"])}
+		g.params = Params{Alpha: modeltest.GoldenFloat(t, r["alpha"]), Beta: modeltest.GoldenFloat(t, r["beta"]), Gamma: modeltest.GoldenFloat(t, r["gamma"]), Phi: modeltest.GoldenFloat(t, r["phi"])}
 		for _, f := range strings.Fields(r["init"]) {
-			g.init = append(g.init, num(f))
+			g.init = append(g.init, modeltest.GoldenFloat(t, f))
 		}
 		out = append(out, g)
 	}
@@ -90,18 +56,18 @@ func loadFits(t *testing.T) []goldenFit {
 
 func loadForecasts(t *testing.T) map[[2]string]*goldenForecast {
 	out := map[[2]string]*goldenForecast{}
-	for _, r := range readCSV(t, "forecasts.csv") {
+	for _, r := range modeltest.ReadGoldenRecords(t, "forecasts.csv") {
 		k := [2]string{r["series"], r["model"]}
 		g := out[k]
 		if g == nil {
 			g = &goldenForecast{}
 			out[k] = g
 		}
-		g.mean = append(g.mean, num(r["mean"]))
-		g.lo80 = append(g.lo80, num(r["lo80"]))
-		g.hi80 = append(g.hi80, num(r["hi80"]))
-		g.lo95 = append(g.lo95, num(r["lo95"]))
-		g.hi95 = append(g.hi95, num(r["hi95"]))
+		g.mean = append(g.mean, modeltest.GoldenFloat(t, r["mean"]))
+		g.lo80 = append(g.lo80, modeltest.GoldenFloat(t, r["lo80"]))
+		g.hi80 = append(g.hi80, modeltest.GoldenFloat(t, r["hi80"]))
+		g.lo95 = append(g.lo95, modeltest.GoldenFloat(t, r["lo95"]))
+		g.hi95 = append(g.hi95, modeltest.GoldenFloat(t, r["hi95"]))
 	}
 	return out
 }

@@ -1,14 +1,13 @@
 package naive
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 // The goldens in testdata/ are written by hack/goldens/naive.R with R
@@ -89,40 +88,13 @@ func assertClose(t *testing.T, what string, got, want []float64) {
 	}
 }
 
-// readCSV returns the rows of a testdata CSV without its header.
-func readCSV(t *testing.T, name string) [][]string {
-	t.Helper()
-	f, err := os.Open("testdata/" + name)
-	if err != nil {
-		t.Fatalf("reading goldens (regenerate with hack/gen-goldens.sh): %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("parsing %s: %v", name, err)
-	}
-	return rows[1:]
-}
-
-func parseFloat(t *testing.T, s string) float64 {
-	t.Helper()
-	if s == "NA" {
-		return math.NaN()
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatalf("golden value %q: %v", s, err)
-	}
-	return v
-}
-
 // readReferenceSeries reads series.csv (series,season,t,value), rows in t order.
 func readReferenceSeries(t *testing.T) map[string]referenceSeries {
 	out := map[string]referenceSeries{}
-	for _, r := range readCSV(t, "series.csv") {
+	for _, r := range modeltest.ReadGolden(t, "series.csv")[1:] {
 		s := out[r[0]]
 		s.season, _ = strconv.Atoi(r[1])
-		s.y = append(s.y, parseFloat(t, r[3]))
+		s.y = append(s.y, modeltest.GoldenFloat(t, r[3]))
 		out[r[0]] = s
 	}
 	return out
@@ -131,14 +103,14 @@ func readReferenceSeries(t *testing.T) map[string]referenceSeries {
 // readReferenceForecasts reads forecasts.csv keyed by "model/series".
 func readReferenceForecasts(t *testing.T) map[string]referenceForecast {
 	out := map[string]referenceForecast{}
-	for _, r := range readCSV(t, "forecasts.csv") {
+	for _, r := range modeltest.ReadGolden(t, "forecasts.csv")[1:] {
 		key := r[0] + "/" + r[1]
 		f := out[key]
-		f.mean = append(f.mean, parseFloat(t, r[3]))
-		f.lo80 = append(f.lo80, parseFloat(t, r[4]))
-		f.hi80 = append(f.hi80, parseFloat(t, r[5]))
-		f.lo95 = append(f.lo95, parseFloat(t, r[6]))
-		f.hi95 = append(f.hi95, parseFloat(t, r[7]))
+		f.mean = append(f.mean, modeltest.GoldenFloat(t, r[3]))
+		f.lo80 = append(f.lo80, modeltest.GoldenFloat(t, r[4]))
+		f.hi80 = append(f.hi80, modeltest.GoldenFloat(t, r[5]))
+		f.lo95 = append(f.lo95, modeltest.GoldenFloat(t, r[6]))
+		f.hi95 = append(f.hi95, modeltest.GoldenFloat(t, r[7]))
 		out[key] = f
 	}
 	return out
@@ -147,9 +119,9 @@ func readReferenceForecasts(t *testing.T) map[string]referenceForecast {
 // readReferenceFitted reads fitted.csv keyed by "model/series".
 func readReferenceFitted(t *testing.T) map[string][]float64 {
 	out := map[string][]float64{}
-	for _, r := range readCSV(t, "fitted.csv") {
+	for _, r := range modeltest.ReadGolden(t, "fitted.csv")[1:] {
 		key := r[0] + "/" + r[1]
-		out[key] = append(out[key], parseFloat(t, r[3]))
+		out[key] = append(out[key], modeltest.GoldenFloat(t, r[3]))
 	}
 	return out
 }

@@ -1,48 +1,16 @@
 package theta_test
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 	"github.com/forecastrun/forecastrun/runner/models/theta"
 )
 
 // The goldens are written by hack/goldens/theta.R: values from R forecast
 // (version in testdata/SOURCE), thetaf(y, h) on AirPassengers,
 // USAccDeaths, WWWusage and m4-hourly, m4-weekly and carparts items.
-
-func readCSV(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	file, err := os.Open("testdata/" + name)
-	if err != nil {
-		t.Fatalf("reading goldens (run hack/gen-goldens.sh): %v", err)
-	}
-	defer file.Close()
-	rows, err := csv.NewReader(file).ReadAll()
-	if err != nil {
-		t.Fatalf("parsing %s: %v", name, err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, k := range rows[0] {
-			m[k] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(t *testing.T, s string) float64 {
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatalf("golden value %q: %v", s, err)
-	}
-	return v
-}
 
 type golden struct {
 	season                       int
@@ -59,22 +27,22 @@ func loadGoldens(t *testing.T) map[string]*golden {
 		}
 		return out[name]
 	}
-	for _, r := range readCSV(t, "series.csv") {
+	for _, r := range modeltest.ReadGoldenRecords(t, "series.csv") {
 		g := get(r["series"])
-		g.season = int(num(t, r["season"]))
-		g.y = append(g.y, num(t, r["value"]))
+		g.season = int(modeltest.GoldenFloat(t, r["season"]))
+		g.y = append(g.y, modeltest.GoldenFloat(t, r["value"]))
 	}
-	for _, r := range readCSV(t, "params.csv") {
+	for _, r := range modeltest.ReadGoldenRecords(t, "params.csv") {
 		g := get(r["series"])
-		g.alpha, g.drift, g.sigma2, g.mse = num(t, r["alpha"]), num(t, r["drift"]), num(t, r["sigma2"]), num(t, r["mse"])
+		g.alpha, g.drift, g.sigma2, g.mse = modeltest.GoldenFloat(t, r["alpha"]), modeltest.GoldenFloat(t, r["drift"]), modeltest.GoldenFloat(t, r["sigma2"]), modeltest.GoldenFloat(t, r["mse"])
 	}
-	for _, r := range readCSV(t, "forecasts.csv") {
+	for _, r := range modeltest.ReadGoldenRecords(t, "forecasts.csv") {
 		g := get(r["series"])
-		g.mean = append(g.mean, num(t, r["mean"]))
-		g.lo80 = append(g.lo80, num(t, r["lo80"]))
-		g.hi80 = append(g.hi80, num(t, r["hi80"]))
-		g.lo95 = append(g.lo95, num(t, r["lo95"]))
-		g.hi95 = append(g.hi95, num(t, r["hi95"]))
+		g.mean = append(g.mean, modeltest.GoldenFloat(t, r["mean"]))
+		g.lo80 = append(g.lo80, modeltest.GoldenFloat(t, r["lo80"]))
+		g.hi80 = append(g.hi80, modeltest.GoldenFloat(t, r["hi80"]))
+		g.lo95 = append(g.lo95, modeltest.GoldenFloat(t, r["lo95"]))
+		g.hi95 = append(g.hi95, modeltest.GoldenFloat(t, r["hi95"]))
 	}
 	return out
 }
