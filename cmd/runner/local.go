@@ -47,7 +47,7 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	fs.IntVar(&o.horizon, "horizon", 0, "periods to forecast (default: the frequency's M4 horizon, e.g. 14 for daily)")
 	fs.IntVar(&o.season, "season", 0, "seasonal period (default: the frequency's, e.g. 7 for daily; 1 for integer periods)")
 	mode := fs.String("mode", string(sample.QuickTest), "sampling mode: QuickTest (100 items), Sample (500), Standard (1000) or Full (all)")
-	fs.IntVar(&o.itemLimit, "item-limit", 0, "forecast at most this many of the sampled items (0: no limit)")
+	fs.IntVar(&o.itemLimit, "item-limit", 0, "forecast this many items, sampled like the mode (overrides the mode's count; 0: the mode decides)")
 	metric := fs.String("metric", string(metrics.Default), "metric that ranks the models: "+metricNames())
 	models := fs.String("models", "", "comma-separated models to run (default all): "+strings.Join(registry.Names(), ","))
 	fs.IntVar(&o.windows, "windows", tournament.DefaultWindows, "rolling-origin backtest windows")
@@ -159,18 +159,14 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 	}, nil
 }
 
-// sampleItems picks the items of the run: the mode's deterministic sample,
-// then at most --item-limit of them.
+// sampleItems picks the items of the run: --item-limit, when set, replaces
+// the mode's count, as spec.itemLimit does in the API.
 func (o localOptions) sampleItems(ds *series.Dataset) []series.Series {
-	idx := sample.Select(ds, o.mode.Count(), o.seed)
-	if o.itemLimit > 0 && len(idx) > o.itemLimit {
-		idx = idx[:o.itemLimit]
+	n := o.mode.Count()
+	if o.itemLimit > 0 {
+		n = o.itemLimit
 	}
-	items := make([]series.Series, len(idx))
-	for k, i := range idx {
-		items[k] = ds.Items[i]
-	}
-	return items
+	return sample.Items(ds, n, o.seed)
 }
 
 // printSummary reports wins per model (most first), the mean score, failed

@@ -57,12 +57,7 @@ func sampleItems(spec v1alpha1.ForecastRunSpec, ds *series.Dataset) []series.Ser
 	if spec.ItemLimit != nil {
 		n = int(*spec.ItemLimit)
 	}
-	idx := sample.Select(ds, n, uint64(spec.Sampling.Seed))
-	items := make([]series.Series, len(idx))
-	for k, i := range idx {
-		items[k] = ds.Items[i]
-	}
-	return items
+	return sample.Items(ds, n, uint64(spec.Sampling.Seed))
 }
 
 // tournamentConfig fills the defaults that depend on the frequency.

@@ -106,3 +106,15 @@ func hashID(id string, seed uint64) uint64 {
 	h *= 0x94d049bb133111eb
 	return h ^ h>>31
 }
+
+// Items returns the series Select picks, in dataset order. The API's
+// itemLimit, when set, replaces the mode's count as n, so a limited run is
+// still a stratified sample rather than the first items of the file.
+func Items(ds *series.Dataset, n int, seed uint64) []series.Series {
+	idx := Select(ds, n, seed)
+	items := make([]series.Series, len(idx))
+	for k, i := range idx {
+		items[k] = ds.Items[i]
+	}
+	return items
+}

@@ -110,3 +110,16 @@ func BenchmarkSelect(b *testing.B) {
 		})
 	}
 }
+
+func TestItemsAreTheSelectedSeries(t *testing.T) {
+	ds := generate(t, 300)
+	idx := sample.Select(ds, 40, 3)
+	items := sample.Items(ds, 40, 3)
+	got := make([]string, len(items))
+	for i, s := range items {
+		got[i] = s.ID
+	}
+	if want := ids(ds, idx); !slices.Equal(got, want) {
+		t.Errorf("Items = %v, want the series of Select: %v", got, want)
+	}
+}
