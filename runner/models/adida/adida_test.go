@@ -3,7 +3,6 @@ package adida
 import (
 	"errors"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models"
@@ -108,7 +107,7 @@ func TestIMAPAHandComputed(t *testing.T) {
 }
 
 func TestIMAPAIsMeanOverLevels(t *testing.T) {
-	y := intermittent(120, 0.2, 3)
+	y := modeltest.Intermittent(120, 0.2, 3)
 	fit := mustFit(t, IMAPA(), y).(*fitted)
 	var sum float64
 	for _, l := range fit.levels {
@@ -154,7 +153,7 @@ func TestFitErrors(t *testing.T) {
 }
 
 func TestRefitKeepsLevelsAndAlphas(t *testing.T) {
-	first, later := intermittent(60, 0.25, 1), intermittent(90, 0.5, 2)
+	first, later := modeltest.Intermittent(60, 0.25, 1), modeltest.Intermittent(90, 0.5, 2)
 	for _, m := range []Model{ADIDA(), IMAPA()} {
 		fit := mustFit(t, m, first).(*fitted)
 		refit, err := fit.Refit(later)
@@ -212,25 +211,12 @@ func mustForecast(t *testing.T, m Model, y []float64) []float64 {
 	return fc.Mean
 }
 
-// intermittent returns a seeded series with demand in about share of the
-// periods, sizes 1..10.
-func intermittent(n int, share float64, seed uint64) []float64 {
-	rng := rand.New(rand.NewPCG(seed, 42))
-	y := make([]float64, n)
-	for i := range y {
-		if rng.Float64() < share {
-			y[i] = float64(1 + rng.IntN(10))
-		}
-	}
-	return y
-}
-
 // The in-sample values, built from prefix sums and a difference array, must
 // equal the definition computed the slow way: per level, sum each bucket,
 // run SES over the sums, spread each one-step forecast over its bucket;
 // then average the levels covering each period.
 func TestInSampleMatchesDefinition(t *testing.T) {
-	y := intermittent(97, 0.3, 5)
+	y := modeltest.Intermittent(97, 0.3, 5)
 	y[3] = 2.7 // a fractional demand, so sums are not all integers
 	fit := mustFit(t, IMAPA(), y).(*fitted)
 	sum := make([]float64, len(y))

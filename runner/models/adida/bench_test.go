@@ -3,6 +3,8 @@ package adida
 import (
 	"fmt"
 	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 var benchSizes = []int{100, 730, 5000}
@@ -12,7 +14,7 @@ var benchSizes = []int{100, 730, 5000}
 func BenchmarkFit(b *testing.B) {
 	for _, m := range []Model{ADIDA(), IMAPA()} {
 		for _, n := range benchSizes {
-			y := intermittent(n, 0.25, 7)
+			y := modeltest.Intermittent(n, 0.25, 7)
 			b.Run(fmt.Sprintf("%s/n=%d", m.Name(), n), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
@@ -49,7 +51,7 @@ func BenchmarkIMAPALateFirstDemand(b *testing.B) {
 func BenchmarkRefit(b *testing.B) {
 	for _, m := range []Model{ADIDA(), IMAPA()} {
 		for _, n := range benchSizes {
-			y := intermittent(n, 0.25, 7)
+			y := modeltest.Intermittent(n, 0.25, 7)
 			fit, err := m.Fit(y)
 			if err != nil {
 				b.Fatal(err)

@@ -3,6 +3,8 @@ package adida
 import (
 	"math"
 	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 func TestBrentMinimise(t *testing.T) {
@@ -33,7 +35,7 @@ func TestBrentMinimise(t *testing.T) {
 // the search tolerance.
 func TestOptimiseAlphaBeatsGrid(t *testing.T) {
 	for seed := range uint64(20) {
-		x := intermittent(40, 0.6, seed)
+		x := modeltest.Intermittent(40, 0.6, seed)
 		a := optimiseAlpha(x)
 		if a < MinAlpha || a > MaxAlpha {
 			t.Fatalf("seed %d: alpha %v out of bounds", seed, a)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 var benchSizes = []int{100, 730, 5000}
@@ -14,7 +15,7 @@ var benchSizes = []int{100, 730, 5000}
 func BenchmarkFit(b *testing.B) {
 	for _, m := range allModels() {
 		for _, n := range benchSizes {
-			y := intermittent(n, 0.25, 7)
+			y := modeltest.Intermittent(n, 0.25, 7)
 			b.Run(fmt.Sprintf("%s/n=%d", m.Name(), n), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
@@ -35,7 +36,7 @@ func BenchmarkFit(b *testing.B) {
 // chosen TSB's constants.
 func BenchmarkRefitTSB(b *testing.B) {
 	for _, n := range benchSizes {
-		y := intermittent(n, 0.25, 7)
+		y := modeltest.Intermittent(n, 0.25, 7)
 		fit, err := TSB().Fit(y)
 		if err != nil {
 			b.Fatal(err)

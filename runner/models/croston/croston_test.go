@@ -3,7 +3,6 @@ package croston
 import (
 	"errors"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models"
@@ -101,7 +100,7 @@ func TestNoIntervals(t *testing.T) {
 // TSB lowers its forecast through a run of zeros (obsolescence); Croston
 // does not move until the next demand.
 func TestTSBDecaysAfterDemandStops(t *testing.T) {
-	y := intermittent(60, 0.4, 3)
+	y := modeltest.Intermittent(60, 0.4, 3)
 	stopped := append(append([]float64(nil), y...), make([]float64, 12)...)
 	for _, m := range allModels() {
 		before := m.fitWith(y, params{0.1, 0.1}).level
@@ -119,7 +118,7 @@ func TestTSBDecaysAfterDemandStops(t *testing.T) {
 // default and every point of a coarse grid, up to the search tolerance.
 func TestTSBOptimisation(t *testing.T) {
 	for seed := range uint64(30) {
-		y := intermittent(80, 0.1+0.02*float64(seed), seed)
+		y := modeltest.Intermittent(80, 0.1+0.02*float64(seed), seed)
 		p := optimiseTSB(y)
 		if p.size < MinSmoothing || p.size > MaxSmoothing || p.occurrence < MinSmoothing || p.occurrence > MaxSmoothing {
 			t.Fatalf("seed %d: constants %+v out of bounds", seed, p)
@@ -136,7 +135,7 @@ func TestTSBOptimisation(t *testing.T) {
 }
 
 func TestRefitKeepsParameters(t *testing.T) {
-	first, later := intermittent(50, 0.3, 1), intermittent(62, 0.3, 2)
+	first, later := modeltest.Intermittent(50, 0.3, 1), modeltest.Intermittent(62, 0.3, 2)
 	for _, m := range allModels() {
 		fit, _ := m.Fit(first)
 		refit, err := fit.(models.Refitter).Refit(later)
@@ -162,24 +161,11 @@ func TestClassicInSampleStartsUndefined(t *testing.T) {
 	}
 }
 
-// intermittent returns a seeded series with demand in about share of the
-// periods, sizes 1..10.
-func intermittent(n int, share float64, seed uint64) []float64 {
-	rng := rand.New(rand.NewPCG(seed, 99))
-	y := make([]float64, n)
-	for i := range y {
-		if rng.Float64() < share {
-			y[i] = float64(1 + rng.IntN(10))
-		}
-	}
-	return y
-}
-
 // The search's branch-free error sum must agree with the recursion it
 // stands in for.
 func TestTSBSearchErrorMatchesRecursion(t *testing.T) {
 	for seed := range uint64(5) {
-		y := intermittent(200, 0.3, seed)
+		y := modeltest.Intermittent(200, 0.3, seed)
 		for _, p := range []params{{0.1, 0.1}, {0.01, 0.5}, {0.37, 0.02}} {
 			_, want := TSB().filter(y, p, nil)
 			got := tsbSSE(y, newState(tsb, p, y), p)

@@ -114,3 +114,16 @@ func checkForecast(t *testing.T, fc models.Forecast, h int, levels []float64) {
 		}
 	}
 }
+
+// Intermittent returns a seeded series of n periods in which about share of
+// the periods have a demand of 1 to 10 units and the rest are zero.
+func Intermittent(n int, share float64, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 42))
+	y := make([]float64, n)
+	for i := range y {
+		if rng.Float64() < share {
+			y[i] = float64(1 + rng.IntN(10))
+		}
+	}
+	return y
+}
