@@ -203,7 +203,7 @@ func TestParallelShardsSumProgress(t *testing.T) {
 	t.Parallel()
 	ns := newNamespace(t)
 	startManager(t, ns)
-	create(t, testutil.MakeForecastRun("wide", ns).Parallelism(3).Obj())
+	create(t, testutil.MakeForecastRun("wide", ns).Parallelism(3).Output("results", "runs").Obj())
 	job := waitJob(t, ns, "wide-runner")
 	if *job.Spec.Completions != 3 || *job.Spec.Parallelism != 3 || *job.Spec.CompletionMode != batchv1.IndexedCompletion {
 		t.Fatalf("job spec: completions %d parallelism %d mode %s", *job.Spec.Completions, *job.Spec.Parallelism, *job.Spec.CompletionMode)

@@ -66,6 +66,7 @@ type ModelName string
 
 // ForecastRunSpec is the desired run. Every field except cancel and priority
 // is fixed at creation.
+// +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || self.parallelism <= 1 || has(self.output)",message="parallelism above 1 needs spec.output: the shards merge their results on the output volume"
 // +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
 type ForecastRunSpec struct {
 	// mode chooses how many items are forecast: QuickTest 100, Sample 500,

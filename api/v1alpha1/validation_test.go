@@ -147,6 +147,8 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
 		{"interval level 100", `  intervals: {levels: [80, 100]}
   dataset: {synthetic: {}}`, "should be less than or equal to 99"},
 		{"path escaping the volume", `  dataset: {persistentVolumeClaim: {claimName: data, path: "../etc/passwd"}}`, "path must be relative to the volume root and must not contain '..'"},
+		{"shards without an output volume", `  parallelism: 3
+  dataset: {synthetic: {}}`, "parallelism above 1 needs spec.output"},
 		{"bad lock name", `  lockName: "Not_A_Name"
   dataset: {synthetic: {}}`, "spec.lockName: Invalid value"},
 	}

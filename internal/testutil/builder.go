@@ -55,6 +55,12 @@ func (b *RunBuilder) Synthetic(items, periods int32, seed int64) *RunBuilder {
 	return b
 }
 
+// Output sets spec.output to a claim and a path inside it.
+func (b *RunBuilder) Output(claim, path string) *RunBuilder {
+	b.run.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: claim, Path: path}}
+	return b
+}
+
 // Timeout sets spec.timeout.
 func (b *RunBuilder) Timeout(d metav1.Duration) *RunBuilder { b.run.Spec.Timeout = &d; return b }
 

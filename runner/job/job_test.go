@@ -102,7 +102,7 @@ func TestRunWritesFilesProgressAndResult(t *testing.T) {
 
 func TestShardsSplitTheItemsAndTheLastMerges(t *testing.T) {
 	out := t.TempDir()
-	run := testutil.MakeForecastRun("sharded", "default").Synthetic(90, 100, 5).ItemLimit(30).Horizon(7).Parallelism(3).Obj()
+	run := testutil.MakeForecastRun("sharded", "default").Synthetic(90, 100, 5).ItemLimit(30).Horizon(7).Parallelism(3).Output("results", "runs").Obj()
 	total := int32(0)
 	for i := range 3 {
 		if err := newRunner(t, run, i, 3, out).Run(context.Background()); err != nil {
