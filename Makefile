@@ -21,7 +21,7 @@ generate: ## Generate deepcopy code for the API types.
 
 .PHONY: manifests
 manifests: ## Generate the CRDs and the manager's RBAC from markers.
-	$(CONTROLLER_GEN) crd rbac:roleName=forecastrun-manager paths=./api/... paths=./controllers/... \
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths=./api/... paths=./controllers/... \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 
 .PHONY: verify

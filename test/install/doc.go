@@ -1,0 +1,3 @@
+// Package install checks that the kustomize install in config/default is
+// accepted by a real API server.
+package install
