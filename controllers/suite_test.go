@@ -22,9 +22,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
@@ -43,7 +41,7 @@ import (
 var (
 	cp        *testutil.ControlPlane
 	k8sClient client.Client
-	scheme    = runtime.NewScheme()
+	scheme    = testutil.Scheme()
 	nsCounter atomic.Int32
 )
 
@@ -55,12 +53,6 @@ func TestMain(m *testing.M) {
 // package; each envtest test works in a namespace of its own with managers
 // of its own, so tests can run in parallel.
 func runSuite(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "forecastrun-controllers-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
 	logFile, err := os.Create(filepath.Join(os.TempDir(), "forecastrun-controllers-test.log"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -70,20 +62,7 @@ func runSuite(m *testing.M) int {
 	ctrl.SetLogger(zap.New(zap.WriteTo(logFile), zap.UseDevMode(true), func(o *zap.Options) {
 		o.TimeEncoder = zapcore.RFC3339NanoTimeEncoder
 	}))
-	cp, err = testutil.StartControlPlane(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer cp.Stop()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = v1alpha1.AddToScheme(scheme)
-	k8sClient, err = client.New(cp.Config, client.Options{Scheme: scheme})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	return testutil.RunSuite(m, func(c *testutil.ControlPlane, kc client.Client) { cp, k8sClient = c, kc })
 }
 
 // testManager is one manager process, simulated in a goroutine.

@@ -10,11 +10,8 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
@@ -54,7 +51,7 @@ func TestManagerRunsARun(t *testing.T) {
 	defer func() { cancel(); <-done }()
 
 	waitFor(t, "readyz", func() error { return httpOK("http://127.0.0.1:18381/readyz") })
-	c, err := client.New(cp.Config, client.Options{Scheme: newScheme(t)})
+	c, err := client.New(cp.Config, client.Options{Scheme: testutil.Scheme()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,17 +75,6 @@ func TestManagerRunsARun(t *testing.T) {
 		}
 		return err
 	})
-}
-
-func newScheme(t *testing.T) *runtime.Scheme {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		t.Fatal(err)
-	}
-	if err := v1alpha1.AddToScheme(s); err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 func waitFor(t *testing.T, what string, check func() error) {
