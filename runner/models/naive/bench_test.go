@@ -1,12 +1,12 @@
 package naive
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
 var benchSizes = []int{100, 730, 5000}
@@ -25,22 +25,5 @@ func benchSeries(n int) []float64 {
 // one fit and one 28-step forecast with 80 and 95% intervals.
 func BenchmarkFitForecast(b *testing.B) {
 	ms := []models.Model{Naive{}, Seasonal{Season: 7}, Drift{}, Mean{}, WindowAverage{}}
-	levels := []float64{80, 95}
-	for _, m := range ms {
-		for _, n := range benchSizes {
-			y := benchSeries(n)
-			b.Run(fmt.Sprintf("%s/n=%d", m.Name(), n), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					fit, err := m.Fit(y)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if _, err := fit.Forecast(28, levels); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
-	}
+	modeltest.BenchmarkFitForecast(b, ms, benchSizes, benchSeries, 28, []float64{80, 95})
 }
