@@ -30,15 +30,21 @@ type identity struct {
 	Backtest     v1alpha1.Backtest `json:"backtest"`
 	Levels       []int32           `json:"levels,omitempty"`
 	SamplingSeed int64             `json:"samplingSeed"`
+	// ScheduledAt separates the runs a schedule creates for different
+	// times: with concurrencyPolicy Queue, tonight's run must wait for and
+	// then follow last night's, not share its result.
+	ScheduledAt string `json:"scheduledAt,omitempty"`
 }
 
-// specHash is a short digest of the run's normalised identity: an item
+// identityHash is a short digest of the run's normalised identity: an item
 // limit replaces the mode, and models and interval levels are sorted since
 // their order does not change the result.
-func specHash(spec *v1alpha1.ForecastRunSpec) string {
+func identityHash(run *v1alpha1.ForecastRun) string {
+	spec := &run.Spec
 	id := identity{
 		Items: "mode:" + string(spec.Mode), Dataset: spec.Dataset, Horizon: spec.Horizon,
 		Metric: spec.Metric, Backtest: spec.Backtest, SamplingSeed: spec.Sampling.Seed,
+		ScheduledAt: run.Annotations[v1alpha1.AnnotationScheduledAt],
 	}
 	if spec.ItemLimit != nil {
 		id.Items = fmt.Sprintf("limit:%d", *spec.ItemLimit)
@@ -89,11 +95,11 @@ func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun)
 	if err := r.List(ctx, &list, client.InNamespace(run.Namespace)); err != nil {
 		return nil, fmt.Errorf("listing runs to find duplicates: %w", err)
 	}
-	hash := specHash(&run.Spec)
+	hash := identityHash(run)
 	same := []v1alpha1.ForecastRun{*run}
 	for i := range list.Items {
 		o := &list.Items[i]
-		if o.Name != run.Name && canLead(o) && specHash(&o.Spec) == hash {
+		if o.Name != run.Name && canLead(o) && identityHash(o) == hash {
 			same = append(same, *o)
 		}
 	}

@@ -14,6 +14,30 @@ import (
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
+// specHash is the identity of a run with this spec and no schedule.
+func specHash(spec *v1alpha1.ForecastRunSpec) string {
+	return identityHash(&v1alpha1.ForecastRun{Spec: *spec})
+}
+
+func TestScheduledTimeIsIdentity(t *testing.T) {
+	at := func(when string) string {
+		run := testutil.MakeForecastRun("a", "ns").Mode(v1alpha1.ModeFull).Obj()
+		if when != "" {
+			run.Annotations = map[string]string{v1alpha1.AnnotationScheduledAt: when}
+		}
+		return identityHash(run)
+	}
+	if at("2026-11-27T02:00:00Z") == at("2026-11-28T02:00:00Z") {
+		t.Errorf("runs of two scheduled times share an identity; the later would mirror the earlier")
+	}
+	if at("2026-11-27T02:00:00Z") == at("") {
+		t.Errorf("a scheduled run shares the identity of an unscheduled one")
+	}
+	if at("") != specHash(&testutil.MakeForecastRun("b", "ns").Mode(v1alpha1.ModeFull).Obj().Spec) {
+		t.Errorf("an unscheduled run's identity depends on more than its spec")
+	}
+}
+
 func TestSpecHash(t *testing.T) {
 	base := func() *testutil.RunBuilder {
 		return testutil.MakeForecastRun("a", "ns").Mode(v1alpha1.ModeFull).Horizon(14)

@@ -46,3 +46,24 @@ const (
 	// ReasonCreatingJob: the run holds the lock and its Job is being created.
 	ReasonCreatingJob = "CreatingJob"
 )
+
+// Condition reasons of a ForecastSchedule.
+const (
+	// ReasonScheduled: the schedule is valid and creates runs on time.
+	ReasonScheduled = "Scheduled"
+	// ReasonInvalidSchedule: the cron expression or time zone cannot be read.
+	ReasonInvalidSchedule = "InvalidSchedule"
+	// ReasonSuspended: spec.suspend is true; no new runs are created.
+	ReasonSuspended = "Suspended"
+)
+
+// Labels and annotations a ForecastSchedule puts on the runs it creates.
+const (
+	// LabelSchedule names the schedule that created a run.
+	LabelSchedule = "forecasting.dev/schedule"
+	// AnnotationScheduledAt is the run's scheduled time, RFC 3339 in UTC. It
+	// is also part of the run's identity for de-duplication: runs of
+	// different scheduled times are different requests, even with the same
+	// spec.
+	AnnotationScheduledAt = "forecasting.dev/scheduled-at"
+)

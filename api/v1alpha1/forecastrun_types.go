@@ -64,28 +64,24 @@ const (
 // +kubebuilder:validation:Enum=Naive;HistoricAverage;WindowAverage;SeasonalNaive;RandomWalkWithDrift;SES;CrostonClassic;CrostonSBA;TSB;ADIDA;IMAPA;Holt;DampedHolt;Theta;HoltWintersAdditive;HoltWintersMultiplicative
 type ModelName string
 
-// ForecastRunSpec is the desired run. Every field except cancel and priority
-// is fixed at creation.
+// ForecastRunSpec is the desired run. In a ForecastRun every field except
+// cancel and priority is fixed at creation (see ForecastRun.Spec).
 // +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || self.parallelism <= 1 || has(self.output)",message="parallelism above 1 needs spec.output: the shards merge their results on the output volume"
-// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
 type ForecastRunSpec struct {
 	// mode chooses how many items are forecast: QuickTest 100, Sample 500,
 	// Standard 1000, Full every item. Items are sampled deterministically,
 	// stratified by demand class.
 	// +kubebuilder:default=QuickTest
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="mode is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Mode Mode `json:"mode,omitempty"`
 
 	// itemLimit, when set, overrides the mode's item count.
 	// +kubebuilder:validation:Minimum=1
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="itemLimit is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	ItemLimit *int32 `json:"itemLimit,omitempty"`
 
 	// dataset is the input: a long CSV with one row per item and period, or
 	// a synthetic dataset.
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="dataset is immutable after creation; create a new ForecastRun instead"
 	// +required
 	Dataset Dataset `json:"dataset"`
 
@@ -94,40 +90,34 @@ type ForecastRunSpec struct {
 	// monthly 18, quarterly 8, yearly 6.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=1000
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="horizon is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Horizon *int32 `json:"horizon,omitempty"`
 
 	// metric scores the backtest forecasts that pick each item's winner.
 	// +kubebuilder:default=MASE
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="metric is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Metric Metric `json:"metric,omitempty"`
 
 	// models are the tournament's candidates; empty means every model.
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=32
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="models are immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Models []ModelName `json:"models,omitempty"`
 
 	// backtest configures the rolling-origin evaluation.
 	// +kubebuilder:default={}
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="backtest is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Backtest Backtest `json:"backtest,omitempty"`
 
 	// intervals configures the prediction intervals written with each
 	// forecast.
 	// +kubebuilder:default={}
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="intervals are immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Intervals Intervals `json:"intervals,omitempty"`
 
 	// sampling configures how items are chosen when the mode does not take
 	// every item.
 	// +kubebuilder:default={}
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="sampling is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Sampling Sampling `json:"sampling,omitempty"`
 
@@ -141,7 +131,6 @@ type ForecastRunSpec struct {
 	// whenBusy says what happens when another run holds the lock: Queue
 	// waits for it, Reject ends this run at once as Rejected.
 	// +kubebuilder:default=Queue
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="whenBusy is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	WhenBusy BusyPolicy `json:"whenBusy,omitempty"`
 
@@ -151,7 +140,6 @@ type ForecastRunSpec struct {
 	// +kubebuilder:default=forecast-pipeline
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="lockName is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	LockName string `json:"lockName,omitempty"`
 
@@ -160,38 +148,32 @@ type ForecastRunSpec struct {
 	// +kubebuilder:default=1
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=64
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="parallelism is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Parallelism int32 `json:"parallelism,omitempty"`
 
 	// resources are the compute resources of each runner Pod.
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="resources are immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
 	// timeout bounds the run's execution time (for example "30m"); a run
 	// still running then fails and releases the lock.
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="timeout must be a positive duration such as 30m or 1h"
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="timeout is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Timeout *metav1.Duration `json:"timeout,omitempty"`
 
 	// queueTimeout bounds how long the run may wait in the queue (for
 	// example "2h"); a run still queued then fails.
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="queueTimeout must be a positive duration such as 10m or 2h"
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="queueTimeout is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	QueueTimeout *metav1.Duration `json:"queueTimeout,omitempty"`
 
 	// output is where the result files are written. When unset, results
 	// stay in the runner Pod and only status.result is kept.
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="output is immutable after creation; create a new ForecastRun instead"
 	// +optional
 	Output *Output `json:"output,omitempty"`
 
 	// cancel, set to true, stops a queued or running run: it ends Cancelled
 	// and the lock is released. It cannot be set back to false.
-	// +kubebuilder:validation:XValidation:rule="self || !oldSelf",message="cancel cannot be undone; create a new ForecastRun to run again"
 	// +optional
 	Cancel bool `json:"cancel,omitempty"`
 }
@@ -602,6 +584,27 @@ type ForecastRun struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the desired run.
+	// The spec is immutable except cancel and priority. The rules sit on
+	// this field, not on ForecastRunSpec, so that a ForecastSchedule can embed
+	// the same spec as an editable template.
+	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
+	// +kubebuilder:validation:XValidation:rule="!has(self.mode) || !has(oldSelf.mode) || self.mode == oldSelf.mode",message="mode is immutable after creation; create a new ForecastRun instead",fieldPath=".mode"
+	// +kubebuilder:validation:XValidation:rule="!has(self.itemLimit) || !has(oldSelf.itemLimit) || self.itemLimit == oldSelf.itemLimit",message="itemLimit is immutable after creation; create a new ForecastRun instead",fieldPath=".itemLimit"
+	// +kubebuilder:validation:XValidation:rule="!has(self.dataset) || !has(oldSelf.dataset) || self.dataset == oldSelf.dataset",message="dataset is immutable after creation; create a new ForecastRun instead",fieldPath=".dataset"
+	// +kubebuilder:validation:XValidation:rule="!has(self.horizon) || !has(oldSelf.horizon) || self.horizon == oldSelf.horizon",message="horizon is immutable after creation; create a new ForecastRun instead",fieldPath=".horizon"
+	// +kubebuilder:validation:XValidation:rule="!has(self.metric) || !has(oldSelf.metric) || self.metric == oldSelf.metric",message="metric is immutable after creation; create a new ForecastRun instead",fieldPath=".metric"
+	// +kubebuilder:validation:XValidation:rule="!has(self.models) || !has(oldSelf.models) || self.models == oldSelf.models",message="models are immutable after creation; create a new ForecastRun instead",fieldPath=".models"
+	// +kubebuilder:validation:XValidation:rule="!has(self.backtest) || !has(oldSelf.backtest) || self.backtest == oldSelf.backtest",message="backtest is immutable after creation; create a new ForecastRun instead",fieldPath=".backtest"
+	// +kubebuilder:validation:XValidation:rule="!has(self.intervals) || !has(oldSelf.intervals) || self.intervals == oldSelf.intervals",message="intervals are immutable after creation; create a new ForecastRun instead",fieldPath=".intervals"
+	// +kubebuilder:validation:XValidation:rule="!has(self.sampling) || !has(oldSelf.sampling) || self.sampling == oldSelf.sampling",message="sampling is immutable after creation; create a new ForecastRun instead",fieldPath=".sampling"
+	// +kubebuilder:validation:XValidation:rule="!has(self.whenBusy) || !has(oldSelf.whenBusy) || self.whenBusy == oldSelf.whenBusy",message="whenBusy is immutable after creation; create a new ForecastRun instead",fieldPath=".whenBusy"
+	// +kubebuilder:validation:XValidation:rule="!has(self.lockName) || !has(oldSelf.lockName) || self.lockName == oldSelf.lockName",message="lockName is immutable after creation; create a new ForecastRun instead",fieldPath=".lockName"
+	// +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || !has(oldSelf.parallelism) || self.parallelism == oldSelf.parallelism",message="parallelism is immutable after creation; create a new ForecastRun instead",fieldPath=".parallelism"
+	// +kubebuilder:validation:XValidation:rule="!has(self.resources) || !has(oldSelf.resources) || self.resources == oldSelf.resources",message="resources are immutable after creation; create a new ForecastRun instead",fieldPath=".resources"
+	// +kubebuilder:validation:XValidation:rule="!has(self.timeout) || !has(oldSelf.timeout) || self.timeout == oldSelf.timeout",message="timeout is immutable after creation; create a new ForecastRun instead",fieldPath=".timeout"
+	// +kubebuilder:validation:XValidation:rule="!has(self.queueTimeout) || !has(oldSelf.queueTimeout) || self.queueTimeout == oldSelf.queueTimeout",message="queueTimeout is immutable after creation; create a new ForecastRun instead",fieldPath=".queueTimeout"
+	// +kubebuilder:validation:XValidation:rule="!has(self.output) || !has(oldSelf.output) || self.output == oldSelf.output",message="output is immutable after creation; create a new ForecastRun instead",fieldPath=".output"
+	// +kubebuilder:validation:XValidation:rule="!has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",message="cancel cannot be undone; create a new ForecastRun to run again",fieldPath=".cancel"
 	// +required
 	Spec ForecastRunSpec `json:"spec"`
 

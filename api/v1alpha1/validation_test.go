@@ -151,13 +151,13 @@ func TestSpecIsImmutableExceptCancelAndPriority(t *testing.T) {
 		want  string // empty: the patch must be accepted
 	}{
 		{"priority may change", `{"spec":{"priority":"Urgent"}}`, ""},
-		{"mode", `{"spec":{"mode":"Full"}}`, "mode is immutable after creation; create a new ForecastRun instead"},
+		{"mode", `{"spec":{"mode":"Full"}}`, "spec.mode: Invalid value: mode is immutable after creation; create a new ForecastRun instead"},
 		{"horizon added", `{"spec":{"horizon":7}}`, "fields cannot be added or removed"},
-		{"dataset", `{"spec":{"dataset":{"synthetic":{"items":51}}}}`, "dataset is immutable after creation"},
+		{"dataset", `{"spec":{"dataset":{"synthetic":{"items":51}}}}`, "spec.dataset: Invalid value: dataset is immutable after creation"},
 		{"backtest windows", `{"spec":{"backtest":{"windows":5}}}`, "backtest is immutable after creation"},
-		{"lock name", `{"spec":{"lockName":"other"}}`, "lockName is immutable after creation"},
+		{"lock name", `{"spec":{"lockName":"other"}}`, "spec.lockName: Invalid value: lockName is immutable after creation"},
 		{"cancel may be set", `{"spec":{"cancel":true}}`, ""},
-		{"cancel cannot be undone", `{"spec":{"cancel":false}}`, "cancel cannot be undone"},
+		{"cancel cannot be undone", `{"spec":{"cancel":false}}`, "spec.cancel: Invalid value: cancel cannot be undone"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-// Command manager runs the ForecastRun controller.
+// Command manager runs the ForecastRun and ForecastSchedule controllers.
 package main
 
 import (
@@ -20,6 +20,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/controllers"
+	"github.com/forecastrun/forecastrun/controllers/schedule"
 )
 
 // leaderElectionID names the manager's own Lease; it is distinct from every
@@ -31,6 +32,7 @@ type options struct {
 	leaderElect            bool
 	workers                int
 	cfg                    controllers.Config
+	clock                  schedule.Clock
 	zap                    zap.Options
 }
 
@@ -44,6 +46,8 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.cfg.RunnerImage, "runner-image", o.cfg.RunnerImage, "container image of the runner Job")
 	fs.DurationVar(&o.cfg.LeaseDuration, "lease-duration", o.cfg.LeaseDuration, "how long a lock Lease stays valid without renewal")
 	fs.DurationVar(&o.cfg.JobTTL, "job-ttl", o.cfg.JobTTL, "how long a finished runner Job is kept")
+	clockSpeed := fs.Float64("schedule-clock-speed", 1, "for tests and demos only: schedules read a clock running this many times faster than real time")
+	clockStart := fs.String("schedule-clock-start", "", "for tests and demos only: the real time (RFC 3339) from which the fast schedule clock runs; managers given the same start agree on the time")
 	o.zap.BindFlags(fs)
 	// --kubeconfig is registered by controller-runtime on the global set.
 	fs.Var(flagValueOf("kubeconfig"), "kubeconfig", "path to a kubeconfig; in-cluster config when unset")
@@ -53,7 +57,28 @@ func parseFlags(args []string) (options, error) {
 	if o.cfg.LeaseDuration < 3*time.Second {
 		return o, fmt.Errorf("--lease-duration must be at least 3s, got %s", o.cfg.LeaseDuration)
 	}
-	return o, nil
+	var err error
+	o.clock, err = scheduleClock(*clockSpeed, *clockStart)
+	return o, err
+}
+
+// scheduleClock is the wall clock unless a faster one was asked for.
+func scheduleClock(speed float64, start string) (schedule.Clock, error) {
+	if speed == 1 && start == "" {
+		return schedule.RealClock{}, nil
+	}
+	from := time.Now()
+	if start != "" {
+		var err error
+		if from, err = time.Parse(time.RFC3339, start); err != nil {
+			return nil, fmt.Errorf("--schedule-clock-start must be an RFC 3339 time such as 2026-11-27T12:00:00Z: %w", err)
+		}
+	}
+	c, err := schedule.NewFastClock(from, speed)
+	if err != nil {
+		return nil, fmt.Errorf("--schedule-clock-speed: %w", err)
+	}
+	return c, nil
 }
 
 // flagValueOf forwards a flag of our set to the same-named global flag.
@@ -98,6 +123,13 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	}
 	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.workers}); err != nil {
 		return fmt.Errorf("setting up the ForecastRun controller: %w", err)
+	}
+	sr := &schedule.Reconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme,
+		Recorder: mgr.GetEventRecorder("forecasting.dev-forecastschedule"), Clock: o.clock,
+	}
+	if err := sr.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 2}); err != nil {
+		return fmt.Errorf("setting up the ForecastSchedule controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return fmt.Errorf("adding the health check: %w", err)

@@ -12,6 +12,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/forecastrun/forecastrun/controllers/schedule"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
@@ -29,6 +30,21 @@ func TestParseFlags(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"--lease-duration=1s"}); err == nil {
 		t.Errorf("a lease shorter than 3s must be refused: it is renewed every third of it")
+	}
+	if _, ok := d.clock.(schedule.RealClock); !ok {
+		t.Errorf("default schedule clock = %T, want the wall clock", d.clock)
+	}
+	fast, err := parseFlags([]string{"--schedule-clock-speed=60", "--schedule-clock-start=2026-11-27T12:00:00Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := fast.clock.(schedule.FastClock); !ok || c.Speed != 60 || c.RealWait(time.Minute) != time.Second {
+		t.Errorf("fast clock = %+v, want speed 60 from the given start", fast.clock)
+	}
+	for _, bad := range [][]string{{"--schedule-clock-speed=0.5"}, {"--schedule-clock-start=yesterday"}} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%v) accepted a bad clock", bad)
+		}
 	}
 }
 
