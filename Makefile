@@ -54,9 +54,10 @@ test: control-plane ## Run every unit and envtest suite against the pinned contr
 ##@ Build
 
 .PHONY: build
-build: ## Build the manager and runner binaries into bin/.
+build: ## Build the manager, runner and kubectl-forecast plugin binaries into bin/.
 	CGO_ENABLED=0 go build -o bin/manager ./cmd/manager
 	CGO_ENABLED=0 go build -o bin/runner ./cmd/runner
+	CGO_ENABLED=0 go build -o bin/kubectl-forecast ./cmd/kubectl-forecast
 
 .PHONY: test-e2e
 test-e2e: control-plane ## Run the end-to-end suite through kubectl on a local control plane.
@@ -69,6 +70,21 @@ bench-engine: ## Time `runner local --mode Full` on the 3,707-item synthetic dat
 .PHONY: bench-vs-r
 bench-vs-r: ## Compare accuracy and time with R's forecast package on ../shared/data.
 	hack/bench-vs-r.sh
+
+##@ Deployment
+
+IMG ?= ghcr.io/forecastrun/forecastrun:dev
+KUBECTL ?= kubectl
+# WAIT=false makes undeploy return without waiting for the deletions to end.
+WAIT ?= true
+
+.PHONY: deploy
+deploy: ## Install CRDs, RBAC and the manager into the current kubectl context, with image IMG.
+	KUBECTL=$(KUBECTL) hack/deploy.sh $(IMG)
+
+.PHONY: undeploy
+undeploy: ## Remove the operator, its CRDs and with them every ForecastRun and ForecastSchedule.
+	$(KUBECTL) delete -k config/default --ignore-not-found --wait=$(WAIT)
 
 ##@ Demo
 

@@ -42,6 +42,7 @@ func TestDefaultInstallPassesServerSideDryRun(t *testing.T) {
 	out := kubectl([]byte(rendered), "apply", "--server-side", "--dry-run=server", "-f", "-")
 	for _, want := range []string{
 		"customresourcedefinition.apiextensions.k8s.io/forecastruns.forecasting.dev serverside-applied (server dry run)",
+		"customresourcedefinition.apiextensions.k8s.io/forecastschedules.forecasting.dev serverside-applied (server dry run)",
 		"deployment.apps/forecastrun-controller-manager serverside-applied (server dry run)",
 		"clusterrole.rbac.authorization.k8s.io/forecastrun-manager-role serverside-applied (server dry run)",
 		"clusterrolebinding.rbac.authorization.k8s.io/forecastrun-manager-rolebinding serverside-applied (server dry run)",
@@ -52,7 +53,59 @@ func TestDefaultInstallPassesServerSideDryRun(t *testing.T) {
 			t.Errorf("dry run did not report %q; it said:\n%s", want, out)
 		}
 	}
+	// The GitOps sample is what teams copy into their repositories: the API
+	// server must accept it as it is.
+	kubectl(nil, "create", "namespace", "planning")
+	nightly := kubectl(nil, "apply", "--server-side", "--dry-run=server", "-k", filepath.Join(testutil.RepoRoot(), "config", "samples", "gitops", "nightly"))
+	if want := "forecastschedule.forecasting.dev/nightly-full serverside-applied (server dry run)"; !strings.Contains(nightly, want) {
+		t.Errorf("the nightly GitOps sample: %s", nightly)
+	}
 	if !strings.Contains(rendered, "--runner-image=ghcr.io/forecastrun/forecastrun:dev") {
 		t.Errorf("the manager's --runner-image is not its own image:\n%s", rendered)
+	}
+}
+
+// TestMakeDeployAndUndeploy runs `make deploy IMG=...` and `make undeploy`
+// against a control plane of its own: the image lands in the Deployment and
+// in the runner-image flag, and undeploy removes what deploy created.
+func TestMakeDeployAndUndeploy(t *testing.T) {
+	dir := t.TempDir()
+	cp, err := testutil.StartControlPlane(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Stop()
+	mk := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("make", append([]string{"-C", testutil.RepoRoot(), "KUBECTL=" + cp.Kubectl}, args...)...)
+		cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("make %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	kubectl := func(args ...string) (string, error) {
+		out, err := exec.Command(cp.Kubectl, append([]string{"--kubeconfig", cp.Kubeconfig}, args...)...).CombinedOutput()
+		return string(out), err
+	}
+	const img = "registry.example.com:5000/planning/forecastrun:v1.2.3"
+	mk("deploy", "IMG="+img)
+	out, err := kubectl("get", "deployment", "forecastrun-controller-manager", "-n", "forecastrun-system",
+		"-o", `jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].args}`)
+	if err != nil {
+		t.Fatalf("the Deployment was not created: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(out, img+" ") || !strings.Contains(out, "--runner-image="+img) {
+		t.Errorf("Deployment image and args = %s, want %s in both", out, img)
+	}
+	// The test's control plane has no namespace controller to finish the
+	// namespace's deletion, so do not wait for it.
+	mk("undeploy", "WAIT=false")
+	if out, err := kubectl("get", "namespace", "forecastrun-system", "-o", "jsonpath={.status.phase}"); err == nil && out != "Terminating" {
+		t.Errorf("namespace forecastrun-system is %q after undeploy", out)
+	}
+	if out, err := kubectl("get", "clusterrole", "forecastrun-manager-role"); err == nil {
+		t.Errorf("the ClusterRole outlived undeploy: %s", out)
 	}
 }
