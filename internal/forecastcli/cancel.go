@@ -1,0 +1,54 @@
+package forecastcli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+const cancelExample = `  # Stop a queued or running run; it ends Cancelled and the lock is released
+  kubectl forecast cancel nightly`
+
+func newCancelCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel NAME",
+		Short: "Cancel a queued or running ForecastRun",
+		Long: `Cancel a run by setting spec.cancel to true. A queued run leaves the queue; a
+running one is stopped and releases the lock. Cancelling cannot be undone:
+use 'kubectl forecast rerun NAME' to run the same spec again.`,
+		Example: cancelExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.cancel(cmd.Context(), args[0])
+		},
+	}
+}
+
+// cancelPatch is the merge patch that asks the controller to stop a run.
+var cancelPatch = client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"cancel":true}}`))
+
+func (g *globals) cancel(ctx context.Context, name string) error {
+	s, err := g.connect()
+	if err != nil {
+		return err
+	}
+	run, err := s.getRun(ctx, name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case run.Status.Phase.Finished():
+		fmt.Fprintf(g.streams.Out, "forecastrun/%s has already finished (%s); nothing to cancel\n", name, run.Status.Phase)
+		return nil
+	case run.Spec.Cancel:
+		fmt.Fprintf(g.streams.Out, "forecastrun/%s is already being cancelled (%s)\n", name, describeStanding(run))
+		return nil
+	}
+	if err := s.Patch(ctx, run, cancelPatch); err != nil {
+		return fmt.Errorf("cancelling forecastrun %s in namespace %s: %w", name, s.namespace, notFoundHint(err, s.namespace))
+	}
+	fmt.Fprintf(g.streams.Out, "forecastrun/%s cancel requested (was %s)\n", name, orUnknown(string(run.Status.Phase), "Pending"))
+	return nil
+}

@@ -1,0 +1,165 @@
+package forecastcli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+)
+
+const resultsExample = `  # Winners, score and where the files are
+  kubectl forecast results nightly
+
+  # The same as YAML, for scripts
+  kubectl forecast results nightly -o yaml`
+
+func newResultsCommand(g *globals) *cobra.Command {
+	var format, copyDir string
+	cmd := &cobra.Command{
+		Use:   "results NAME",
+		Short: "Show the summary of a finished ForecastRun",
+		Long: `Show status.result of a finished run: items forecast and failed, the mean
+backtest score of the winners in the run's metric, how many items each model
+won, and where the result files (forecasts.csv, leaderboard.csv,
+summary.json, report.html) were written.`,
+		Example: resultsExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validateFormat(format); err != nil {
+				return err
+			}
+			return g.results(cmd.Context(), args[0], format, copyDir)
+		},
+	}
+	addFormatFlag(cmd, &format)
+	cmd.Flags().StringVar(&copyDir, "copy", "", "copy the result files into DIR (not available yet; see the message)")
+	return cmd
+}
+
+func (g *globals) results(ctx context.Context, name, format, copyDir string) error {
+	s, err := g.connect()
+	if err != nil {
+		return err
+	}
+	run, err := s.getRun(ctx, name)
+	if err != nil {
+		return err
+	}
+	if run.Status.Result == nil {
+		return noResult(run)
+	}
+	view := viewOf(run)
+	if format != "" {
+		err = printObject(g.streams.Out, format, view)
+	} else {
+		printResults(g.streams.Out, view, g.now())
+	}
+	if err == nil && copyDir != "" {
+		err = copyUnavailable(run)
+	}
+	return err
+}
+
+// noResult explains why a run has nothing to show.
+func noResult(run *v1alpha1.ForecastRun) error {
+	if run.Status.Phase.Finished() {
+		return fmt.Errorf("forecastrun/%s ended %s without results: %s", run.Name, run.Status.Phase, run.Status.Message)
+	}
+	return fmt.Errorf("forecastrun/%s has no results yet: %s", run.Name, progressLine(run))
+}
+
+// resultsView is what `results -o` prints: the result and the facts
+// needed to read it.
+type resultsView struct {
+	Name           string          `json:"name"`
+	Namespace      string          `json:"namespace"`
+	Phase          v1alpha1.Phase  `json:"phase"`
+	Metric         v1alpha1.Metric `json:"metric,omitempty"`
+	CompletionTime *metav1.Time    `json:"completionTime,omitempty"`
+	Result         v1alpha1.Result `json:"result"`
+}
+
+// GetObjectKind and DeepCopyObject make the view printable by the
+// apimachinery serializer; it has no kind of its own.
+func (v *resultsView) GetObjectKind() schema.ObjectKind { return schema.EmptyObjectKind }
+
+// DeepCopyObject copies the view.
+func (v *resultsView) DeepCopyObject() runtime.Object {
+	c := *v
+	c.Result = *v.Result.DeepCopy()
+	c.CompletionTime = v.CompletionTime.DeepCopy()
+	return &c
+}
+
+func viewOf(run *v1alpha1.ForecastRun) *resultsView {
+	return &resultsView{
+		Name: run.Name, Namespace: run.Namespace, Phase: run.Status.Phase, Metric: run.Spec.Metric,
+		CompletionTime: run.Status.CompletionTime, Result: *run.Status.Result.DeepCopy(),
+	}
+}
+
+func printResults(w io.Writer, v *resultsView, now time.Time) {
+	tw := table(w)
+	finished := ""
+	if v.CompletionTime != nil {
+		finished = ", finished " + age(v.CompletionTime.Time, now) + " ago"
+	}
+	fmt.Fprintf(tw, "Run:\t%s (%s%s)\n", v.Name, v.Phase, finished)
+	fmt.Fprintf(tw, "Items forecast:\t%d\n", v.Result.ItemsForecast)
+	fmt.Fprintf(tw, "Items failed:\t%d\n", v.Result.ItemsFailed)
+	fmt.Fprintf(tw, "Score:\t%s\n", scoreText(v))
+	fmt.Fprintf(tw, "Output:\t%s\n", orUnknown(v.Result.OutputPath, "-"))
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+	printWinners(w, v.Result)
+}
+
+func scoreText(v *resultsView) string {
+	if v.Result.Score == "" {
+		return "- (no item could be scored)"
+	}
+	return fmt.Sprintf("%s (mean %s of the winners' backtests; lower is better)", v.Result.Score, orUnknown(string(v.Metric), "MASE"))
+}
+
+// printWinners lists models by items won, most first.
+func printWinners(w io.Writer, r v1alpha1.Result) {
+	models := make([]string, 0, len(r.Winners))
+	total := int32(0)
+	for m, n := range r.Winners {
+		models = append(models, m)
+		total += n
+	}
+	sort.Slice(models, func(i, j int) bool {
+		a, b := models[i], models[j]
+		return r.Winners[a] > r.Winners[b] || (r.Winners[a] == r.Winners[b] && a < b)
+	})
+	tw := table(w)
+	fmt.Fprintln(tw, "MODEL\tITEMS WON\tSHARE")
+	for _, m := range models {
+		fmt.Fprintf(tw, "%s\t%d\t%.1f%%\n", m, r.Winners[m], 100*float64(r.Winners[m])/float64(max(total, 1)))
+	}
+	_ = tw.Flush()
+}
+
+// copyUnavailable says why --copy cannot work yet and where the files are.
+// Reading a claim from outside the cluster takes a Pod that prints the
+// files; the runner image is distroless (no shell, no cat) and the runner
+// binary has no command that prints files, so there is nothing to run.
+func copyUnavailable(run *v1alpha1.ForecastRun) error {
+	where := "the run has no spec.output, so its files stayed inside the runner Pod and are gone with it"
+	if out := run.Spec.Output; out != nil {
+		pvc := out.PersistentVolumeClaim
+		where = fmt.Sprintf("the files (forecasts.csv, leaderboard.csv, summary.json, report.html) are on claim %s at %s/ in namespace %s; mount that claim in a Pod of your own to read them",
+			pvc.ClaimName, path.Join(pvc.Path, run.Name), run.Namespace)
+	}
+	return fmt.Errorf("--copy is not available yet: it needs a Pod that prints the result files, and the runner image has no command for that (it is distroless, and the runner has only local, generate, score and job); %s", where)
+}
