@@ -153,10 +153,14 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 	if err != nil {
 		return tournament.Config{}, usageError{err}
 	}
-	return tournament.Config{
+	cfg := tournament.Config{
 		Horizon: horizon, Windows: o.windows, Step: o.step, Season: season,
 		Metric: o.metric, Levels: o.levels, Models: ms, Workers: o.workers,
-	}, nil
+	}
+	if registry.WantsEnsemble(o.models) {
+		cfg.Ensemble = &tournament.EnsembleConfig{}
+	}
+	return cfg, nil
 }
 
 // sampleItems picks the items of the run: --item-limit, when set, replaces

@@ -84,6 +84,9 @@ func TestGenerateThenLocal(t *testing.T) {
 	if len(leaderboard) != 13 || !slices.Equal(leaderboard[0][:3], []string{"item_id", "class", "winner"}) {
 		t.Errorf("leaderboard has %d rows, header %v", len(leaderboard), leaderboard[0])
 	}
+	if !slices.Contains(leaderboard[0], "Ensemble") {
+		t.Errorf("leaderboard header %v lacks the ensemble, which is on by default", leaderboard[0])
+	}
 	s := readSummary(t, out)
 	if s.Items != 12 || s.Horizon != 7 || s.Season != 7 || s.Mode != "Full" || s.Metric != "MASE" {
 		t.Errorf("summary %+v", s)

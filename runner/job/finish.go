@@ -32,7 +32,7 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return nil
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: "writing results"})
-	res := &tournament.Result{Items: results, Models: modelNames(plan.Tournament)}
+	res := &tournament.Result{Items: results, Models: plan.Tournament.CandidateNames()}
 	res.Summary = tournament.Summarise(results, elapsedSince(run))
 	if err := r.writeFiles(dir, run, plan, res); err != nil {
 		return err

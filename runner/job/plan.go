@@ -45,7 +45,7 @@ func NewPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (Plan, er
 	p.Fingerprint = checkpoint.Run{
 		Dataset: checkpoint.DatasetDigest(ds), Mode: string(spec.Mode), Seed: uint64(spec.Sampling.Seed),
 		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Step: cfg.Step,
-		Metric: string(cfg.Metric), Models: modelNames(cfg), Levels: cfg.Levels, Shards: e.Shards,
+		Metric: string(cfg.Metric), Models: cfg.CandidateNames(), Levels: cfg.Levels, Shards: e.Shards,
 	}.Fingerprint()
 	return p, nil
 }
@@ -95,6 +95,9 @@ func tournamentConfig(spec v1alpha1.ForecastRunSpec, freq series.Frequency) (tou
 	if spec.Backtest.Step != nil {
 		cfg.Step = int(*spec.Backtest.Step)
 	}
+	if registry.WantsEnsemble(names) {
+		cfg.Ensemble = &tournament.EnsembleConfig{}
+	}
 	return cfg, nil
 }
 
@@ -108,12 +111,4 @@ func levels(l []int32) []float64 {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func modelNames(cfg tournament.Config) []string {
-	names := make([]string, len(cfg.Models))
-	for i, m := range cfg.Models {
-		names[i] = m.Name()
-	}
-	return names
 }

@@ -2,9 +2,11 @@ package tournament
 
 import (
 	"context"
-	"strconv"
+	"fmt"
+	"slices"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models/registry"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
@@ -15,19 +17,22 @@ func benchItems(n int) []series.Series {
 }
 
 // BenchmarkRun times the full registry over 100 and 1000 items on the
-// default pool; items/s is the figure to compare.
+// default pool, without and with the ensemble; items/s is the figure to
+// compare.
 func BenchmarkRun(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		items := benchItems(n)
-		cfg := Config{Horizon: 14, Season: 7, Models: registry.All(7)}
-		b.Run("items="+strconv.Itoa(n), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := Run(context.Background(), items, cfg, nil); err != nil {
-					b.Fatal(err)
+		for _, ens := range []*EnsembleConfig{nil, {}} {
+			cfg := Config{Horizon: 14, Season: 7, Models: registry.All(7), Ensemble: ens}
+			b.Run(fmt.Sprintf("items=%d/ensemble=%v", n, ens != nil), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Run(context.Background(), items, cfg, nil); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "items/s")
-		})
+				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "items/s")
+			})
+		}
 	}
 }
 
@@ -35,10 +40,11 @@ func BenchmarkRun(b *testing.B) {
 func BenchmarkItem(b *testing.B) {
 	items := benchItems(2)
 	for _, tc := range []struct {
-		name   string
-		season int
-	}{{"nonseasonal", 1}, {"seasonal", 7}} {
-		cfg, err := Config{Horizon: 14, Season: tc.season, Models: registry.All(tc.season)}.withDefaults()
+		name     string
+		season   int
+		ensemble *EnsembleConfig
+	}{{"nonseasonal", 1, nil}, {"seasonal", 7, nil}, {"seasonal+ensemble", 7, &EnsembleConfig{}}} {
+		cfg, err := Config{Horizon: 14, Season: tc.season, Models: registry.All(tc.season), Ensemble: tc.ensemble}.withDefaults()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -48,5 +54,26 @@ func BenchmarkItem(b *testing.B) {
 				w.run(0, items[0])
 			}
 		})
+	}
+}
+
+// BenchmarkEnsembleBacktest times the ensemble's own backtest on one
+// seasonal item, after the models' backtests that it reuses: its whole
+// cost on an item it does not win. Compare with BenchmarkItem/seasonal.
+func BenchmarkEnsembleBacktest(b *testing.B) {
+	y := benchItems(2)[0].Values
+	cfg, err := Config{Horizon: 14, Season: 7, Models: registry.All(7), Ensemble: &EnsembleConfig{}}.withDefaults()
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := newWorker(&cfg)
+	p, _ := planBacktest(len(y), cfg.Horizon, cfg.Windows, cfg.Step, cfg.Season)
+	var res ItemResult
+	ranked := w.backtestAll(&res, y, y, p)
+	models := slices.DeleteFunc(ranked, func(c candidate) bool { return c.index == len(cfg.Models) })
+	slices.SortFunc(models, func(a, b candidate) int { return a.index - b.index })
+	scale := metrics.NaiveScale(y, cfg.Season)
+	for b.Loop() {
+		w.backtestEnsemble(models, y, p, scale)
 	}
 }

@@ -40,6 +40,10 @@ type Config struct {
 	// Result, but count as done in progress reports. Skip is read once,
 	// before any item runs.
 	Skip map[string]bool
+	// Ensemble, if set, adds an "Ensemble" candidate that combines the best
+	// models of each item (see EnsembleConfig); nil leaves it out and the
+	// tournament is exactly as without it.
+	Ensemble *EnsembleConfig
 	// OnItem, if set, is called with every finished item from the goroutine
 	// that called Run, in completion order. A checkpointing runner records
 	// the item here and passes the recorded IDs as Skip when it resumes.
@@ -75,6 +79,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	c.Levels = levels
+	if c.Ensemble, err = c.Ensemble.withDefaults(); err != nil {
+		return c, err
+	}
 	if len(c.Models) == 0 {
 		return c, errors.New("tournament: no models to run")
 	}

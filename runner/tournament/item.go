@@ -20,6 +20,12 @@ type worker struct {
 	// missing. The winner's slice feeds its conformal intervals.
 	errs    []float64
 	scratch []float64
+	// With the ensemble enabled, fcs and windowScores keep every model's
+	// backtest forecasts (fcs[(model*windows+window)*horizon+step]) and
+	// per-window scores (windowScores[model*windows+window], NaN when
+	// nothing was scored), from which the ensemble is backtested without
+	// fitting anything again.
+	fcs, windowScores []float64
 }
 
 func newWorker(cfg *Config) *worker { return &worker{cfg: cfg} }
@@ -47,7 +53,7 @@ func (w *worker) run(index int, s series.Series) ItemResult {
 	res.Windows, res.BacktestHorizon = p.windows, p.horizon
 	ranked := w.backtestAll(&res, filled, observed, p)
 	for _, c := range ranked {
-		if w.forecastWinner(&res, c, filled, p) {
+		if w.forecastCandidate(&res, c, ranked, filled, p) {
 			return res
 		}
 	}
@@ -56,11 +62,12 @@ func (w *worker) run(index int, s series.Series) ItemResult {
 	return res
 }
 
-// backtestAll scores every model and returns the successful ones ranked best
-// first, ties kept in simplicity order.
+// backtestAll scores every model, and the ensemble when enabled, and returns
+// the successful candidates ranked best first, ties kept in simplicity
+// order with the ensemble after every model.
 func (w *worker) backtestAll(res *ItemResult, filled, observed []float64, p plan) []candidate {
 	ms := w.cfg.Models
-	w.errs = resize(w.errs, len(ms)*p.windows*p.horizon)
+	w.resizeBuffers(p)
 	var scale metrics.Scale
 	if w.cfg.Metric.Scaled() {
 		// The scale is a per-item constant from the whole observed history,
@@ -73,14 +80,14 @@ func (w *worker) backtestAll(res *ItemResult, filled, observed []float64, p plan
 	for i, m := range ms {
 		score, err := w.backtest(i, m, filled, observed, p, scale)
 		if err != nil {
-			if res.Skipped == nil {
-				res.Skipped = map[string]string{}
-			}
-			res.Skipped[m.Name()] = err.Error()
+			dropCandidate(res, m.Name(), err.Error())
 			continue
 		}
 		res.Scores[m.Name()] = Score(score)
 		ranked = append(ranked, candidate{index: i, score: score})
+	}
+	if w.cfg.Ensemble != nil {
+		ranked = w.addEnsemble(res, ranked, observed, p, scale)
 	}
 	slices.SortStableFunc(ranked, func(a, b candidate) int { return compareScores(a.score, b.score) })
 	return ranked
@@ -122,7 +129,11 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 		}
 		actual := observed[origin : origin+p.horizon]
 		w.recordErrors(mi, k, p, actual, fc.Mean)
-		if s := w.cfg.Metric.Score(actual, fc.Mean, scale); !math.IsNaN(s) {
+		s := w.cfg.Metric.Score(actual, fc.Mean, scale)
+		if w.cfg.Ensemble != nil {
+			w.recordWindow(mi, k, p, fc.Mean, s)
+		}
+		if !math.IsNaN(s) {
 			total += s
 			scored++
 		}
@@ -140,6 +151,16 @@ func (w *worker) recordErrors(mi, k int, p plan, actual, mean []float64) {
 	}
 }
 
+// forecastCandidate forecasts with candidate c, the ensemble or a model,
+// and reports whether it succeeded; ranked is the whole ranking, from
+// which the ensemble takes its members.
+func (w *worker) forecastCandidate(res *ItemResult, c candidate, ranked []candidate, filled []float64, p plan) bool {
+	if c.index == len(w.cfg.Models) {
+		return w.forecastEnsemble(res, c, ranked, filled, p)
+	}
+	return w.forecastWinner(res, c, filled, p)
+}
+
 // forecastWinner refits candidate c on the whole history and forecasts the
 // full horizon. It reports false when the model fails on the full history,
 // so that the next-ranked model can take over.
@@ -150,20 +171,32 @@ func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, 
 		res.Forecast, err = forecastSafely(fit, w.cfg.Horizon, w.cfg.Levels)
 	}
 	if err != nil {
-		delete(res.Scores, m.Name())
-		if res.Skipped == nil {
-			res.Skipped = map[string]string{}
-		}
-		res.Skipped[m.Name()] = "final fit: " + err.Error()
+		dropCandidate(res, m.Name(), "final fit: "+err.Error())
 		return false
 	}
 	res.Winner, res.Score = m.Name(), Score(c.score)
 	if !res.Forecast.HasIntervals() {
-		errs := w.errs[c.index*p.windows*p.horizon:][:p.windows*p.horizon]
-		res.Forecast.Intervals = conformalIntervals(res.Forecast.Mean, errs, p.horizon, w.cfg.Levels, &w.scratch)
-		res.Conformal = res.Forecast.Intervals != nil
+		w.addConformal(res, c.index, p)
 	}
 	return true
+}
+
+// addConformal gives res.Forecast conformal intervals from the backtest
+// errors of candidate index.
+func (w *worker) addConformal(res *ItemResult, index int, p plan) {
+	errs := w.errs[index*p.windows*p.horizon:][:p.windows*p.horizon]
+	res.Forecast.Intervals = conformalIntervals(res.Forecast.Mean, errs, p.horizon, w.cfg.Levels, &w.scratch)
+	res.Conformal = res.Forecast.Intervals != nil
+}
+
+// dropCandidate removes a candidate that failed, in its backtest or final
+// fit, from the scores and records why.
+func dropCandidate(res *ItemResult, name, reason string) {
+	delete(res.Scores, name)
+	if res.Skipped == nil {
+		res.Skipped = map[string]string{}
+	}
+	res.Skipped[name] = reason
 }
 
 // fallback forecasts with Naive, whose intervals need no backtest.

@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	seasonalFamily     = map[string]bool{"SeasonalNaive": true, "HoltWintersAdditive": true, "HoltWintersMultiplicative": true, "Theta": true}
+	seasonalFamily     = map[string]bool{"SeasonalNaive": true, "HoltWintersAdditive": true, "HoltWintersMultiplicative": true, "Theta": true, "OptimizedTheta": true, "DynamicOptimizedTheta": true}
 	intermittentFamily = map[string]bool{"CrostonClassic": true, "CrostonSBA": true, "TSB": true, "ADIDA": true, "IMAPA": true}
 )
 

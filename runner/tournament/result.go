@@ -27,8 +27,11 @@ type ItemResult struct {
 	// Forecast is the winner's forecast over the full horizon, refit on the
 	// whole history. It is empty when the item had no observation at all.
 	Forecast models.Forecast
+	// EnsembleMembers are the models whose forecasts the ensemble combined
+	// in Forecast, best ranked first; nil unless Winner is EnsembleName.
+	EnsembleMembers []string `json:",omitempty"`
 	// Conformal reports that the intervals were derived from backtest errors
-	// because the winning model gave none.
+	// because the winning model gave none (always so for the ensemble).
 	Conformal bool
 	// Windows and BacktestHorizon are the backtest actually run, which is
 	// smaller than configured for short series; both are 0 when the series
@@ -46,7 +49,8 @@ type Result struct {
 	// Items holds the finished items in input order. After a cancellation it
 	// holds only the items that finished; skipped items are never included.
 	Items []ItemResult
-	// Models are the candidate names in simplicity order.
+	// Models are the candidate names in simplicity order, the ensemble
+	// last when enabled (Config.CandidateNames).
 	Models  []string
 	Summary Summary
 }

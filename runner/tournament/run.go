@@ -34,6 +34,11 @@ type ProgressFunc func(done, total int, msg string)
 //     on the whole history; if that fails the runner-up takes its place.
 //   - Intervals are the model's own; otherwise conformal intervals from the
 //     winner's absolute backtest errors (see conformalIntervals).
+//   - With cfg.Ensemble set, an "Ensemble" candidate combines the top-k
+//     models. It is backtested on the models' backtest forecasts, with
+//     each window's members chosen by the other windows' scores, ranks
+//     after every model on ties, and when it wins its members are refit on
+//     the whole history and combined; its intervals are conformal.
 //   - A series too short for the configured backtest gets fewer windows,
 //     then a shorter backtest horizon (see planBacktest); one with fewer
 //     than three observations is forecast with Naive without a backtest.
@@ -62,7 +67,7 @@ func Run(ctx context.Context, items []series.Series, cfg Config, progress Progre
 		progress(done, len(items), itemMessage(results[i]))
 	}
 
-	res := &Result{Items: keepFinished(results, finished), Models: modelNames(&cfg)}
+	res := &Result{Items: keepFinished(results, finished), Models: cfg.CandidateNames()}
 	res.Summary = Summarise(res.Items, time.Since(start))
 	return res, ctx.Err()
 }
@@ -124,14 +129,6 @@ func keepFinished(results []ItemResult, finished []bool) []ItemResult {
 		if ok {
 			out = append(out, results[i])
 		}
-	}
-	return out
-}
-
-func modelNames(cfg *Config) []string {
-	out := make([]string, len(cfg.Models))
-	for i, m := range cfg.Models {
-		out[i] = m.Name()
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/forecastrun/forecastrun/runner/models"
@@ -24,7 +25,9 @@ type entry struct {
 // parameters and fewer assumptions: the benchmarks first (no parameters, then
 // one window or season), then the intermittent-demand family (one smoothing
 // weight each, aggregation on top for ADIDA/IMAPA), then trend models, then
-// seasonal ones. When two models score the same, the earlier one wins: it is
+// seasonal ones. The optimised theta methods follow Theta, which they
+// generalise with one more estimated parameter (theta), the static trend
+// line before the dynamic one. When two models score the same, the earlier one wins: it is
 // cheaper, and easier for a planner to explain.
 var entries = []entry{
 	{"Naive", false, func(int) models.Model { return naive.Naive{} }},
@@ -41,6 +44,8 @@ var entries = []entry{
 	{"Holt", false, func(int) models.Model { return expsmooth.Holt() }},
 	{"DampedHolt", false, func(int) models.Model { return expsmooth.DampedHolt() }},
 	{"Theta", false, func(m int) models.Model { return theta.New(max(m, 1)) }},
+	{"OptimizedTheta", false, func(m int) models.Model { return theta.NewOptimized(max(m, 1)) }},
+	{"DynamicOptimizedTheta", false, func(m int) models.Model { return theta.NewDynamicOptimized(max(m, 1)) }},
 	{"HoltWintersAdditive", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Additive) }},
 	{"HoltWintersMultiplicative", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Multiplicative) }},
 }
@@ -54,14 +59,30 @@ func averageWindow(season int) int {
 	return 4
 }
 
-// Names returns every registered model name in simplicity order.
+// Ensemble names the tournament's ensemble candidate (tournament.EnsembleName;
+// the tournament's tests check that the two agree). It is not a
+// models.Model: its forecast combines the best models of each item, so the
+// tournament builds it from the backtests (tournament.Config.Ensemble).
+// The registry knows the name so that a model selection can ask for it.
+const Ensemble = "Ensemble"
+
+// Names returns every name a selection accepts in simplicity order: the
+// registered models, then Ensemble.
 func Names() []string {
-	out := make([]string, len(entries))
+	out := make([]string, len(entries), len(entries)+1)
 	for i, e := range entries {
 		out[i] = e.name
 	}
-	return out
+	return append(out, Ensemble)
 }
+
+// WantsEnsemble reports whether a selection asks for the ensemble: when it
+// names Ensemble (case-insensitive), or is empty, which selects everything.
+func WantsEnsemble(names []string) bool {
+	return len(names) == 0 || slices.ContainsFunc(names, isEnsemble)
+}
+
+func isEnsemble(name string) bool { return strings.EqualFold(strings.TrimSpace(name), Ensemble) }
 
 // All returns every model that applies to data with the given season, in
 // simplicity order. Seasonal models (SeasonalNaive, Holt-Winters) are left
@@ -79,9 +100,12 @@ func All(season int) []models.Model {
 
 // Select returns the named models (case-insensitive) in simplicity order,
 // whatever order names lists them in, so that ties break the same way for
-// every selection. Empty names selects All(season). An unknown name, or a
-// seasonal model with season < 2, is an error.
+// every selection. Empty names selects All(season). Ensemble is accepted
+// and left out of the result (see WantsEnsemble); named alone, it selects
+// All(season) as the models it combines. An unknown name, or a seasonal
+// model with season < 2, is an error.
 func Select(names []string, season int) ([]models.Model, error) {
+	names = slices.DeleteFunc(slices.Clone(names), isEnsemble)
 	if len(names) == 0 {
 		return All(season), nil
 	}

@@ -7,9 +7,34 @@ import (
 )
 
 func TestAllNamesMatchRegistryOrder(t *testing.T) {
-	got := modelNames(All(12))
+	got := append(modelNames(All(12)), Ensemble)
 	if !slices.Equal(got, Names()) {
-		t.Errorf("All(12) names = %v, want %v", got, Names())
+		t.Errorf("All(12) names and Ensemble = %v, want %v", got, Names())
+	}
+}
+
+func TestOptimizedThetaFollowsTheta(t *testing.T) {
+	names := Names()
+	i := slices.Index(names, "Theta")
+	if i < 0 || !slices.Equal(names[i:i+3], []string{"Theta", "OptimizedTheta", "DynamicOptimizedTheta"}) {
+		t.Errorf("names %v: want OptimizedTheta and DynamicOptimizedTheta right after Theta", names)
+	}
+}
+
+func TestWantsEnsemble(t *testing.T) {
+	tests := []struct {
+		names []string
+		want  bool
+	}{
+		{nil, true},
+		{[]string{"ensemble"}, true},
+		{[]string{"Naive", " Ensemble "}, true},
+		{[]string{"Naive", "SES"}, false},
+	}
+	for _, tt := range tests {
+		if got := WantsEnsemble(tt.names); got != tt.want {
+			t.Errorf("WantsEnsemble(%q) = %v, want %v", tt.names, got, tt.want)
+		}
 	}
 }
 
@@ -32,7 +57,10 @@ func TestSelect(t *testing.T) {
 		want    []string
 		wantErr string
 	}{
-		{"empty selects all", nil, 7, Names(), ""},
+		{"empty selects all", nil, 7, modelNames(All(7)), ""},
+		{"ensemble alone selects all", []string{"Ensemble"}, 7, modelNames(All(7)), ""},
+		{"ensemble is not a model", []string{"naive", "ensemble"}, 7, []string{"Naive"}, ""},
+		{"optimised theta", []string{"DynamicOptimizedTheta", "optimizedtheta"}, 1, []string{"OptimizedTheta", "DynamicOptimizedTheta"}, ""},
 		{"registry order kept", []string{"theta", "Naive", "ses"}, 7, []string{"Naive", "SES", "Theta"}, ""},
 		{"duplicates collapse", []string{"SES", "ses"}, 1, []string{"SES"}, ""},
 		{"unknown", []string{"ARIMA"}, 7, nil, "valid models are Naive, HistoricAverage"},
