@@ -24,6 +24,11 @@ import (
 // maps it to the folder holding the freshly built runner binary.
 const runnerImage = "ghcr.io/forecastrun/forecastrun:e2e"
 
+// scheduleClockSpeed is how much faster than real time the managers'
+// schedule clock runs: a schedule of every minute creates a run every real
+// second. It affects ForecastSchedules only; runs keep real time.
+const scheduleClockSpeed = 60
+
 // env is the suite's cluster, set up once by TestMain.
 var env *cluster
 
@@ -36,6 +41,10 @@ type cluster struct {
 	kubeconfig string
 	kubectlBin string // the pinned kubectl
 	managerBin string
+	// clockStart is when the managers' fast schedule clock starts. Every
+	// manager of the suite gets the same start, so a restarted manager
+	// reads the same schedule time as the one it replaces.
+	clockStart time.Time
 
 	mu      sync.Mutex
 	manager *exec.Cmd
@@ -110,7 +119,8 @@ func setUp() (*cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the suite folder: %w", err)
 	}
-	c := &cluster{repo: repo, dir: dir, state: filepath.Join(dir, "cluster"), managerBin: filepath.Join(dir, "bin", "manager")}
+	c := &cluster{repo: repo, dir: dir, state: filepath.Join(dir, "cluster"), managerBin: filepath.Join(dir, "bin", "manager"),
+		clockStart: time.Now().Truncate(time.Second)}
 	c.kubeconfig = filepath.Join(c.state, "kubeconfig")
 	fmt.Fprintf(os.Stderr, "e2e: suite folder %s\n", dir)
 
@@ -208,7 +218,8 @@ func (c *cluster) startManager() error {
 	}
 	probe := fmt.Sprintf("127.0.0.1:%d", port)
 	cmd := exec.Command(c.managerBin, "--kubeconfig", c.kubeconfig, "--runner-image", runnerImage,
-		"--metrics-bind-address", "0", "--health-probe-bind-address", probe, "--zap-devel=false")
+		"--metrics-bind-address", "0", "--health-probe-bind-address", probe, "--zap-devel=false",
+		"--schedule-clock-speed", fmt.Sprint(scheduleClockSpeed), "--schedule-clock-start", c.clockStart.Format(time.RFC3339))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
