@@ -16,7 +16,7 @@ import (
 type healthCases struct {
 	Tests []struct {
 		HealthStatus struct{ Status, Message string } `json:"healthStatus"`
-		InputPath    string                            `json:"inputPath"`
+		InputPath    string                           `json:"inputPath"`
 	} `json:"tests"`
 }
 
