@@ -11,7 +11,11 @@ import (
 )
 
 var (
-	seasonalFamily     = map[string]bool{"SeasonalNaive": true, "HoltWintersAdditive": true, "HoltWintersMultiplicative": true, "Theta": true, "OptimizedTheta": true, "DynamicOptimizedTheta": true}
+	// seasonalFamily holds the models that can forecast a season. AutoETS
+	// and AutoARIMA count: they pick a seasonal form for strongly seasonal
+	// series by AICc (their own packages test the selection).
+	seasonalFamily = map[string]bool{"SeasonalNaive": true, "HoltWintersAdditive": true, "HoltWintersMultiplicative": true,
+		"Theta": true, "OptimizedTheta": true, "DynamicOptimizedTheta": true, "AutoETS": true, "AutoARIMA": true}
 	intermittentFamily = map[string]bool{"CrostonClassic": true, "CrostonSBA": true, "TSB": true, "ADIDA": true, "IMAPA": true}
 )
 

@@ -8,6 +8,7 @@ import (
 	"github.com/forecastrun/forecastrun/runner/models"
 	"github.com/forecastrun/forecastrun/runner/models/adida"
 	"github.com/forecastrun/forecastrun/runner/models/croston"
+	"github.com/forecastrun/forecastrun/runner/models/ets"
 	"github.com/forecastrun/forecastrun/runner/models/expsmooth"
 	"github.com/forecastrun/forecastrun/runner/models/naive"
 	"github.com/forecastrun/forecastrun/runner/models/theta"
@@ -27,7 +28,8 @@ type entry struct {
 // weight each, aggregation on top for ADIDA/IMAPA), then trend models, then
 // seasonal ones. The optimised theta methods follow Theta, which they
 // generalise with one more estimated parameter (theta), the static trend
-// line before the dynamic one. When two models score the same, the earlier one wins: it is
+// line before the dynamic one. The automatic families come last: each picks
+// its own form per item by AICc among many. When two models score the same, the earlier one wins: it is
 // cheaper, and easier for a planner to explain.
 var entries = []entry{
 	{"Naive", false, func(int) models.Model { return naive.Naive{} }},
@@ -48,6 +50,7 @@ var entries = []entry{
 	{"DynamicOptimizedTheta", false, func(m int) models.Model { return theta.NewDynamicOptimized(max(m, 1)) }},
 	{"HoltWintersAdditive", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Additive) }},
 	{"HoltWintersMultiplicative", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Multiplicative) }},
+	{"AutoETS", false, func(m int) models.Model { return ets.Auto(max(m, 1)) }},
 }
 
 // averageWindow is the WindowAverage window for a season: one full cycle, so

@@ -1,0 +1,17 @@
+package ets
+
+// Evals exposes to the external tests the number of filter passes a fit
+// spent.
+func Evals(f *Fitted) int { return f.evals }
+
+// FilterPassForBenchmark returns a function running one likelihood pass
+// of the form s on y from its heuristic starting states.
+func FilterPassForBenchmark(s Spec, m int, p Params, y []float64) func() float64 {
+	f := newForm(s, m)
+	x0 := f.heuristicState(y)
+	work := x0.clone()
+	return func() float64 {
+		work.copyFrom(&x0)
+		return f.lik(f.filter(p, &work, y, nil), len(y))
+	}
+}
