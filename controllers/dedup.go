@@ -85,7 +85,7 @@ func primaryLess(a, b *v1alpha1.ForecastRun) bool {
 	if ar != br {
 		return ar
 	}
-	return queueLess(a, b) < 0
+	return v1alpha1.QueueOrder(a, b) < 0
 }
 
 // findPrimary returns the identical run that run should join, or nil when

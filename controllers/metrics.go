@@ -99,7 +99,7 @@ func countRuns(runs []v1alpha1.ForecastRun) (byPhase, depth map[[2]string]int) {
 	for i := range runs {
 		run := &runs[i]
 		byPhase[[2]string{run.Namespace, string(phaseOrPending(run))}]++
-		if inQueue(run) {
+		if run.Waiting() {
 			depth[[2]string{run.Namespace, run.Spec.LockName}]++
 		}
 	}

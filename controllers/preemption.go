@@ -29,8 +29,8 @@ func preemptingRun(holder *v1alpha1.ForecastRun, others []v1alpha1.ForecastRun) 
 	var first *v1alpha1.ForecastRun
 	for i := range others {
 		o := &others[i]
-		if o.Name != holder.Name && o.Spec.Priority == v1alpha1.PriorityUrgent && inQueue(o) &&
-			(first == nil || queueLess(o, first) < 0) {
+		if o.Name != holder.Name && o.Spec.Priority == v1alpha1.PriorityUrgent && o.Waiting() &&
+			(first == nil || v1alpha1.QueueOrder(o, first) < 0) {
 			first = o
 		}
 	}

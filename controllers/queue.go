@@ -14,44 +14,11 @@ import (
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
-// priorityRank orders priorities, highest first.
-func priorityRank(p v1alpha1.Priority) int {
-	switch p {
-	case v1alpha1.PriorityUrgent:
-		return 0
-	case v1alpha1.PriorityHigh:
-		return 1
-	}
-	return 2
-}
-
-// queueLess is the queue's total order: priority, then creation time, then
-// name. Names are unique in a namespace, so no two runs tie.
-func queueLess(a, b *v1alpha1.ForecastRun) int {
-	if d := priorityRank(a.Spec.Priority) - priorityRank(b.Spec.Priority); d != 0 {
-		return d
-	}
-	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
-		if a.CreationTimestamp.Before(&b.CreationTimestamp) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a.Name, b.Name)
-}
-
 // orderQueue returns runs in the order they are admitted.
 func orderQueue(runs []v1alpha1.ForecastRun) []v1alpha1.ForecastRun {
 	out := slices.Clone(runs)
-	slices.SortFunc(out, func(a, b v1alpha1.ForecastRun) int { return queueLess(&a, &b) })
+	slices.SortFunc(out, func(a, b v1alpha1.ForecastRun) int { return v1alpha1.QueueOrder(&a, &b) })
 	return out
-}
-
-// inQueue reports whether other is waiting in the queue of its lock: it
-// committed to waiting (phase Queued), is no duplicate and is not leaving.
-func inQueue(other *v1alpha1.ForecastRun) bool {
-	return other.Status.Phase == v1alpha1.PhaseQueued && other.Status.DuplicateOf == "" &&
-		!other.Spec.Cancel && other.DeletionTimestamp.IsZero()
 }
 
 // queueOf is the ordered queue of run's lock with run in it.
@@ -62,7 +29,7 @@ func (r *Reconciler) queueOf(ctx context.Context, run *v1alpha1.ForecastRun) ([]
 	}
 	queue := []v1alpha1.ForecastRun{*run}
 	for i := range runs {
-		if runs[i].Name != run.Name && inQueue(&runs[i]) {
+		if runs[i].Name != run.Name && runs[i].Waiting() {
 			queue = append(queue, runs[i])
 		}
 	}

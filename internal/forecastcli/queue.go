@@ -95,7 +95,7 @@ func runsOfLock(runs []v1alpha1.ForecastRun, lock string) []v1alpha1.ForecastRun
 func waitingRuns(runs []v1alpha1.ForecastRun) []v1alpha1.ForecastRun {
 	var out []v1alpha1.ForecastRun
 	for i := range runs {
-		if waiting(&runs[i]) {
+		if runs[i].Waiting() {
 			out = append(out, runs[i])
 		}
 	}

@@ -8,40 +8,6 @@ import (
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
-// waiting reports whether a run stands in its lock's queue, by the
-// controller's rule: Queued, no duplicate riding on another run, not being
-// cancelled or deleted.
-func waiting(run *v1alpha1.ForecastRun) bool {
-	return run.Status.Phase == v1alpha1.PhaseQueued && run.Status.DuplicateOf == "" &&
-		!run.Spec.Cancel && run.DeletionTimestamp.IsZero()
-}
-
-// priorityRank orders priorities, highest first, as the controller does.
-func priorityRank(p v1alpha1.Priority) int {
-	switch p {
-	case v1alpha1.PriorityUrgent:
-		return 0
-	case v1alpha1.PriorityHigh:
-		return 1
-	}
-	return 2
-}
-
-// admissionOrder is the controller's total order of a queue: priority,
-// then creation time, then name.
-func admissionOrder(a, b *v1alpha1.ForecastRun) int {
-	if d := priorityRank(a.Spec.Priority) - priorityRank(b.Spec.Priority); d != 0 {
-		return d
-	}
-	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
-		if a.CreationTimestamp.Before(&b.CreationTimestamp) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a.Name, b.Name)
-}
-
 // queueOrder sorts the waiting runs as the controller placed them: by the
 // status.queuePosition it wrote, and by its own rule where it has written
 // none yet (those go last, since the controller has not counted them) or
@@ -59,7 +25,7 @@ func queueOrder(runs []v1alpha1.ForecastRun) []v1alpha1.ForecastRun {
 		case pa != nil && *pa != *pb:
 			return int(*pa - *pb)
 		}
-		return admissionOrder(&a, &b)
+		return v1alpha1.QueueOrder(&a, &b)
 	})
 	return out
 }
