@@ -11,8 +11,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
@@ -181,12 +184,17 @@ func (s *runsByState) has(name string) bool {
 	return false
 }
 
-// SetupWithManager registers the controller; a change to a run the schedule
-// owns (it finished, it was deleted) wakes the schedule.
+// SetupWithManager registers the controller. A run the schedule owns wakes
+// it when it appears, changes phase or goes; its progress writes, several a
+// second while it runs, do not.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	phaseChanged := predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		old, cur := e.ObjectOld.(*v1alpha1.ForecastRun), e.ObjectNew.(*v1alpha1.ForecastRun)
+		return old.Status.Phase != cur.Status.Phase || old.DeletionTimestamp.IsZero() != cur.DeletionTimestamp.IsZero()
+	}}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ForecastSchedule{}).
-		Owns(&v1alpha1.ForecastRun{}).
+		Owns(&v1alpha1.ForecastRun{}, builder.WithPredicates(phaseChanged)).
 		WithOptions(opts).
 		Named("forecastschedule").
 		Complete(r)
