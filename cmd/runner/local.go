@@ -23,13 +23,15 @@ type localOptions struct {
 	horizon, season    int
 	windows, step      int
 	itemLimit, workers int
-	seed               uint64
-	mode               sample.Mode
-	metric             metrics.Metric
-	models             []string
-	levels             []float64
-	frequency          series.Frequency
-	columns            series.Columns
+	// estimateEveryWindow re-estimates models on every backtest window.
+	estimateEveryWindow bool
+	seed                uint64
+	mode                sample.Mode
+	metric              metrics.Metric
+	models              []string
+	levels              []float64
+	frequency           series.Frequency
+	columns             series.Columns
 }
 
 const localSynopsis = `local --input FILE --out DIR [flags]
@@ -55,6 +57,7 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	levels := fs.String("levels", "80,95", "prediction interval levels in percent")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the item sample")
 	frequency := fs.String("frequency", "", "data frequency: hourly, daily, weekly, monthly, quarterly, yearly (default: inferred from dates)")
+	fs.BoolVar(&o.estimateEveryWindow, "estimate-every-window", false, "estimate every model afresh on every backtest window instead of refitting the first window's parameters (slower; for measuring what refitting costs)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: GOMAXPROCS, which follows the container CPU limit)")
 	cols := columnFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -156,6 +159,7 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 	cfg := tournament.Config{
 		Horizon: horizon, Windows: o.windows, Step: o.step, Season: season,
 		Metric: o.metric, Levels: o.levels, Models: ms, Workers: o.workers,
+		EstimateEveryWindow: o.estimateEveryWindow,
 	}
 	if registry.WantsEnsemble(o.models) {
 		cfg.Ensemble = &tournament.EnsembleConfig{}

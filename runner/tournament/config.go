@@ -35,6 +35,12 @@ type Config struct {
 	// Workers is the size of the worker pool (default runtime.GOMAXPROCS(0),
 	// which since Go 1.25 follows the container's CPU limit).
 	Workers int
+	// EstimateEveryWindow fits every model afresh on every backtest window
+	// (an automatic model searches its form again each time) instead of
+	// estimating on the first window and refitting those parameters on the
+	// later ones. It costs about one full fit per extra window; it exists
+	// to measure what the cheaper default gives up in accuracy.
+	EstimateEveryWindow bool
 	// Skip holds the IDs of items that are already finished, for example by
 	// an earlier run that was preempted. They are not run and are not in the
 	// Result, but count as done in progress reports. Skip is read once,

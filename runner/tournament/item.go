@@ -120,7 +120,7 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 		if err != nil {
 			return 0, err
 		}
-		if k == 0 {
+		if k == 0 && !w.cfg.EstimateEveryWindow {
 			first = fit
 		}
 		fc, err := forecastSafely(fit, p.horizon, nil)

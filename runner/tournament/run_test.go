@@ -162,6 +162,20 @@ func TestRunRefitsAfterFirstWindow(t *testing.T) {
 	}
 }
 
+func TestRunEstimateEveryWindowFitsAfresh(t *testing.T) {
+	fits, refits := new(atomic.Int64), new(atomic.Int64)
+	items := makeItems(4, 60, 5, noiseSeries)
+	cfg := Config{Horizon: 5, Windows: 3, Models: []models.Model{countingModel{fits, refits}}, EstimateEveryWindow: true}
+	if _, err := Run(context.Background(), items, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Per item: a Fit on each of the three windows and one on the whole
+	// history; nothing is refitted.
+	if fits.Load() != 16 || refits.Load() != 0 {
+		t.Errorf("fits %d refits %d, want 16 and 0", fits.Load(), refits.Load())
+	}
+}
+
 func TestRunConformalCoverage(t *testing.T) {
 	// i.i.d. noise around a level: the mean model's 80% and 95% conformal
 	// intervals should cover about that share of fresh draws.
