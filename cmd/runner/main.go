@@ -37,6 +37,8 @@ var commands = map[string]command{
 	"generate": {"write a synthetic retail dataset", runGenerate},
 	"score":    {"score forecasts against a holdout file", runScore},
 	"job":      {"run one shard of a ForecastRun inside its Job's Pod", runJob},
+	"export":   {"write a run folder's result files to stdout as a log-safe stream", runExport},
+	"fit":      {"fit one model to every item, one at a time, timing each", runFit},
 }
 
 // usageError marks errors in the command line: exit code 2.

@@ -7,6 +7,7 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -17,6 +18,9 @@ import (
 type session struct {
 	client.Client
 	namespace string
+	// config reaches what the controller-runtime client cannot, such as
+	// a Pod's log.
+	config *rest.Config
 }
 
 // scheme knows the kinds the plugin reads and writes.
@@ -52,5 +56,5 @@ func (g *globals) connect() (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", cfg.Host, err)
 	}
-	return &session{Client: c, namespace: ns}, nil
+	return &session{Client: c, namespace: ns, config: cfg}, nil
 }

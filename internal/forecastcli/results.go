@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
 	"sort"
 	"time"
 
@@ -20,32 +19,55 @@ const resultsExample = `  # Winners, score and where the files are
   kubectl forecast results nightly
 
   # The same as YAML, for scripts
-  kubectl forecast results nightly -o yaml`
+  kubectl forecast results nightly -o yaml
+
+  # Copy the result files out of the run's output claim into ./nightly
+  kubectl forecast results nightly --copy ./nightly`
 
 func newResultsCommand(g *globals) *cobra.Command {
-	var format, copyDir string
+	var format string
+	opts := copyOptions{timeout: 2 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "results NAME",
-		Short: "Show the summary of a finished ForecastRun",
+		Short: "Show the summary of a finished ForecastRun, and copy its files",
 		Long: `Show status.result of a finished run: items forecast and failed, the mean
 backtest score of the winners in the run's metric, how many items each model
 won, and where the result files (forecasts.csv, leaderboard.csv,
-summary.json, report.html) were written.`,
+summary.json, report.html) were written.
+
+--copy DIR also copies the result files of a Succeeded run with spec.output
+into DIR (created if missing): a short-lived Pod NAME-export-xxxxx mounts the
+output claim read-only and prints the files with 'runner export'; the plugin
+reads its log, checks every file's size and SHA-256, and writes the files
+only when all arrived intact. The Pod is deleted afterwards, also on failure
+or Ctrl-C. The runner image comes from the run's Job; once the Job has been
+deleted (after its TTL) pass --image. It needs the rights to create, get and
+delete Pods, get pods/log and get Jobs in the run's namespace.`,
 		Example: resultsExample,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validateFormat(format); err != nil {
 				return err
 			}
-			return g.results(cmd.Context(), args[0], format, copyDir)
+			if opts.dir == "" && (opts.image != "" || opts.overwrite) {
+				return fmt.Errorf("--image and --overwrite only apply with --copy DIR")
+			}
+			if opts.timeout <= 0 {
+				return fmt.Errorf("--timeout must be positive")
+			}
+			return g.results(cmd.Context(), args[0], format, opts)
 		},
 	}
 	addFormatFlag(cmd, &format)
-	cmd.Flags().StringVar(&copyDir, "copy", "", "copy the result files into DIR (not available yet; see the message)")
+	flags := cmd.Flags()
+	flags.StringVar(&opts.dir, "copy", "", "copy the result files from the run's output claim into DIR")
+	flags.StringVar(&opts.image, "image", "", "runner image for the copy Pod (default: the image of the run's Job)")
+	flags.BoolVar(&opts.overwrite, "overwrite", false, "replace files that already exist in DIR")
+	flags.DurationVar(&opts.timeout, "timeout", opts.timeout, "give up copying after this long")
 	return cmd
 }
 
-func (g *globals) results(ctx context.Context, name, format, copyDir string) error {
+func (g *globals) results(ctx context.Context, name, format string, opts copyOptions) error {
 	s, err := g.connect()
 	if err != nil {
 		return err
@@ -55,6 +77,11 @@ func (g *globals) results(ctx context.Context, name, format, copyDir string) err
 		return err
 	}
 	if run.Status.Result == nil {
+		if opts.dir != "" {
+			if err := copyable(run); err != nil {
+				return err
+			}
+		}
 		return noResult(run)
 	}
 	view := viewOf(run)
@@ -63,8 +90,13 @@ func (g *globals) results(ctx context.Context, name, format, copyDir string) err
 	} else {
 		printResults(g.streams.Out, view, g.now())
 	}
-	if err == nil && copyDir != "" {
-		err = copyUnavailable(run)
+	if err == nil && opts.dir != "" {
+		// The list of copied files would break -o json|yaml on stdout.
+		w := g.streams.Out
+		if format != "" {
+			w = g.streams.ErrOut
+		}
+		err = g.copyResults(ctx, s, run, opts, w)
 	}
 	return err
 }
@@ -148,18 +180,4 @@ func printWinners(w io.Writer, r v1alpha1.Result) {
 		fmt.Fprintf(tw, "%s\t%d\t%.1f%%\n", m, r.Winners[m], 100*float64(r.Winners[m])/float64(max(total, 1)))
 	}
 	_ = tw.Flush()
-}
-
-// copyUnavailable says why --copy cannot work yet and where the files are.
-// Reading a claim from outside the cluster takes a Pod that prints the
-// files; the runner image is distroless (no shell, no cat) and the runner
-// binary has no command that prints files, so there is nothing to run.
-func copyUnavailable(run *v1alpha1.ForecastRun) error {
-	where := "the run has no spec.output, so its files stayed inside the runner Pod and are gone with it"
-	if out := run.Spec.Output; out != nil {
-		pvc := out.PersistentVolumeClaim
-		where = fmt.Sprintf("the files (forecasts.csv, leaderboard.csv, summary.json, report.html) are on claim %s at %s/ in namespace %s; mount that claim in a Pod of your own to read them",
-			pvc.ClaimName, path.Join(pvc.Path, run.Name), run.Namespace)
-	}
-	return fmt.Errorf("--copy is not available yet: it needs a Pod that prints the result files, and the runner image has no command for that (it is distroless, and the runner has only local, generate, score and job); %s", where)
 }

@@ -71,17 +71,3 @@ func TestResultsOfARunWithoutThem(t *testing.T) {
 		t.Errorf("results of a failed run: %v", err)
 	}
 }
-
-// --copy prints the summary, then says why it cannot copy and where the
-// files are.
-func TestResultsCopyExplainsWhereTheFilesAre(t *testing.T) {
-	ns := newNamespace(t)
-	finishedWithResult(t, ns, "nightly")
-	out, _, err := execute(t, "results", "nightly", "-n", ns, "--copy", t.TempDir())
-	if !strings.Contains(out, "Items forecast:") {
-		t.Errorf("results --copy printed %q; want the summary first", out)
-	}
-	if err == nil || !strings.Contains(err.Error(), "are on claim results at runs/nightly/ in namespace "+ns) {
-		t.Errorf("results --copy: %v; want where the files are", err)
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -106,7 +107,9 @@ func TestPluginRunResultsRerunCancel(t *testing.T) {
 }
 
 // checkPluginResults reads a finished QuickTest run's summary through the
-// plugin, and checks that --copy names the folder where the files are.
+// plugin, and copies its files out of the output claim with --copy: the
+// copies must equal what the runner wrote on the node, and a second copy
+// must refuse to overwrite them.
 func checkPluginResults(t *testing.T, ns, name string) {
 	t.Helper()
 	out := mustForecast(t, "results", name, "-n", ns)
@@ -115,11 +118,100 @@ func checkPluginResults(t *testing.T, ns, name string) {
 			t.Errorf("results printed:\n%s\nwant %q in it", out, want)
 		}
 	}
-	_, err := forecast(t, "results", name, "-n", ns, "--copy", t.TempDir())
-	if err == nil || !strings.Contains(err.Error(), "on claim "+resultsClaim+" at runs/"+name+"/") {
-		t.Errorf("results --copy: %v; want the claim and folder of the files", err)
-	}
 	checkResults(t, outputDir(ns, name), 100, 14)
+
+	dir := filepath.Join(t.TempDir(), "copy")
+	out = mustForecast(t, "results", name, "-n", ns, "--copy", dir)
+	written := resultFiles(t, outputDir(ns, name))
+	if len(written) < 4 {
+		t.Fatalf("the runner wrote only %v", written)
+	}
+	if copied := resultFiles(t, dir); !slices.Equal(copied, written) {
+		t.Errorf("--copy wrote %v, want the runner's files %v", copied, written)
+	}
+	for _, file := range written {
+		want, err := os.ReadFile(filepath.Join(outputDir(ns, name), file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("copied %s: %d bytes (%v), differs from the runner's %d bytes", file, len(got), err, len(want))
+		}
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(file) + fmt.Sprintf(`\s+%d bytes$`, len(want))).MatchString(out) {
+			t.Errorf("results --copy printed:\n%s\nwant %s and its size listed", out, file)
+		}
+	}
+	checkResults(t, dir, 100, 14)
+	waitExportPodsGone(t, ns)
+
+	_, err := forecast(t, "results", name, "-n", ns, "--copy", dir)
+	if err == nil || !strings.Contains(err.Error(), "already exists; pass --overwrite") {
+		t.Errorf("a second results --copy into the same folder: %v; want a refusal to overwrite", err)
+	}
+	mustForecast(t, "results", name, "-n", ns, "--copy", dir, "--overwrite")
+	checkCopyOfAMissingFolder(t, ns, name)
+}
+
+// checkCopyOfAMissingFolder: when the run's folder is not on the claim,
+// the exporter's own error reaches the user and nothing is written.
+func checkCopyOfAMissingFolder(t *testing.T, ns, name string) {
+	t.Helper()
+	src := outputDir(ns, name)
+	if err := os.Rename(src, src+".away"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := os.Rename(src+".away", src); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	dir := filepath.Join(t.TempDir(), "none")
+	_, err := forecast(t, "results", name, "-n", ns, "--copy", dir)
+	if err == nil || !strings.Contains(err.Error(), "the exporter failed") || !strings.Contains(err.Error(), "reading the run folder") ||
+		!strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("results --copy of a missing folder: %v; want the exporter's error", err)
+	}
+	if files := resultFiles(t, dir); len(files) != 0 {
+		t.Errorf("a failed copy wrote %v", files)
+	}
+	waitExportPodsGone(t, ns)
+}
+
+// resultFiles lists the top-level, non-hidden regular files of a folder:
+// a run folder's results, without its .checkpoint folder.
+func resultFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// waitExportPodsGone waits for the Pods `results --copy` creates in ns to
+// be gone: the plugin deletes them, and the node agent confirms the
+// deletion once the process has ended.
+func waitExportPodsGone(t *testing.T, ns string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out := kubectl(t, "get", "pods", "-n", ns, "-l", "app.kubernetes.io/component=export", "-o", "name")
+		if strings.TrimSpace(out) == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("export Pods left behind 30s after the copy: %s", out)
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // holdLockElsewhere makes the namespace's lock held, for ten minutes, by a
