@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Compares ForecastRun with R's forecast package on the shared benchmark
-# splits. For each split, R's snaive, thetaf and ets (and croston on
-# carparts) and our `runner local --mode Full` tournament (ranked by MASE,
-# and by RMSSE), plus our single models that match R's (Theta,
-# CrostonClassic, SeasonalNaive), forecast every item of train.csv;
-# `runner score` then scores all of them against test.csv with one scorer
-# and the M4 conventions.
+# splits. For each split, R's snaive, thetaf, ets and auto.arima (and
+# croston on carparts) and our `runner local --mode Full` tournament (ranked
+# by MASE, and by RMSSE), plus our single models that match R's (Theta,
+# CrostonClassic, SeasonalNaive, AutoETS, AutoARIMA), forecast every item of
+# train.csv; `runner score` then scores all of them against test.csv with
+# one scorer and the M4 conventions. Last, a side-by-side table sets our
+# AutoETS and AutoARIMA against R's ets and auto.arima on the same series:
+# accuracy, and the CPU time per series, each fitted one series at a time on
+# one thread (`runner fit`; R's per-item proc.time), with the ratio.
 #
 #   hack/bench-vs-r.sh                       # data in ../shared/data
 #   FORECASTRUN_DATA=/path hack/bench-vs-r.sh
@@ -22,9 +25,9 @@ work=out/bench-vs-r
 # 10 s for one 900-point hourly series, over an hour for the hourly split),
 # and Croston is meant for intermittent demand, so it runs on carparts only.
 declare -A spec=(
-	[m4-hourly]="48 24 24 snaive,thetaf,ets"
-	[m4-weekly]="13 52 1 snaive,thetaf,ets"
-	[carparts]="12 12 12 snaive,thetaf,ets,croston"
+	[m4-hourly]="48 24 24 snaive,thetaf"
+	[m4-weekly]="13 52 1 snaive,thetaf"
+	[carparts]="12 12 12 snaive,thetaf,croston"
 )
 splits=${SPLITS:-"m4-hourly m4-weekly carparts"}
 
@@ -56,6 +59,23 @@ for split in $splits; do
 	bin/runner score --split "$split" --train "$train" --test "$test" --season "$score_m" "${cols[@]}" \
 		--forecasts "$dir/r-forecasts.csv" --timings "$dir/r-timings.csv" >>"$results"
 
+	# The automatic models, timed per series on both sides.
+	if [[ -z "${REUSE_R:-}" || ! -s "$dir/r-auto-cpu.csv" ]]; then
+		echo "$split: R forecast package (ets, auto.arima), CPU per series" >&2
+		Rscript hack/bench/forecast.R "$train" "$h" "$m" "$dir/r-auto-forecasts.csv" "$dir/r-auto-timings.csv" \
+			ets,auto.arima "$dir/r-auto-cpu.csv"
+	fi
+	bin/runner score --split "$split" --train "$train" --test "$test" --season "$score_m" "${cols[@]}" \
+		--forecasts "$dir/r-auto-forecasts.csv" --timings "$dir/r-auto-timings.csv" >>"$results"
+	for model in AutoETS AutoARIMA; do
+		echo "$split: $model, CPU per series" >&2
+		start=$(now)
+		bin/runner fit --model "$model" --input "$train" --horizon "$h" --season "$m" "${cols[@]}" \
+			--out "$dir/fit-$model.csv" --timings "$dir/fit-$model-cpu.csv" 2>"$dir/fit-$model.log"
+		bin/runner score --split "$split" --train "$train" --test "$test" --season "$score_m" "${cols[@]}" \
+			--forecasts "$dir/fit-$model.csv" --label "FR-$model" --seconds "$(since "$start")" >>"$results"
+	done
+
 	# label|extra flags: the tournament ranked by MASE (the default) and by
 	# RMSSE, then our single models that match R's methods.
 	for run in "ForecastRun|" "ForecastRun-RMSSE|--metric RMSSE" "FR-Theta|--models Theta" \
@@ -75,5 +95,32 @@ done
 echo
 awk -F'\t' 'BEGIN { printf "%-10s %-18s %8s %8s %8s %9s %6s\n", "split", "method", "sMAPE", "MASE", "RMSSE", "seconds", "items" }
 	{ printf "%-10s %-18s %8s %8s %8s %9s %6s\n", $1, $2, $3, $4, $5, $6, $7 }' "$results"
+echo
+echo "Automatic models, one series at a time on one thread: MASE and CPU per series"
+printf "%-10s %-22s %6s %8s %8s %7s %12s %12s %10s %10s %7s\n" split "ours vs R" items "MASE" "R MASE" "diff%" "median ms" "R median ms" "total s" "R total s" "R/ours"
+for split in $splits; do
+	dir="$work/$split"
+	for pair in "AutoETS ets" "AutoARIMA auto.arima"; do
+		read -r ours theirs <<<"$pair"
+		[[ -s "$dir/fit-$ours-cpu.csv" && -s "$dir/r-auto-cpu.csv" ]] || continue
+		mase_ours=$(awk -F'\t' -v s="$split" -v m="FR-$ours" '$1 == s && $2 == m { print $4 }' "$results")
+		mase_r=$(awk -F'\t' -v s="$split" -v m="$theirs" '$1 == s && $2 == m { print $4 }' "$results")
+		# Per-series CPU: medians and totals over the items both sides fitted.
+		awk -F, -v ours="$ours" -v theirs="$theirs" -v split="$split" -v mo="$mase_ours" -v mr="$mase_r" '
+			function median(a, n,   i, j, t) {
+				for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+			}
+			FNR == 1 { next }
+			FILENAME ~ /fit-/ { o[$1] = $3; next }
+			$2 == theirs { r[$1] = $3 }
+			END {
+				for (id in o) if (id in r) { n++; a[n] = o[id]; b[n] = r[id]; so += o[id]; sr += r[id] }
+				if (n == 0) exit
+				printf "%-10s %-22s %6d %8s %8s %+6.1f%% %12.2f %12.2f %10.1f %10.1f %6.0fx\n", split, ours " vs " theirs, n, mo, mr,
+					(mr > 0 ? 100 * (mo - mr) / mr : 0), 1000 * median(a, n), 1000 * median(b, n), so, sr, (so > 0 ? sr / so : 0)
+			}' "$dir/fit-$ours-cpu.csv" "$dir/r-auto-cpu.csv"
+	done
+done
 echo
 echo "ForecastRun tournament wins per split: see $work/<split>/ForecastRun.log"

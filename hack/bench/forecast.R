@@ -1,11 +1,13 @@
 # Forecasts every item of a long CSV (item_id,t,value) with R's forecast
 # package, as the reference side of hack/bench-vs-r.sh.
 #
-#   Rscript hack/bench/forecast.R TRAIN.csv H M FORECASTS.csv TIMINGS.csv [METHODS]
+#   Rscript hack/bench/forecast.R TRAIN.csv H M FORECASTS.csv TIMINGS.csv [METHODS [PER_ITEM.csv]]
 #
 # Writes FORECASTS.csv (item_id,step,model,forecast) for METHODS, a
-# comma-separated subset of snaive,thetaf,ets,croston (default all four), and
-# TIMINGS.csv (method,seconds) with each method's total time over all items.
+# comma-separated subset of snaive,thetaf,ets,auto.arima,croston (default
+# all), TIMINGS.csv (method,seconds) with each method's total time over all
+# items, and PER_ITEM.csv (item_id,model,cpu_seconds) with the user plus
+# system CPU time of each item, when given.
 # Both files are rewritten after every method, so a long run that is stopped
 # keeps the methods already finished. Missing values are filled the way
 # ForecastRun fills them before fitting: leading ones dropped, interior ones
@@ -40,20 +42,28 @@ methods <- list(
   snaive = function(y) snaive(y, h = h)$mean,
   thetaf = function(y) thetaf(y, h = h)$mean,
   ets = function(y) forecast(ets(y), h = h)$mean,
+  auto.arima = function(y) forecast(auto.arima(y), h = h)$mean,
   croston = function(y) croston(y, h = h)$mean
 )
 if (length(args) >= 6) methods <- methods[strsplit(args[6], ",")[[1]]]
 
+per_item_path <- if (length(args) >= 7) args[7] else ""
+cpu_now <- function() { p <- proc.time(); p[["user.self"]] + p[["sys.self"]] }
+
 rows <- list()
 timings <- data.frame(method = character(), seconds = numeric())
+per_item <- list()
 for (name in names(methods)) {
   fit <- methods[[name]]
   out <- matrix(NA_real_, nrow = length(ids), ncol = h)
   failed <- 0L
+  cpu <- numeric(length(ids))
   secs <- system.time({
     for (i in seq_along(ids)) {
       y <- ts(fill_missing(values[[i]]), frequency = m)
+      before <- cpu_now()
       f <- tryCatch(as.numeric(fit(y)), error = function(e) NULL)
+      cpu[i] <- cpu_now() - before
       if (is.null(f) || length(f) != h || any(!is.finite(f))) {
         failed <- failed + 1L
         f <- rep(tail(as.numeric(y), 1), h)
@@ -69,4 +79,6 @@ for (name in names(methods)) {
   )
   write.csv(do.call(rbind, rows), args[4], row.names = FALSE, quote = FALSE)
   write.csv(timings, args[5], row.names = FALSE, quote = FALSE)
+  per_item[[name]] <- data.frame(item_id = ids, model = name, cpu_seconds = cpu)
+  if (per_item_path != "") write.csv(do.call(rbind, per_item), per_item_path, row.names = FALSE, quote = FALSE)
 }
