@@ -1,12 +1,8 @@
 # Goldens for runner/models/croston from R forecast's croston() (alpha = 0.1).
 # Run from the repository root (see hack/gen-goldens.sh); writes
 # runner/models/croston/testdata/.
-suppressPackageStartupMessages(library(forecast))
-
-out <- "runner/models/croston/testdata"
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
-data_dir <- Sys.getenv("FORECASTRUN_DATA", "../shared/data")
-fmt <- function(x) ifelse(is.na(x), "NA", sprintf("%.17g", x))
+source("hack/goldens/common.R")
+out <- testdata("croston")
 alpha <- 0.1
 h <- 12
 
@@ -14,8 +10,7 @@ h <- 12
 # four without missing months and one with, whose missing months are set to
 # zero (no recorded sale). The Go test reads the series back from
 # series.csv, so both sides see the same numbers.
-carparts <- read.csv(file.path(data_dir, "carparts/train.csv"),
-  colClasses = c("character", "integer", "numeric"))
+carparts <- read_shared("carparts")
 carparts <- carparts[order(carparts$item_id, carparts$t), ]
 items <- split(carparts$value, carparts$item_id)
 nonzero <- sapply(items, function(v) sum(v > 0, na.rm = TRUE))
@@ -68,10 +63,8 @@ for (name in names(inputs)) {
   }
 }
 
-writeLines(c(
-  sprintf("R forecast %s, %s", packageVersion("forecast"), R.version.string),
-  sprintf("CrostonSBA: %s", if (has_type) "croston(type = \"sba\")" else "croston() * (1 - alpha/2)")
-), file.path(out, "VERSION"))
+write_source(out, file = "VERSION", with_r = TRUE,
+  extra = sprintf("CrostonSBA: %s", if (has_type) "croston(type = \"sba\")" else "croston() * (1 - alpha/2)"))
 writeLines(series_rows, file.path(out, "series.csv"))
 writeLines(forecast_rows, file.path(out, "forecasts.csv"))
 writeLines(fitted_rows, file.path(out, "fitted.csv"))

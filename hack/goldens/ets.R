@@ -3,16 +3,8 @@
 # multiplicative trend, bounds = "both") on classic R datasets and items of
 # ../shared/data. Run from the repository root (hack/gen-goldens.sh does);
 # FORECASTRUN_DATA overrides ../shared/data.
-suppressPackageStartupMessages(library(forecast))
-out <- "runner/models/ets/testdata"
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
-
-data_dir <- Sys.getenv("FORECASTRUN_DATA", "../shared/data")
-shared <- function(folder, item) {
-  d <- read.csv(file.path(data_dir, folder, "train.csv"))
-  d <- d[d$item_id == item, ]
-  d$value[order(d$t)]
-}
+source("hack/goldens/common.R")
+out <- testdata("ets")
 
 # name, values, season, horizon
 cases <- list(
@@ -83,4 +75,4 @@ write.csv(data.frame(series = "AirPassengers", form = f$method, step = 1:12,
   mean = as.numeric(p$mean), lo80 = as.numeric(p$lower[, 1]), hi80 = as.numeric(p$upper[, 1]),
   lo95 = as.numeric(p$lower[, 2]), hi95 = as.numeric(p$upper[, 2])),
   file.path(out, "simulated.csv"), row.names = FALSE)
-writeLines(paste("R forecast", as.character(packageVersion("forecast"))), file.path(out, "SOURCE"))
+write_source(out)

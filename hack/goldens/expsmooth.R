@@ -2,16 +2,8 @@
 # ses(), holt(), holt(damped = TRUE), hw(seasonal = "additive") and
 # hw(seasonal = "multiplicative"), each fitted by ets() with opt.crit = "mse".
 # Run from the repository root (hack/gen-goldens.sh does); FORECASTRUN_DATA overrides ../shared/data.
-suppressPackageStartupMessages(library(forecast))
-out <- "runner/models/expsmooth/testdata"
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
-
-data_dir <- Sys.getenv("FORECASTRUN_DATA", "../shared/data")
-shared <- function(folder, item) {
-  d <- read.csv(file.path(data_dir, folder, "train.csv"))
-  d <- d[d$item_id == item, ]
-  d$value[order(d$t)]
-}
+source("hack/goldens/common.R")
+out <- testdata("expsmooth")
 
 # amse is ets's mean of the 1-3 step in-sample MSEs (nmse = 3).
 # The initial states (init: l, b, s1..sm with s1 the newest) let the Go
@@ -56,4 +48,4 @@ for (cs in cases) {
 write.csv(do.call(rbind, series), file.path(out, "series.csv"), row.names = FALSE)
 write.csv(do.call(rbind, fc), file.path(out, "forecasts.csv"), row.names = FALSE)
 write.csv(do.call(rbind, pars), file.path(out, "params.csv"), row.names = FALSE)
-writeLines(paste("R forecast", as.character(packageVersion("forecast"))), file.path(out, "SOURCE"))
+write_source(out)

@@ -1,23 +1,12 @@
 # Goldens for runner/models/naive from R forecast's naive(), snaive(),
 # rwf(drift = TRUE) and meanf(). Run from the repository root (see
 # hack/gen-goldens.sh); writes runner/models/naive/testdata/.
-suppressPackageStartupMessages(library(forecast))
-
-out <- "runner/models/naive/testdata"
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
-# The benchmark data folder; override with FORECASTRUN_DATA.
-data_dir <- Sys.getenv("FORECASTRUN_DATA", "../shared/data")
-fmt <- function(x) ifelse(is.na(x), "NA", sprintf("%.17g", x))
-
-shared_item <- function(file, id) {
-  d <- read.csv(file.path(data_dir, file), colClasses = c("character", "integer", "numeric"))
-  d <- d[d$item_id == id, ]
-  d$value[order(d$t)]
-}
+source("hack/goldens/common.R")
+out <- testdata("naive")
 
 # The first car part (by id) with no missing month and at least 10 sales.
 first_carpart <- function() {
-  d <- read.csv(file.path(data_dir, "carparts/train.csv"), colClasses = c("character", "integer", "numeric"))
+  d <- read_shared("carparts")
   d <- d[order(d$item_id, d$t), ]
   items <- split(d$value, d$item_id)
   ok <- sapply(items, function(v) !anyNA(v) && sum(v > 0) >= 10)
@@ -30,9 +19,9 @@ carpart <- first_carpart()
 inputs <- list(
   AirPassengers = list(y = as.numeric(AirPassengers), m = 12, h = 30),
   WWWusage      = list(y = as.numeric(WWWusage), m = 1, h = 20),
-  H1            = list(y = shared_item("m4-hourly/train.csv", "H1"), m = 24, h = 60),
-  W295          = list(y = shared_item("m4-weekly/train.csv", "W295"), m = 52, h = 110),
-  carpart       = list(y = shared_item("carparts/train.csv", carpart), m = 12, h = 24),
+  H1            = list(y = shared("m4-hourly", "H1"), m = 24, h = 60),
+  W295          = list(y = shared("m4-weekly", "W295"), m = 52, h = 110),
+  carpart       = list(y = shared("carparts", carpart), m = 12, h = 24),
   # First equals last, so the drift is 0 but for rounding (lm() returns
   # exactly 0 here, 6e-16 on the car part). See skip_model below.
   zero_drift    = list(y = c(5, 7, 4, 6, 5, 8, 5), m = 2, h = 7)
@@ -69,7 +58,7 @@ for (name in names(inputs)) {
   }
 }
 
-writeLines(c(sprintf("R forecast %s, %s", packageVersion("forecast"), R.version.string)), file.path(out, "VERSION"))
+write_source(out, file = "VERSION", with_r = TRUE)
 writeLines(series_rows, file.path(out, "series.csv"))
 writeLines(forecast_rows, file.path(out, "forecasts.csv"))
 writeLines(fitted_rows, file.path(out, "fitted.csv"))

@@ -2,16 +2,8 @@
 # thetaf() with its default horizon-independent settings, on classic R
 # datasets and items of ../shared/data. Run from the repository root
 # (hack/gen-goldens.sh does); FORECASTRUN_DATA overrides ../shared/data.
-suppressPackageStartupMessages(library(forecast))
-out <- "runner/models/theta/testdata"
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
-
-data_dir <- Sys.getenv("FORECASTRUN_DATA", "../shared/data")
-shared <- function(folder, item) {
-  d <- read.csv(file.path(data_dir, folder, "train.csv"))
-  d <- d[d$item_id == item, ]
-  d$value[order(d$t)]
-}
+source("hack/goldens/common.R")
+out <- testdata("theta")
 
 # name, values, season, horizon
 cases <- list(
@@ -39,4 +31,4 @@ for (cs in cases) {
 write.csv(do.call(rbind, series), file.path(out, "series.csv"), row.names = FALSE)
 write.csv(do.call(rbind, fc), file.path(out, "forecasts.csv"), row.names = FALSE)
 write.csv(do.call(rbind, pars), file.path(out, "params.csv"), row.names = FALSE)
-writeLines(paste("R forecast", as.character(packageVersion("forecast"))), file.path(out, "SOURCE"))
+write_source(out)

@@ -1,6 +1,10 @@
 package ets
 
-import "math"
+import (
+	"math"
+
+	"github.com/forecastrun/forecastrun/runner/models/internal/neldermead"
+)
 
 // fitter holds one form's estimation on one series and the buffers that
 // keep evaluating the likelihood free of allocation.
@@ -11,7 +15,7 @@ type fitter struct {
 	work  state     // scratch states for a filter pass
 	u     []float64 // smoothing parameters mapped to [0,1]
 	lik   float64   // likelihood at u and x0
-	nm    *nelderMead
+	nm    *neldermead.Minimizer
 	gn    *gaussNewton
 	evals int       // filter passes spent, for tests and benchmarks
 	jac   *jacobian // Gauss–Newton scratch, shared between fitters
@@ -19,7 +23,7 @@ type fitter struct {
 
 func newFitter(f form, y []float64, jac *jacobian) *fitter {
 	ft := &fitter{f: f, y: y, x0: f.heuristicState(y), work: newState(f.m), jac: jac,
-		u: make([]float64, f.nSmoothing()), nm: newNelderMead(f.nSmoothing())}
+		u: make([]float64, f.nSmoothing()), nm: neldermead.New(f.nSmoothing(), neldermead.Settings{})}
 	ft.startingPoint()
 	ft.lik = ft.objective(ft.u)
 	return ft
@@ -99,11 +103,12 @@ const (
 	polishGain          = 0.01
 )
 
-// searchParams runs the simplex on the smoothing parameters from u.
+// searchParams runs the simplex on the smoothing parameters from u. It
+// stops on an absolute spread of the likelihoods, which has no natural
+// scale for a relative one.
 func (ft *fitter) searchParams(evalsPerParam int, valueTol, step float64) {
-	ft.nm.maxEval = evalsPerParam * (len(ft.u) + 1)
-	ft.nm.valueTol, ft.nm.absTol = valueTol, 1e-4
-	v, _ := ft.nm.minimize(ft.objective, ft.u, step)
+	ft.nm.Settings = neldermead.Settings{MaxEvals: evalsPerParam * (len(ft.u) + 1), ValueTol: valueTol, PointTol: 1e-4}
+	v, _ := ft.nm.Minimize(ft.objective, ft.u, step)
 	ft.lik = v
 }
 

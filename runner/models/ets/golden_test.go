@@ -15,40 +15,25 @@ import (
 // m4-hourly, m4-weekly and carparts items.
 
 type golden struct {
-	season                       int
-	y                            []float64
-	form                         string
-	aicc, lik, sigma2            float64
-	params                       ets.Params
-	mean, lo80, hi80, lo95, hi95 []float64
+	modeltest.GoldenSeries
+	form              string
+	aicc, lik, sigma2 float64
+	params            ets.Params
+	fc                *modeltest.GoldenForecast
 }
 
 func loadGoldens(t *testing.T) map[string]*golden {
 	out := map[string]*golden{}
-	get := func(name string) *golden {
-		if out[name] == nil {
-			out[name] = &golden{}
-		}
-		return out[name]
+	for _, s := range modeltest.ReadGoldenSeries(t, "series.csv") {
+		out[s.Name] = &golden{GoldenSeries: s}
 	}
+	fcs := modeltest.ReadGoldenForecasts(t, "forecasts.csv", modeltest.BySeries)
 	num := func(s string) float64 { return modeltest.GoldenFloat(t, s) }
-	for _, r := range modeltest.ReadGoldenRecords(t, "series.csv") {
-		g := get(r["series"])
-		g.season = int(num(r["season"]))
-		g.y = append(g.y, num(r["value"]))
-	}
 	for _, r := range modeltest.ReadGoldenRecords(t, "params.csv") {
-		g := get(r["series"])
+		g := modeltest.Entry(t, out, r["series"])
 		g.form, g.aicc, g.lik, g.sigma2 = r["form"], num(r["aicc"]), num(r["lik"]), num(r["sigma2"])
 		g.params = ets.Params{Alpha: num(r["alpha"]), Beta: num(r["beta"]), Gamma: num(r["gamma"]), Phi: num(r["phi"])}
-	}
-	for _, r := range modeltest.ReadGoldenRecords(t, "forecasts.csv") {
-		g := get(r["series"])
-		g.mean = append(g.mean, num(r["mean"]))
-		g.lo80 = append(g.lo80, num(r["lo80"]))
-		g.hi80 = append(g.hi80, num(r["hi80"]))
-		g.lo95 = append(g.lo95, num(r["lo95"]))
-		g.hi95 = append(g.hi95, num(r["hi95"]))
+		g.fc = modeltest.Entry(t, fcs, r["series"])
 	}
 	return out
 }
@@ -95,7 +80,7 @@ func TestFixedFormAgainstR(t *testing.T) {
 	for _, name := range sortedNames(gs) {
 		g := gs[name]
 		t.Run(name, func(t *testing.T) {
-			fit := fitForm(t, g.season, g.form, g.y)
+			fit := fitForm(t, g.Season, g.form, g.Values)
 			t.Logf("%s lik %.3f (R %.3f) params %+v (R %+v)", g.form, fit.Lik(), g.lik, fit.Params(), g.params)
 			if fit.Lik() > g.lik+likSlack {
 				t.Fatalf("likelihood %.3f worse than R's %.3f by more than %v", fit.Lik(), g.lik, likSlack)
@@ -114,23 +99,9 @@ func TestFixedFormAgainstR(t *testing.T) {
 }
 
 func compareForecasts(t *testing.T, fit *ets.Fitted, g *golden) {
-	fc, err := fit.Forecast(len(g.mean), []float64{80, 95})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(what string, got, want []float64) {
-		for i := range want {
-			tol := max(0.03*math.Abs(want[i]), 0.15*(g.hi95[i]-g.mean[i]))
-			if math.Abs(got[i]-want[i]) > tol {
-				t.Errorf("%s step %d: %.6g, R %.6g (tolerance %.3g)", what, i+1, got[i], want[i], tol)
-			}
-		}
-	}
-	check("mean", fc.Mean, g.mean)
-	check("lo80", fc.Intervals[0].Lower, g.lo80)
-	check("hi80", fc.Intervals[0].Upper, g.hi80)
-	check("lo95", fc.Intervals[1].Lower, g.lo95)
-	check("hi95", fc.Intervals[1].Upper, g.hi95)
+	modeltest.CompareGoldenForecast(t, fit, g.fc, func(i int, want float64) float64 {
+		return max(0.03*math.Abs(want), 0.15*(g.fc.Hi95[i]-g.fc.Mean[i]))
+	})
 }
 
 // TestAutoAgainstR checks the automatic selection. At least minMatches of
@@ -156,7 +127,7 @@ func TestAutoAgainstR(t *testing.T) {
 	matched := 0
 	for _, name := range sortedNames(gs) {
 		g := gs[name]
-		fit, err := ets.Auto(g.season).Fit(g.y)
+		fit, err := ets.Auto(g.Season).Fit(g.Values)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -190,7 +161,7 @@ func TestEveryFormAgainstR(t *testing.T) {
 	for _, r := range modeltest.ReadGoldenRecords(t, "candidates.csv") {
 		g := gs[r["series"]]
 		want := modeltest.GoldenFloat(t, r["aicc"])
-		got := fitForm(t, g.season, r["form"], g.y).AICc()
+		got := fitForm(t, g.Season, r["form"], g.Values).AICc()
 		total++
 		switch {
 		case got > want+1:

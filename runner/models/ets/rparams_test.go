@@ -27,22 +27,20 @@ func loadRFits(t *testing.T) []rFit {
 		}
 		return none
 	}
-	ys, seasons := map[string][]float64{}, map[string]int{}
-	for _, r := range modeltest.ReadGoldenRecords(t, "series.csv") {
-		ys[r["series"]] = append(ys[r["series"]], num(r["value"]))
-		seasons[r["series"]] = int(num(r["season"]))
+	series := map[string]modeltest.GoldenSeries{}
+	for _, s := range modeltest.ReadGoldenSeries(t, "series.csv") {
+		series[s.Name] = s
 	}
-	means, his := map[string][]float64{}, map[string][]float64{}
-	for _, r := range modeltest.ReadGoldenRecords(t, "forecasts.csv") {
-		means[r["series"]] = append(means[r["series"]], num(r["mean"]))
-		his[r["series"]] = append(his[r["series"]], num(r["hi95"]))
-	}
+	fcs := modeltest.ReadGoldenForecasts(t, "forecasts.csv", modeltest.BySeries)
 	var out []rFit
 	for _, r := range modeltest.ReadGoldenRecords(t, "params.csv") {
 		name := r["series"]
-		g := rFit{series: name, form: r["form"], season: seasons[name], y: ys[name],
+		g := rFit{series: name, form: r["form"], season: series[name].Season, y: series[name].Values,
 			p:   Params{Alpha: num(r["alpha"]), Beta: orNaN(r["beta"], 0), Gamma: orNaN(r["gamma"], 0), Phi: orNaN(r["phi"], 1)},
-			lik: num(r["lik"]), sigma2: num(r["sigma2"]), mean: means[name], hi95: his[name]}
+			lik: num(r["lik"]), sigma2: num(r["sigma2"])}
+		if fc := fcs[name]; fc != nil {
+			g.mean, g.hi95 = fc.Mean, fc.Hi95
+		}
 		for _, f := range strings.Fields(r["init"]) {
 			g.init = append(g.init, num(f))
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/internal/neldermead"
 )
 
 // Bounds on the smoothing parameters: R's ets defaults with its "usual"
@@ -148,11 +149,11 @@ func (s spec) profiledState(p Params, st state, y []float64) state {
 }
 
 // newSearch returns the simplex search for k smoothing parameters.
-func (s spec) newSearch(k int) *nelderMead {
+func (s spec) newSearch(k int) *neldermead.Minimizer {
 	if s.season != noSeason {
-		return newNelderMead(k, seasonalEvalsPerParam*(k+1), seasonalRelTol, seasonalAbsTol)
+		return neldermead.New(k, neldermead.Settings{MaxEvals: seasonalEvalsPerParam * (k + 1), RelTol: seasonalRelTol, PointTol: seasonalAbsTol})
 	}
-	return newNelderMead(k, evalsPerParam*(k+1), relTol, absTol)
+	return neldermead.New(k, neldermead.Settings{MaxEvals: evalsPerParam * (k + 1), RelTol: relTol, PointTol: absTol})
 }
 
 // fit estimates the model. Without a season, Nelder–Mead searches the
@@ -175,7 +176,7 @@ func (s spec) fit(y []float64) (*Fitted, error) {
 		f.bestOfGrid()
 	}
 	nm := s.newSearch(len(f.u))
-	best, evals := nm.minimize(f.sse, f.u, 0.1)
+	best, evals := nm.Minimize(f.sse, f.u, 0.1)
 	if math.IsInf(best, 1) {
 		return nil, fmt.Errorf("%s: %w", s.name, models.ErrNotConverged)
 	}

@@ -93,10 +93,11 @@ func (f *Fitted) Forecast(h int, levels []float64) (models.Forecast, error) {
 		return models.Forecast{}, fmt.Errorf("%s: %w, got %d", f.spec.name, models.ErrBadHorizon, h)
 	}
 	var mean, variance []float64
+	o := f.atOrigin()
 	if f.spec.season == Multiplicative {
-		mean, variance = f.class3(h)
+		mean, variance = o.Class3(h)
 	} else {
-		mean, variance = f.pointForecast(h), f.class1(h)
+		mean, variance = o.PointForecast(h), o.Class1(h)
 	}
 	for i, v := range variance {
 		variance[i] = sqrtNonNeg(v) // now the standard deviation

@@ -13,11 +13,6 @@ import (
 // TRUE), hw(seasonal = "additive") and hw(seasonal = "multiplicative") on
 // AirPassengers, USAccDeaths, WWWusage and m4-hourly / m4-weekly items.
 
-type goldenSeries struct {
-	season int
-	values []float64
-}
-
 type goldenFit struct {
 	series, model string
 	params        Params
@@ -26,17 +21,10 @@ type goldenFit struct {
 	init          []float64 // R's initial states: l, b, s1..sm (s1 newest)
 }
 
-type goldenForecast struct {
-	mean, lo80, hi80, lo95, hi95 []float64
-}
-
-func loadSeries(t *testing.T) map[string]goldenSeries {
-	out := map[string]goldenSeries{}
-	for _, r := range modeltest.ReadGoldenRecords(t, "series.csv") {
-		g := out[r["series"]]
-		g.season = int(modeltest.GoldenFloat(t, r["season"]))
-		g.values = append(g.values, modeltest.GoldenFloat(t, r["value"]))
-		out[r["series"]] = g
+func loadSeries(t *testing.T) map[string]modeltest.GoldenSeries {
+	out := map[string]modeltest.GoldenSeries{}
+	for _, s := range modeltest.ReadGoldenSeries(t, "series.csv") {
+		out[s.Name] = s
 	}
 	return out
 }
@@ -54,22 +42,10 @@ func loadFits(t *testing.T) []goldenFit {
 	return out
 }
 
-func loadForecasts(t *testing.T) map[[2]string]*goldenForecast {
-	out := map[[2]string]*goldenForecast{}
-	for _, r := range modeltest.ReadGoldenRecords(t, "forecasts.csv") {
-		k := [2]string{r["series"], r["model"]}
-		g := out[k]
-		if g == nil {
-			g = &goldenForecast{}
-			out[k] = g
-		}
-		g.mean = append(g.mean, modeltest.GoldenFloat(t, r["mean"]))
-		g.lo80 = append(g.lo80, modeltest.GoldenFloat(t, r["lo80"]))
-		g.hi80 = append(g.hi80, modeltest.GoldenFloat(t, r["hi80"]))
-		g.lo95 = append(g.lo95, modeltest.GoldenFloat(t, r["lo95"]))
-		g.hi95 = append(g.hi95, modeltest.GoldenFloat(t, r["hi95"]))
-	}
-	return out
+func loadForecasts(t *testing.T) map[[2]string]*modeltest.GoldenForecast {
+	return modeltest.ReadGoldenForecasts(t, "forecasts.csv", func(r map[string]string) [2]string {
+		return [2]string{r["series"], r["model"]}
+	})
 }
 
 func specFor(name string, season int) spec {
@@ -142,26 +118,26 @@ func TestReplayR(t *testing.T) {
 	for _, g := range loadFits(t) {
 		t.Run(g.series+"/"+g.model, func(t *testing.T) {
 			y := series[g.series]
-			s := specFor(g.model, y.season)
-			fit, err := s.newFitted(rParams(g.params), rState(s, g.init), y.values)
+			s := specFor(g.model, y.Season)
+			fit, err := s.newFitted(rParams(g.params), rState(s, g.init), y.Values)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := fcs[[2]string{g.series, g.model}]
-			got, err := fit.Forecast(len(want.mean), []float64{80, 95})
+			got, err := fit.Forecast(len(want.Mean), []float64{80, 95})
 			if err != nil {
 				t.Fatal(err)
 			}
-			closeRel(t, "mse", fit.sse/float64(len(y.values)), g.mse, 1e-6)
+			closeRel(t, "mse", fit.sse/float64(len(y.Values)), g.mse, 1e-6)
 			closeRel(t, "sigma2", fit.sigma2, g.sigma2, 1e-6)
 			if s.season != noSeason {
 				st := rState(s, g.init)
-				closeRel(t, "amse", s.seasonalAMSE(rParams(g.params), &st, y.values), g.amse, 1e-6)
+				closeRel(t, "amse", s.seasonalAMSE(rParams(g.params), &st, y.Values), g.amse, 1e-6)
 			}
-			for i := range want.mean {
-				closeRel(t, "mean", got.Mean[i], want.mean[i], 1e-6)
-				closeRel(t, "lo80", got.Intervals[0].Lower[i], want.lo80[i], 1e-6)
-				closeRel(t, "hi95", got.Intervals[1].Upper[i], want.hi95[i], 1e-6)
+			for i := range want.Mean {
+				closeRel(t, "mean", got.Mean[i], want.Mean[i], 1e-6)
+				closeRel(t, "lo80", got.Intervals[0].Lower[i], want.Lo80[i], 1e-6)
+				closeRel(t, "hi95", got.Intervals[1].Upper[i], want.Hi95[i], 1e-6)
 			}
 		})
 	}
@@ -196,19 +172,19 @@ func TestAgainstR(t *testing.T) {
 	for _, g := range loadFits(t) {
 		t.Run(g.series+"/"+g.model, func(t *testing.T) {
 			y := series[g.series]
-			s := specFor(g.model, y.season)
-			fit, err := s.fit(y.values)
+			s := specFor(g.model, y.Season)
+			fit, err := s.fit(y.Values)
 			if err != nil {
 				t.Fatal(err)
 			}
-			mse := fit.sse / float64(len(y.values))
+			mse := fit.sse / float64(len(y.Values))
 			t.Logf("in-sample MSE %.6g, R %.6g (ratio %.4f), %d evaluations, %+v", mse, g.mse, mse/g.mse, fit.evals, fit.params)
 			if mse > g.mse*(1+mseMargin) {
 				t.Fatalf("in-sample MSE %.6g is worse than R's %.6g by more than %v%%", mse, g.mse, 100*mseMargin)
 			}
 			if s.season != noSeason {
 				st := fit.initial.clone()
-				amse := s.seasonalAMSE(fit.params, &st, y.values)
+				amse := s.seasonalAMSE(fit.params, &st, y.Values)
 				t.Logf("amse %.6g, R %.6g", amse, g.amse)
 				if amse > g.amse*(1+mseMargin) {
 					t.Fatalf("amse %.6g is worse than R's %.6g by more than %v%%", amse, g.amse, 100*mseMargin)
@@ -218,13 +194,13 @@ func TestAgainstR(t *testing.T) {
 				return // a better optimum than R's: forecasts legitimately differ
 			}
 			want := fcs[[2]string{g.series, g.model}]
-			got, err := fit.Forecast(len(want.mean), []float64{80, 95})
+			got, err := fit.Forecast(len(want.Mean), []float64{80, 95})
 			if err != nil {
 				t.Fatal(err)
 			}
-			scale := sd(y.values)
-			for i, w := range want.mean {
-				tol := max(0.03*math.Abs(w), 0.05*scale, 0.1*(want.hi95[i]-w))
+			scale := sd(y.Values)
+			for i, w := range want.Mean {
+				tol := max(0.03*math.Abs(w), 0.05*scale, 0.1*(want.Hi95[i]-w))
 				if math.Abs(got.Mean[i]-w) > tol {
 					t.Errorf("step %d: forecast %.6g, R %.6g (tolerance %.3g)", i+1, got.Mean[i], w, tol)
 				}

@@ -13,36 +13,23 @@ import (
 // USAccDeaths, WWWusage and m4-hourly, m4-weekly and carparts items.
 
 type golden struct {
-	season                       int
-	y                            []float64
-	alpha, drift, sigma2, mse    float64
-	mean, lo80, hi80, lo95, hi95 []float64
+	season                    int
+	y                         []float64
+	alpha, drift, sigma2, mse float64
+	fc                        *modeltest.GoldenForecast
 }
 
 func loadGoldens(t *testing.T) map[string]*golden {
 	out := map[string]*golden{}
-	get := func(name string) *golden {
-		if out[name] == nil {
-			out[name] = &golden{}
-		}
-		return out[name]
+	for _, s := range modeltest.ReadGoldenSeries(t, "series.csv") {
+		out[s.Name] = &golden{season: s.Season, y: s.Values}
 	}
-	for _, r := range modeltest.ReadGoldenRecords(t, "series.csv") {
-		g := get(r["series"])
-		g.season = int(modeltest.GoldenFloat(t, r["season"]))
-		g.y = append(g.y, modeltest.GoldenFloat(t, r["value"]))
-	}
+	fcs := modeltest.ReadGoldenForecasts(t, "forecasts.csv", modeltest.BySeries)
 	for _, r := range modeltest.ReadGoldenRecords(t, "params.csv") {
-		g := get(r["series"])
-		g.alpha, g.drift, g.sigma2, g.mse = modeltest.GoldenFloat(t, r["alpha"]), modeltest.GoldenFloat(t, r["drift"]), modeltest.GoldenFloat(t, r["sigma2"]), modeltest.GoldenFloat(t, r["mse"])
-	}
-	for _, r := range modeltest.ReadGoldenRecords(t, "forecasts.csv") {
-		g := get(r["series"])
-		g.mean = append(g.mean, modeltest.GoldenFloat(t, r["mean"]))
-		g.lo80 = append(g.lo80, modeltest.GoldenFloat(t, r["lo80"]))
-		g.hi80 = append(g.hi80, modeltest.GoldenFloat(t, r["hi80"]))
-		g.lo95 = append(g.lo95, modeltest.GoldenFloat(t, r["lo95"]))
-		g.hi95 = append(g.hi95, modeltest.GoldenFloat(t, r["hi95"]))
+		g := modeltest.Entry(t, out, r["series"])
+		g.alpha, g.drift = modeltest.GoldenFloat(t, r["alpha"]), modeltest.GoldenFloat(t, r["drift"])
+		g.sigma2, g.mse = modeltest.GoldenFloat(t, r["sigma2"]), modeltest.GoldenFloat(t, r["mse"])
+		g.fc = modeltest.Entry(t, fcs, r["series"])
 	}
 	return out
 }
@@ -74,24 +61,10 @@ func TestAgainstR(t *testing.T) {
 			if mse > g.mse*1.01 {
 				t.Fatalf("in-sample MSE %.6g worse than R's %.6g by more than 1%%", mse, g.mse)
 			}
-			fc, err := fit.Forecast(len(g.mean), []float64{80, 95})
-			if err != nil {
-				t.Fatal(err)
-			}
 			scale := sd(g.y)
-			check := func(what string, got, want []float64) {
-				for i := range want {
-					tol := max(0.03*math.Abs(want[i]), 0.05*scale, 0.1*(g.hi95[i]-g.mean[i]))
-					if math.Abs(got[i]-want[i]) > tol {
-						t.Errorf("%s step %d: %.6g, R %.6g (tolerance %.3g)", what, i+1, got[i], want[i], tol)
-					}
-				}
-			}
-			check("mean", fc.Mean, g.mean)
-			check("lo80", fc.Intervals[0].Lower, g.lo80)
-			check("hi80", fc.Intervals[0].Upper, g.hi80)
-			check("lo95", fc.Intervals[1].Lower, g.lo95)
-			check("hi95", fc.Intervals[1].Upper, g.hi95)
+			modeltest.CompareGoldenForecast(t, fit, g.fc, func(i int, want float64) float64 {
+				return max(0.03*math.Abs(want), 0.05*scale, 0.1*(g.fc.Hi95[i]-g.fc.Mean[i]))
+			})
 		})
 	}
 }

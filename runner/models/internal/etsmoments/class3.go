@@ -1,23 +1,22 @@
-package ets
+package etsmoments
 
-// class3 returns the forecast means and variances of ETS(M,N,M),
+// Class3 returns the forecast means and variances of ETS(M,N,M),
 // ETS(M,A,M) and ETS(M,Ad,M) by the exact moment recursions of Hyndman et
-// al. (2008, section 6.4), as R's forecast:::class3 (adapted from
-// runner/models/expsmooth, which has no damped or trendless form). With
-// x = (l, b) the level-and-trend block has F1 = [[1, φ], [0, φ]], G1 = g·h1'
-// and h1 = (1, φ), so that the first mean is (l + φb)·s like the point
+// al. (2008, section 6.4), as R's forecast:::class3. With x = (l, b) the
+// level-and-trend block has F1 = [[1, φ], [0, φ]], G1 = g·h1' and
+// h1 = (1, φ), so that the first mean is (l + φb)·s like the point
 // forecast. R's class3 uses F1 = [[1, 1], [0, φ]], G1 = [[α, α], [β, β]]
-// and h1 = (1, 1), which is the same without damping but with damping
-// forecasts l + (1+φ+…+φ^{h−1})b instead of l + (φ+…+φ^h)b. The recursion
-// tracks the mean M
-// (level-and-trend × seasonal outer product, q×m) and the covariance V of
-// vec(M) (d×d, d = q·m). R builds the Kronecker products F2⊗F1, G2⊗G1 and
-// F2⊗G1 + G2⊗F1 densely; here they are applied as block shifts, because
-// F2 is the seasonal rotation and G2 has a single non-zero entry, which
-// costs O(q·d²) per step instead of O(d³), and nothing for the terms
-// that involve G2 on both sides.
-func (f *Fitted) class3(h int) (mean, variance []float64) {
-	c := newClass3(f)
+// and h1 = (1, 1): the same numbers without damping (φ = 1 multiplies
+// exactly), but with damping it forecasts l + (1+φ+…+φ^{h−1})b instead of
+// l + (φ+…+φ^h)b. The recursion tracks the mean M (level-and-trend ×
+// seasonal outer product, q×m) and the covariance V of vec(M) (d×d,
+// d = q·m). R builds the Kronecker products F2⊗F1, G2⊗G1 and F2⊗G1 + G2⊗F1
+// densely; here they are applied as block shifts, because F2 is the
+// seasonal rotation and G2 has a single non-zero entry, which costs
+// O(q·d²) per step instead of O(d³), and nothing for the terms that involve
+// G2 on both sides.
+func (o *Origin) Class3(h int) (mean, variance []float64) {
+	c := newClass3(o)
 	mean, variance = make([]float64, h), make([]float64, h)
 	for i := range h {
 		mean[i], variance[i] = c.moments()
@@ -30,41 +29,40 @@ type class3State struct {
 	q, m, d    int
 	sigma2     float64
 	f1, g1, k0 [4]float64 // q×q blocks, row-major with stride q
-	h1         [2]float64 // weights of level and trend in the forecast
+	phi        float64    // h1 = (1, φ) weighs level and trend in the forecast
 	gammaG1    [4]float64
 	mh, mhNext []float64 // q×m, column j at [j*q:(j+1)*q]
 	v, w, acc  []float64 // d×d
 }
 
-func newClass3(f *Fitted) *class3State {
-	p, st := f.params, f.final
+func newClass3(o *Origin) *class3State {
+	p := o.Params
 	q := 1
-	if f.form.trend() {
+	if o.Trend {
 		q = 2
 	}
-	m := f.form.m
+	m := o.M
 	d := q * m
-	c := &class3State{q: q, m: m, d: d, sigma2: f.sigma2,
+	c := &class3State{q: q, m: m, d: d, sigma2: o.Sigma2,
 		mh: make([]float64, d), mhNext: make([]float64, d),
 		v: make([]float64, d*d), w: make([]float64, d*d), acc: make([]float64, d*d)}
 	if q == 1 {
 		c.f1 = [4]float64{1}
 		c.g1 = [4]float64{p.Alpha}
-		c.h1 = [2]float64{1}
 	} else {
 		c.f1 = [4]float64{1, p.Phi, 0, p.Phi}
 		c.g1 = [4]float64{p.Alpha, p.Alpha * p.Phi, p.Beta, p.Beta * p.Phi}
-		c.h1 = [2]float64{1, p.Phi}
+		c.phi = p.Phi
 	}
 	for i := range q * q {
 		c.gammaG1[i] = p.Gamma * c.g1[i]
 		c.k0[i] = p.Gamma*c.f1[i] + c.g1[i]
 	}
-	lb := [2]float64{st.level, st.trend}
+	lb := [2]float64{o.Level, o.Slope}
 	for j := range m {
 		// R orders seasonal states newest first; column j is the state of
 		// the observation j+1 steps before the forecast origin's next.
-		s := st.season[((f.n-1-j)%m+m)%m]
+		s := o.Seasonal[((o.N-1-j)%m+m)%m]
 		for r := range q {
 			c.mh[j*q+r] = lb[r] * s
 		}
@@ -75,11 +73,12 @@ func newClass3(f *Fitted) *class3State {
 // moments returns the mean and variance of the current step.
 func (c *class3State) moments() (mu, variance float64) {
 	last := (c.m - 1) * c.q
+	h1 := [2]float64{1, c.phi} // the second weight only counts with a trend
 	var vblock float64
 	for r := range c.q {
-		mu += c.h1[r] * c.mh[last+r]
+		mu += h1[r] * c.mh[last+r]
 		for s := range c.q {
-			vblock += c.h1[r] * c.h1[s] * c.v[(last+r)*c.d+last+s]
+			vblock += h1[r] * h1[s] * c.v[(last+r)*c.d+last+s]
 		}
 	}
 	return mu, (1+c.sigma2)*vblock + c.sigma2*mu*mu

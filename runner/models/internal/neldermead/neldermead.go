@@ -1,24 +1,39 @@
-package expsmooth
+package neldermead
 
 import "math"
 
-// nelderMead minimises a function on the unit box [0,1]^dim with the
-// Nelder–Mead simplex method, projecting trial points onto the box. Its
-// buffers are allocated once, so a minimisation allocates nothing.
-type nelderMead struct {
+// Settings are the stopping rules of a search. The search stops after
+// MaxEvals evaluations (it may overrun by the evaluations of its last
+// step), or as soon as one of the tolerances holds: the values at the
+// vertices spread less than RelTol·|best| or less than ValueTol, or every
+// vertex lies within PointTol of the best in every coordinate. A zero
+// RelTol or ValueTol is off. Criteria with a natural scale (a sum of squares) suit
+// RelTol; a log-likelihood, which has none, suits ValueTol.
+type Settings struct {
+	MaxEvals int
+	RelTol   float64
+	ValueTol float64
+	PointTol float64
+}
+
+// Minimizer is a Nelder–Mead search in a fixed dimension. Its buffers are
+// allocated once, so Minimize allocates nothing and a Minimizer can be
+// reused (with new Settings) for successive searches; it is not safe for
+// concurrent use.
+type Minimizer struct {
+	Settings
+
 	dim      int
 	simplex  [][]float64 // dim+1 vertices
 	values   []float64
 	centroid []float64
 	trial    []float64
 	trial2   []float64
-	maxEval  int
-	relTol   float64 // stop when the values spread less than relTol·|best|
-	absTol   float64 // or when every vertex is within absTol of the best
 }
 
-func newNelderMead(dim, maxEval int, relTol, absTol float64) *nelderMead {
-	nm := &nelderMead{dim: dim, values: make([]float64, dim+1), maxEval: maxEval, relTol: relTol, absTol: absTol}
+// New returns a Minimizer for functions of dim variables.
+func New(dim int, s Settings) *Minimizer {
+	nm := &Minimizer{Settings: s, dim: dim, values: make([]float64, dim+1)}
 	buf := make([]float64, (dim+4)*dim)
 	for i := range dim + 1 {
 		nm.simplex = append(nm.simplex, buf[i*dim:(i+1)*dim])
@@ -29,10 +44,12 @@ func newNelderMead(dim, maxEval int, relTol, absTol float64) *nelderMead {
 	return nm
 }
 
-// minimize starts from x (overwritten with the best point found) with
-// initial steps of size step along each axis, pointing inwards at the box
-// edges. It returns the best value and the number of evaluations.
-func (nm *nelderMead) minimize(f func([]float64) float64, x []float64, step float64) (float64, int) {
+// Minimize starts from x in [0,1]^dim (overwritten with the best point
+// found) with initial steps of size step along each axis, pointing inwards
+// at the box edges. Trial points are projected onto the box, so f is only
+// evaluated inside it; f may return +Inf to reject a point. Minimize
+// returns the best value and the number of evaluations.
+func (nm *Minimizer) Minimize(f func([]float64) float64, x []float64, step float64) (float64, int) {
 	for i, v := range nm.simplex {
 		copy(v, x)
 		if i > 0 {
@@ -46,7 +63,7 @@ func (nm *nelderMead) minimize(f func([]float64) float64, x []float64, step floa
 		nm.values[i] = f(v)
 	}
 	evals := len(nm.simplex)
-	for evals < nm.maxEval {
+	for evals < nm.MaxEvals {
 		best, worst, second := nm.order()
 		if nm.converged(best, worst) {
 			break
@@ -61,7 +78,7 @@ func (nm *nelderMead) minimize(f func([]float64) float64, x []float64, step floa
 // step replaces the worst vertex by reflection, expansion or contraction,
 // or shrinks the simplex towards the best vertex; it returns the number of
 // function evaluations spent.
-func (nm *nelderMead) step(f func([]float64) float64, best, worst, second int) int {
+func (nm *Minimizer) step(f func([]float64) float64, best, worst, second int) int {
 	nm.computeCentroid(worst)
 	fr := nm.along(f, nm.trial, worst, -1) // reflection
 	switch {
@@ -92,7 +109,7 @@ func (nm *nelderMead) step(f func([]float64) float64, best, worst, second int) i
 
 // along sets dst = centroid + coef·(vertex worst − centroid), projected on
 // the box, and evaluates it.
-func (nm *nelderMead) along(f func([]float64) float64, dst []float64, worst int, coef float64) float64 {
+func (nm *Minimizer) along(f func([]float64) float64, dst []float64, worst int, coef float64) float64 {
 	w := nm.simplex[worst]
 	for k, c := range nm.centroid {
 		dst[k] = min(1, max(0, c+coef*(w[k]-c)))
@@ -100,12 +117,12 @@ func (nm *nelderMead) along(f func([]float64) float64, dst []float64, worst int,
 	return f(dst)
 }
 
-func (nm *nelderMead) accept(i int, x []float64, v float64) {
+func (nm *Minimizer) accept(i int, x []float64, v float64) {
 	copy(nm.simplex[i], x)
 	nm.values[i] = v
 }
 
-func (nm *nelderMead) shrink(f func([]float64) float64, best int) {
+func (nm *Minimizer) shrink(f func([]float64) float64, best int) {
 	b := nm.simplex[best]
 	for i, v := range nm.simplex {
 		if i == best {
@@ -118,7 +135,7 @@ func (nm *nelderMead) shrink(f func([]float64) float64, best int) {
 	}
 }
 
-func (nm *nelderMead) computeCentroid(worst int) {
+func (nm *Minimizer) computeCentroid(worst int) {
 	clear(nm.centroid)
 	for i, v := range nm.simplex {
 		if i == worst {
@@ -131,7 +148,7 @@ func (nm *nelderMead) computeCentroid(worst int) {
 }
 
 // order returns the indices of the best, worst and second-worst vertices.
-func (nm *nelderMead) order() (best, worst, second int) {
+func (nm *Minimizer) order() (best, worst, second int) {
 	for i, v := range nm.values {
 		if v < nm.values[best] {
 			best = i
@@ -149,15 +166,22 @@ func (nm *nelderMead) order() (best, worst, second int) {
 	return best, worst, second
 }
 
-func (nm *nelderMead) converged(best, worst int) bool {
+// converged applies the tolerances of Settings. A value test whose
+// tolerance is zero is skipped rather than read as "spread ≤ 0", so a
+// caller that sets only one of them gets exactly that rule.
+func (nm *Minimizer) converged(best, worst int) bool {
 	fb, fw := nm.values[best], nm.values[worst]
-	if fw-fb <= nm.relTol*(math.Abs(fb)+1e-300) {
+	spread := fw - fb
+	if nm.RelTol > 0 && spread <= nm.RelTol*(math.Abs(fb)+1e-300) {
+		return true
+	}
+	if nm.ValueTol > 0 && spread <= nm.ValueTol {
 		return true
 	}
 	b := nm.simplex[best]
 	for _, v := range nm.simplex {
 		for k := range v {
-			if math.Abs(v[k]-b[k]) > nm.absTol {
+			if math.Abs(v[k]-b[k]) > nm.PointTol {
 				return false
 			}
 		}
