@@ -248,7 +248,7 @@ func TestAPIRefusesBadSchedules(t *testing.T) {
 // not to a schedule's template.
 func TestTemplateStaysEditable(t *testing.T) {
 	t.Parallel()
-	s := testutil.MakeForecastSchedule("editable", "default").Obj()
+	s := testutil.MakeForecastSchedule("editable", newNamespace(t)).Obj()
 	if err := k8sClient.Create(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
@@ -263,9 +263,10 @@ func TestTemplateStaysEditable(t *testing.T) {
 // on every sync; that must change nothing on the server.
 func TestReapplyingUnchangedIsANoOp(t *testing.T) {
 	t.Parallel()
+	ns := newNamespace(t)
 	manifest := `apiVersion: forecasting.dev/v1alpha1
 kind: ForecastSchedule
-metadata: {name: gitops, namespace: default}
+metadata: {name: gitops, namespace: ` + ns + `}
 spec:
   schedule: "0 2 * * *"
   timeZone: Europe/Berlin
@@ -286,12 +287,12 @@ spec:
 	}
 	apply()
 	before := &v1alpha1.ForecastSchedule{}
-	if err := k8sClient.Get(context.Background(), types.NamespacedName{Namespace: "default", Name: "gitops"}, before); err != nil {
+	if err := k8sClient.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: "gitops"}, before); err != nil {
 		t.Fatal(err)
 	}
 	apply()
 	after := &v1alpha1.ForecastSchedule{}
-	if err := k8sClient.Get(context.Background(), types.NamespacedName{Namespace: "default", Name: "gitops"}, after); err != nil {
+	if err := k8sClient.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: "gitops"}, after); err != nil {
 		t.Fatal(err)
 	}
 	if before.ResourceVersion != after.ResourceVersion || before.Generation != after.Generation {

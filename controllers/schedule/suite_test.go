@@ -71,12 +71,20 @@ type fixture struct {
 	hour0 time.Time // the first top of the hour after the schedule's creation
 }
 
-func newFixture(t *testing.T, b *testutil.ScheduleBuilder) *fixture {
+// newNamespace creates a namespace of the test's own, so tests can run in
+// parallel and repeatedly (-count) without meeting each other's objects.
+func newNamespace(t *testing.T) string {
 	t.Helper()
 	ns := fmt.Sprintf("sched-%d", nsCounter.Add(1))
 	if err := k8sClient.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		t.Fatal(err)
 	}
+	return ns
+}
+
+func newFixture(t *testing.T, b *testutil.ScheduleBuilder) *fixture {
+	t.Helper()
+	ns := newNamespace(t)
 	s := b.Obj()
 	s.Namespace = ns
 	if err := k8sClient.Create(context.Background(), s); err != nil {
