@@ -6,6 +6,8 @@ import (
 	"io"
 	"maps"
 	"math"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -25,13 +27,15 @@ type localOptions struct {
 	itemLimit, workers int
 	// estimateEveryWindow re-estimates models on every backtest window.
 	estimateEveryWindow bool
-	seed                uint64
-	mode                sample.Mode
-	metric              metrics.Metric
-	models              []string
-	levels              []float64
-	frequency           series.Frequency
-	columns             series.Columns
+	// cpuProfile is where a CPU profile of the tournament goes, if set.
+	cpuProfile string
+	seed       uint64
+	mode       sample.Mode
+	metric     metrics.Metric
+	models     []string
+	levels     []float64
+	frequency  series.Frequency
+	columns    series.Columns
 }
 
 const localSynopsis = `local --input FILE --out DIR [flags]
@@ -58,6 +62,7 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the item sample")
 	frequency := fs.String("frequency", "", "data frequency: hourly, daily, weekly, monthly, quarterly, yearly (default: inferred from dates)")
 	fs.BoolVar(&o.estimateEveryWindow, "estimate-every-window", false, "estimate every model afresh on every backtest window instead of refitting the first window's parameters (slower; for measuring what refitting costs)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the tournament to this file (go tool pprof reads it)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: GOMAXPROCS, which follows the container CPU limit)")
 	cols := columnFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -118,9 +123,14 @@ func runLocal(ctx context.Context, args []string, e env) error {
 	items := o.sampleItems(ds)
 	fmt.Fprintf(e.stderr, "forecasting %d of %d items (%s mode), horizon %d, season %d, %d models\n",
 		len(items), len(ds.Items), o.mode, cfg.Horizon, cfg.Season, len(cfg.Models))
+	stopProfile, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		return err
+	}
 	bar := newProgressBar(e)
 	res, runErr := tournament.Run(ctx, items, cfg, bar.update)
 	bar.finish()
+	stopProfile()
 	if res == nil {
 		return runErr
 	}
@@ -165,6 +175,23 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 		cfg.Ensemble = &tournament.EnsembleConfig{}
 	}
 	return cfg, nil
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called; with an empty path it does nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("starting the CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // sampleItems picks the items of the run: --item-limit, when set, replaces

@@ -67,3 +67,13 @@ func TooShort(model string, have, need int) error {
 type Refitter interface {
 	Refit(y []float64) (Fitted, error)
 }
+
+// Reestimator is optionally implemented by a Fitted model whose form was
+// chosen by a search, such as AutoETS's error, trend and season or
+// AutoARIMA's orders. Reestimate fits that same form to another history,
+// estimating its parameters afresh without searching again. The tournament
+// searches once per item, on the first backtest window, and reestimates
+// the chosen form for the final forecast on the whole history.
+type Reestimator interface {
+	Reestimate(y []float64) (Fitted, error)
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/forecastrun/forecastrun/runner/metrics"
+	"github.com/forecastrun/forecastrun/runner/models"
 )
 
 // resizeBuffers sizes the worker's buffers for plan p. With the ensemble
@@ -17,6 +18,10 @@ func (w *worker) resizeBuffers(p plan) {
 		w.windowScores = resize(w.windowScores, len(w.cfg.Models)*p.windows)
 	}
 	w.errs = resize(w.errs, slots*p.windows*p.horizon)
+	if len(w.firsts) != len(w.cfg.Models) {
+		w.firsts = make([]models.Fitted, len(w.cfg.Models))
+	}
+	clear(w.firsts)
 }
 
 // recordWindow keeps model mi's forecast and score of window k.

@@ -43,7 +43,7 @@ func (w *worker) fitMembers(res *ItemResult, ranked []candidate, filled []float6
 			continue
 		}
 		m := w.cfg.Models[c.index]
-		fit, err := fitSafely(m, nil, filled)
+		fit, err := w.finalFit(c.index, filled)
 		var fc models.Forecast
 		if err == nil {
 			fc, err = forecastSafely(fit, w.cfg.Horizon, nil)

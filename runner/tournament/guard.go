@@ -22,6 +22,12 @@ func fitSafely(m models.Model, prev models.Fitted, y []float64) (fit models.Fitt
 	return m.Fit(y)
 }
 
+// reestimateSafely is fitSafely for models.Reestimator.
+func reestimateSafely(r models.Reestimator, y []float64) (fit models.Fitted, err error) {
+	defer recoverInto(&err, "reestimate")
+	return r.Reestimate(y)
+}
+
 // forecastSafely forecasts h steps, recovering panics and rejecting a mean
 // of the wrong length or with non-finite values. Intervals with the wrong
 // shape or non-finite bounds are dropped (the caller falls back to

@@ -26,6 +26,9 @@ type worker struct {
 	// nothing was scored), from which the ensemble is backtested without
 	// fitting anything again.
 	fcs, windowScores []float64
+	// firsts holds each model's fit on the item's first backtest window,
+	// from which the final fit reestimates a searched form.
+	firsts []models.Fitted
 }
 
 func newWorker(cfg *Config) *worker { return &worker{cfg: cfg} }
@@ -120,8 +123,11 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 		if err != nil {
 			return 0, err
 		}
-		if k == 0 && !w.cfg.EstimateEveryWindow {
-			first = fit
+		if k == 0 {
+			w.firsts[mi] = fit
+			if !w.cfg.EstimateEveryWindow {
+				first = fit
+			}
 		}
 		fc, err := forecastSafely(fit, p.horizon, nil)
 		if err != nil {
@@ -166,7 +172,7 @@ func (w *worker) forecastCandidate(res *ItemResult, c candidate, ranked []candid
 // so that the next-ranked model can take over.
 func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, p plan) bool {
 	m := w.cfg.Models[c.index]
-	fit, err := fitSafely(m, nil, filled)
+	fit, err := w.finalFit(c.index, filled)
 	if err == nil {
 		res.Forecast, err = forecastSafely(fit, w.cfg.Horizon, w.cfg.Levels)
 	}
@@ -179,6 +185,16 @@ func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, 
 		w.addConformal(res, c.index, p)
 	}
 	return true
+}
+
+// finalFit fits model mi on the whole history. A model that searched its
+// form on the first backtest window reestimates that form rather than
+// searching again (see models.Reestimator); the others are fitted afresh.
+func (w *worker) finalFit(mi int, filled []float64) (models.Fitted, error) {
+	if r, ok := w.firsts[mi].(models.Reestimator); ok && !w.cfg.EstimateEveryWindow {
+		return reestimateSafely(r, filled)
+	}
+	return fitSafely(w.cfg.Models[mi], nil, filled)
 }
 
 // addConformal gives res.Forecast conformal intervals from the backtest

@@ -315,3 +315,65 @@ func TestRunRejectsBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// searchModel stands for an automatic model: its fits can be refitted and
+// their form reestimated; it counts each kind of fit.
+type searchModel struct{ searches, reestimates *atomic.Int64 }
+
+func (searchModel) Name() string { return "Search" }
+
+func (s searchModel) Fit(y []float64) (models.Fitted, error) {
+	s.searches.Add(1)
+	return searchFit{s, meanOf(y)}, nil
+}
+
+type searchFit struct {
+	m    searchModel
+	mean float64
+}
+
+func (f searchFit) InSample() []float64 { return nil }
+
+func (f searchFit) Forecast(h int, _ []float64) (models.Forecast, error) {
+	mean := make([]float64, h)
+	for i := range mean {
+		mean[i] = f.mean
+	}
+	return models.Forecast{Mean: mean}, nil
+}
+
+func (f searchFit) Refit(y []float64) (models.Fitted, error) { return searchFit{f.m, meanOf(y)}, nil }
+
+func (f searchFit) Reestimate(y []float64) (models.Fitted, error) {
+	f.m.reestimates.Add(1)
+	return searchFit{f.m, meanOf(y)}, nil
+}
+
+func meanOf(y []float64) float64 {
+	var s float64
+	for _, v := range y {
+		s += v
+	}
+	return s / float64(len(y))
+}
+
+// TestRunSearchesOncePerItem: an automatic model searches on the first
+// window only; the final forecast reestimates the form it found.
+func TestRunSearchesOncePerItem(t *testing.T) {
+	for _, every := range []bool{false, true} {
+		searches, reestimates := new(atomic.Int64), new(atomic.Int64)
+		items := makeItems(4, 60, 5, noiseSeries)
+		cfg := Config{Horizon: 5, Windows: 3, Models: []models.Model{searchModel{searches, reestimates}}, EstimateEveryWindow: every}
+		if _, err := Run(context.Background(), items, cfg, nil); err != nil {
+			t.Fatal(err)
+		}
+		wantSearches, wantReestimates := int64(4), int64(4)
+		if every { // three windows and the whole history, each searched
+			wantSearches, wantReestimates = 16, 0
+		}
+		if searches.Load() != wantSearches || reestimates.Load() != wantReestimates {
+			t.Errorf("EstimateEveryWindow=%v: %d searches, %d reestimates; want %d and %d",
+				every, searches.Load(), reestimates.Load(), wantSearches, wantReestimates)
+		}
+	}
+}

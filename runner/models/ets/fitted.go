@@ -112,3 +112,9 @@ func (f *Fitted) Refit(y []float64) (models.Fitted, error) {
 	}
 	return f.origin.Fit(y)
 }
+
+// Reestimate implements models.Reestimator: the same form, its parameters
+// and initial states estimated afresh on y.
+func (f *Fitted) Reestimate(y []float64) (models.Fitted, error) {
+	return New(f.form.m, f.form.Spec).Fit(y)
+}

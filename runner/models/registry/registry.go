@@ -7,6 +7,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/models"
 	"github.com/forecastrun/forecastrun/runner/models/adida"
+	"github.com/forecastrun/forecastrun/runner/models/arima"
 	"github.com/forecastrun/forecastrun/runner/models/croston"
 	"github.com/forecastrun/forecastrun/runner/models/ets"
 	"github.com/forecastrun/forecastrun/runner/models/expsmooth"
@@ -51,6 +52,7 @@ var entries = []entry{
 	{"HoltWintersAdditive", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Additive) }},
 	{"HoltWintersMultiplicative", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Multiplicative) }},
 	{"AutoETS", false, func(m int) models.Model { return ets.Auto(max(m, 1)) }},
+	{"AutoARIMA", false, func(m int) models.Model { return arima.Auto(max(m, 1)) }},
 }
 
 // averageWindow is the WindowAverage window for a season: one full cycle, so

@@ -1,0 +1,133 @@
+package arima
+
+import "math"
+
+// estimate is one fitted candidate: its coefficients and information
+// criteria. ic is +Inf when the fit failed or R would reject it.
+type estimate struct {
+	spec               spec
+	ok                 bool // coef holds an estimate (ic may still be +Inf)
+	coef               []float64
+	sigma2             float64 // ssq/n of the estimation (CSS or exact)
+	loglik             float64 // NaN for CSS estimates
+	aic, aicc, bic, ic float64
+}
+
+func failed(s spec) estimate {
+	inf := math.Inf(1)
+	return estimate{spec: s, aic: inf, aicc: inf, bic: inf, ic: inf, loglik: math.NaN()}
+}
+
+// fitCSS minimises the conditional sum of squares on the differenced
+// series w, from zero ARMA coefficients and the mean of w as constant,
+// R's starting values.
+func fitCSS(w []float64, s spec) (coef []float64, sigma2 float64, ok bool) {
+	pl := newPolys(s)
+	k := s.numCoef()
+	if len(w)-pl.nAR < k+1 {
+		return nil, 0, false
+	}
+	coef = make([]float64, k)
+	if s.hasConstant() {
+		coef[k-1] = mean(w)
+	}
+	prob := newCSSProblem(pl, w, k)
+	ssq := prob.minimizeCSS(coef)
+	sigma2 = ssq / float64(prob.count())
+	return coef, sigma2, !math.IsInf(ssq, 0) && !math.IsNaN(ssq)
+}
+
+// estimateCSS is auto.arima's approximation: a CSS fit whose AIC is
+// offset + n·log σ² + 2k, with offset from an exact fit of the plain
+// differenced model so that CSS and exact criteria are comparable.
+func estimateCSS(w []float64, s spec, offset float64) estimate {
+	coef, sigma2, ok := fitCSS(w, s)
+	if !ok || !(sigma2 > 0) {
+		return failed(s)
+	}
+	e := estimate{spec: s, ok: true, coef: coef, sigma2: sigma2, loglik: math.NaN()}
+	e.setCriteria(offset+float64(len(w))*math.Log(sigma2), len(w))
+	e.rejectNearUnitRoots()
+	return e
+}
+
+// faithfulLength is the longest series whose exact fits use R's finite
+// diffuse prior (diffuseKalman) rather than the exact diffuse likelihood.
+// It is the range where auto.arima searches by exact likelihood, so that
+// our search sees R's criteria; above it only the final model is fitted
+// exactly, where the difference is negligible and the exact form is
+// several times cheaper.
+const faithfulLength = 150
+
+func faithful(n int) bool { return n <= faithfulLength }
+
+// estimateML is R's method "CSS-ML": CSS for starting values, then the
+// exact likelihood maximised by BFGS. y is the series, w its differences;
+// faithful selects R's finite diffuse prior (see diffuseKalman).
+func estimateML(y, w []float64, s spec, faithful bool) estimate {
+	init, _, ok := fitCSS(w, s)
+	if !ok {
+		return failed(s)
+	}
+	return estimateMLFrom(y, w, s, faithful, init)
+}
+
+// estimateMLFrom is estimateML from the CSS estimate init.
+func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64) estimate {
+	mp := newMLProblem(s, y, w, faithful)
+	coef, ok := mp.maximize(init)
+	if !ok {
+		return failed(s)
+	}
+	ll, sigma2, _, ok := mp.logLik(coef)
+	if !ok {
+		return failed(s)
+	}
+	e := estimate{spec: s, ok: true, coef: coef, sigma2: sigma2, loglik: ll}
+	e.setCriteria(-2*e.loglik, len(w))
+	e.rejectNearUnitRoots()
+	if !math.IsInf(e.ic, 1) && !mp.standardErrorsExist(coef) {
+		e.ic = math.Inf(1)
+	}
+	return e
+}
+
+// setCriteria sets AIC, AICc and BIC from −2·loglik (or its CSS
+// stand-in), counting the innovation variance as a parameter, on the n
+// observations left after differencing.
+func (e *estimate) setCriteria(minus2LogLik float64, n int) {
+	k := float64(e.spec.numCoef() + 1)
+	e.aic = minus2LogLik + 2*k
+	e.bic = e.aic + k*(math.Log(float64(n))-2)
+	e.aicc = math.Inf(1)
+	if den := float64(n) - k - 1; den > 0 {
+		e.aicc = e.aic + 2*k*(k+1)/den
+	}
+	e.ic = e.aicc
+	if math.IsNaN(e.ic) {
+		e.ic = math.Inf(1)
+	}
+}
+
+// rejectNearUnitRoots sets ic to +Inf when an AR or MA polynomial has a
+// root within 1.01 of the unit circle, as auto.arima does.
+func (e *estimate) rejectNearUnitRoots() {
+	const minRoot = 1.01
+	s := e.spec
+	p, q, sp, sq := s.order.P, s.order.Q, s.seasonal.P, s.seasonal.Q
+	c := e.coef
+	seasonalScale := math.Pow(minRoot, float64(s.season))
+	ok := stationary(c[:p], minRoot) && stationary(c[p+q:p+q+sp], seasonalScale) &&
+		stationary(negated(c[p:p+q]), minRoot) && stationary(negated(c[p+q+sp:p+q+sp+sq]), seasonalScale)
+	if !ok {
+		e.ic = math.Inf(1)
+	}
+}
+
+func negated(c []float64) []float64 {
+	out := make([]float64, len(c))
+	for i, v := range c {
+		out[i] = -v
+	}
+	return out
+}

@@ -1,0 +1,217 @@
+package arima
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestDifferenceAndIntegrate(t *testing.T) {
+	y := []float64{3, 5, 4, 8, 10, 9, 12, 15, 14, 18}
+	w := difference(y, 1, 1, 4)
+	if len(w) != len(y)-5 {
+		t.Fatalf("len %d, want %d", len(w), len(y)-5)
+	}
+	// (1−B)(1−B⁴) = 1 − B − B⁴ + B⁵
+	delta := diffPolynomial(1, 1, 4)
+	if want := []float64{0, 1, 0, 0, 1, -1}; !slices.Equal(delta, want) {
+		t.Fatalf("delta %v, want %v", delta, want)
+	}
+	// integrating the last differences back onto the first values
+	// reproduces the series
+	got := integrate(y[:5], w, delta)
+	for i, v := range got {
+		if math.Abs(v-y[5+i]) > 1e-12 {
+			t.Fatalf("integrate[%d] = %v, want %v", i, v, y[5+i])
+		}
+	}
+}
+
+func TestStationary(t *testing.T) {
+	cases := []struct {
+		name  string
+		c     []float64
+		scale float64
+		want  bool
+	}{
+		{"empty", nil, 1, true},
+		{"AR(1) 0.5", []float64{0.5}, 1, true},
+		{"AR(1) unit root", []float64{1}, 1, false},
+		{"AR(1) explosive", []float64{-1.2}, 1, false},
+		{"AR(2) roots 1/0.7 and 1/0.8", []float64{1.5, -0.56}, 1, true},
+		{"AR(2) unit root", []float64{0.5, 0.5}, 1, false},
+		{"AR(1) 0.995 outside 1 but not 1.01", []float64{0.995}, 1.01, false},
+		{"trailing zero", []float64{0.5, 0}, 1, true},
+	}
+	for _, c := range cases {
+		if got := stationary(c.c, c.scale); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestPACFRoundTrip(t *testing.T) {
+	raw := []float64{0.3, -1.2, 0.7}
+	ar := make([]float64, 3)
+	pacfToAR(ar, raw, make([]float64, 3))
+	if !stationary(ar, 1) {
+		t.Fatalf("%v from PACF is not stationary", ar)
+	}
+	back := make([]float64, 3)
+	if !arToPACF(back, ar) {
+		t.Fatalf("arToPACF rejected %v", ar)
+	}
+	for i := range raw {
+		if math.Abs(back[i]-raw[i]) > 1e-10 {
+			t.Fatalf("round trip %v, want %v", back, raw)
+		}
+	}
+}
+
+func TestInvertMA(t *testing.T) {
+	ma := []float64{-1.25}
+	invertMA(ma)
+	if math.Abs(ma[0]+0.8) > 1e-12 {
+		t.Fatalf("MA(1) −1.25 inverted to %v, want −0.8", ma[0])
+	}
+	// (1 − 2z)(1 − 0.5z) = 1 − 2.5z + z²: root 0.5 goes to 2, giving
+	// (1 − 0.5z)² = 1 − z + 0.25z²
+	ma = []float64{-2.5, 1}
+	invertMA(ma)
+	if math.Abs(ma[0]+1) > 1e-9 || math.Abs(ma[1]-0.25) > 1e-9 {
+		t.Fatalf("inverted to %v, want [−1 0.25]", ma)
+	}
+}
+
+// TestStationaryCovariance checks P = T·P·Tᵀ + R·Rᵀ for a seasonal ARMA.
+func TestStationaryCovariance(t *testing.T) {
+	s := spec{order: Order{P: 2, Q: 1}, seasonal: Seasonal{P: 1, Q: 1}, season: 4}
+	pl := newPolys(s)
+	pl.set([]float64{0.5, -0.2, 0.4, 0.6, -0.3})
+	k := newKalman(pl)
+	if !k.stationaryCov() {
+		t.Fatal("no stationary covariance")
+	}
+	r := k.r
+	p := k.pnew
+	for i := range r {
+		for j := range r {
+			at := func(a, b int) float64 {
+				if a >= r || b >= r {
+					return 0
+				}
+				return p[a*r+b]
+			}
+			want := pl.ar[i+1]*pl.ar[j+1]*p[0] + pl.ar[i+1]*at(0, j+1) + pl.ar[j+1]*at(i+1, 0) + at(i+1, j+1) + pl.ma[i]*pl.ma[j]
+			if math.Abs(p[i*r+j]-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Fatalf("P[%d][%d] = %v, T·P·Tᵀ + R·Rᵀ gives %v", i, j, p[i*r+j], want)
+			}
+		}
+	}
+}
+
+// TestChandrasekharMatchesRiccati compares the fast filter with the
+// textbook Kalman filter (full covariance recursion) on a seasonal ARMA;
+// freezing the gain at the steady state costs about 1e-10 relative.
+func TestChandrasekharMatchesRiccati(t *testing.T) {
+	s := spec{order: Order{P: 1, Q: 2}, seasonal: Seasonal{Q: 1}, season: 4}
+	pl := newPolys(s)
+	pl.set([]float64{0.6, 0.3, -0.2, -0.7})
+	rng := rand.New(rand.NewPCG(1, 2))
+	u := make([]float64, 120)
+	for i := range u {
+		u[i] = rng.NormFloat64()
+	}
+	k := newKalman(pl)
+	ssq, sumlog, ok := k.likelihood(u, nil)
+	if !ok {
+		t.Fatal("filter failed")
+	}
+	wantSSQ, wantLog := riccati(pl, u)
+	if math.Abs(ssq-wantSSQ) > 1e-8*wantSSQ || math.Abs(sumlog-wantLog) > 1e-8*math.Max(1, math.Abs(wantLog)) {
+		t.Fatalf("ssq %v sumlog %v, Riccati %v %v", ssq, sumlog, wantSSQ, wantLog)
+	}
+}
+
+// riccati is the reference Kalman filter with the full covariance update.
+func riccati(pl *polys, u []float64) (ssq, sumlog float64) {
+	k := newKalman(pl)
+	k.stationaryCov()
+	r := k.r
+	p := append([]float64(nil), k.pnew...)
+	a := make([]float64, r)
+	tm := func(src []float64) []float64 {
+		dst := make([]float64, r)
+		for i := range r - 1 {
+			dst[i] = pl.ar[i+1]*src[0] + src[i+1]
+		}
+		dst[r-1] = pl.ar[r] * src[0]
+		return dst
+	}
+	for _, y := range u {
+		f := p[0]
+		v := y - a[0]
+		ssq += v * v / f
+		sumlog += math.Log(f)
+		// filtered a and P
+		g := make([]float64, r)
+		copy(g, p[:r])
+		for i := range r {
+			a[i] += g[i] * v / f
+		}
+		pf := make([]float64, r*r)
+		for i := range r {
+			for j := range r {
+				pf[i*r+j] = p[i*r+j] - g[i]*g[j]/f
+			}
+		}
+		a = tm(a)
+		// P = T·pf·Tᵀ + R·Rᵀ
+		b := make([]float64, r*r)
+		for i := range r {
+			copy(b[i*r:], tm(pf[i*r:(i+1)*r])) // rows of pf·Tᵀ
+		}
+		for j := range r {
+			col := make([]float64, r)
+			for i := range r {
+				col[i] = b[i*r+j]
+			}
+			out := tm(col)
+			for i := range r {
+				p[i*r+j] = out[i] + pl.ma[i]*pl.ma[j]
+			}
+		}
+	}
+	return ssq, sumlog
+}
+
+// TestCSSJacobian compares the analytic residual derivatives with
+// central differences.
+func TestCSSJacobian(t *testing.T) {
+	s := spec{order: Order{P: 1, Q: 1}, seasonal: Seasonal{P: 1, Q: 1}, season: 4, constant: true}
+	pl := newPolys(s)
+	rng := rand.New(rand.NewPCG(3, 4))
+	w := make([]float64, 80)
+	for i := range w {
+		w[i] = 5 + rng.NormFloat64()
+	}
+	coef := []float64{0.3, 0.2, -0.4, 0.5, 4.8}
+	k := len(coef)
+	c := newCSSProblem(pl, w, k)
+	c.ssq(coef)
+	jtj, grad := make([]float64, k*k), make([]float64, k)
+	c.jacobian(coef, jtj, grad)
+	for j := range k {
+		const h = 1e-6
+		x := slices.Clone(coef)
+		x[j] += h
+		up := c.ssq(x)
+		x[j] -= 2 * h
+		down := c.ssq(x)
+		want := (up - down) / (2 * h) / 2 // d(Σe²)/dβ = 2·Σ e·∂e/∂β
+		if math.Abs(grad[j]-want) > 1e-5*math.Max(1, math.Abs(want)) {
+			t.Errorf("coefficient %d: gradient %v, numerical %v", j, grad[j], want)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package arima
+
+import "math"
+
+// stl decomposes y with period np as R's stl(x, s.window = 11,
+// robust = FALSE), which is what forecast's mstl does for a single
+// seasonal period: Cleveland et al.'s (1990) inner loop, run twice, with
+// loess smoothers of the cycle-subseries (window 11, degree 0), of the
+// low-pass filtered seasonal (window nextodd(np), degree 1) and of the
+// trend (window nextodd(1.5·np/(1 − 1.5/11)), degree 1), each evaluated
+// every ⌈window/10⌉ points and linearly interpolated between. It returns
+// the seasonal and trend components.
+func stl(y []float64, np int) (season, trend []float64) {
+	const sWindow = 11
+	n := len(y)
+	tWindow := nextOdd(int(math.Ceil(1.5 * float64(np) / (1 - 1.5/sWindow))))
+	lWindow := nextOdd(np)
+	season, trend = make([]float64, n), make([]float64, n)
+	work := make([]float64, n)
+	cycle := make([]float64, n+2*np)
+	low := make([]float64, n)
+	var scratch []float64
+	for range 2 {
+		for i := range y {
+			work[i] = y[i] - trend[i]
+		}
+		smoothSubseries(work, np, sWindow, cycle, &scratch)
+		lowPass(cycle, np, low)
+		lowSmooth := loess(low, lWindow, 1, jump(lWindow), &scratch)
+		for i := range season {
+			season[i] = cycle[np+i] - lowSmooth[i]
+			work[i] = y[i] - season[i]
+		}
+		trend = loess(work, tWindow, 1, jump(tWindow), &scratch)
+	}
+	return season, trend
+}
+
+func nextOdd(x int) int {
+	if x%2 == 0 {
+		return x + 1
+	}
+	return x
+}
+
+func jump(window int) int { return int(math.Ceil(float64(window) / 10)) }
+
+// smoothSubseries smooths each cycle-subseries (the values at one position
+// of the season) by loess of degree 0 and extends it by one period at
+// each end; out has len(x) + 2·np values.
+func smoothSubseries(x []float64, np, window int, out []float64, scratch *[]float64) {
+	sub := make([]float64, 0, len(x)/np+1)
+	for j := range np {
+		sub = sub[:0]
+		for i := j; i < len(x); i += np {
+			sub = append(sub, x[i])
+		}
+		k := len(sub)
+		sm := loess(sub, window, 0, jump(window), scratch)
+		ext := make([]float64, k+2)
+		copy(ext[1:], sm)
+		ext[0] = sm[0]
+		if v, ok := loessAt(sub, window, 0, 0, 1, min(window, k), scratch); ok {
+			ext[0] = v
+		}
+		ext[k+1] = sm[k-1]
+		if v, ok := loessAt(sub, window, 0, float64(k+1), max(1, k-window+1), k, scratch); ok {
+			ext[k+1] = v
+		}
+		for i, v := range ext {
+			out[i*np+j] = v
+		}
+	}
+}
+
+// lowPass applies moving averages of lengths np, np and 3 to x, which
+// shortens it by 2·np into out.
+func lowPass(x []float64, np int, out []float64) {
+	a := movingAverage(x, np)
+	b := movingAverage(a, np)
+	copy(out, movingAverage(b, 3))
+}
+
+func movingAverage(x []float64, length int) []float64 {
+	out := make([]float64, len(x)-length+1)
+	var s float64
+	for i := range length {
+		s += x[i]
+	}
+	out[0] = s / float64(length)
+	for i := 1; i < len(out); i++ {
+		s += x[i+length-1] - x[i-1]
+		out[i] = s / float64(length)
+	}
+	return out
+}
+
+// loess smooths y (at positions 1…n) with a window of span points and
+// local polynomials of degree 0 or 1, evaluating every jump points and
+// interpolating linearly between, as STL's stless.
+func loess(y []float64, span, degree, jump int, scratch *[]float64) []float64 {
+	n := len(y)
+	out := make([]float64, n)
+	if n < 2 {
+		copy(out, y)
+		return out
+	}
+	jump = max(1, min(jump, n-1))
+	half := (span + 1) / 2
+	window := func(i int) (int, int) { // 1-based
+		switch {
+		case span >= n:
+			return 1, n
+		case i < half:
+			return 1, span
+		case i >= n-half+1:
+			return n - span + 1, n
+		}
+		return i - half + 1, span + i - half
+	}
+	last := 0
+	for i := 1; i <= n; i += jump {
+		out[i-1] = loessPoint(y, span, degree, i, window, scratch)
+		last = i
+	}
+	if last != n {
+		out[n-1] = loessPoint(y, span, degree, n, window, scratch)
+	}
+	if jump > 1 {
+		for i := 1; i < n; i += jump {
+			j := min(i+jump, n)
+			for k := i + 1; k < j; k++ {
+				f := float64(k-i) / float64(j-i)
+				out[k-1] = out[i-1] + f*(out[j-1]-out[i-1])
+			}
+		}
+	}
+	return out
+}
+
+func loessPoint(y []float64, span, degree, i int, window func(int) (int, int), scratch *[]float64) float64 {
+	left, right := window(i)
+	v, ok := loessAt(y, span, degree, float64(i), left, right, scratch)
+	if !ok {
+		return y[i-1]
+	}
+	return v
+}
+
+// loessAt is STL's stlest: the loess estimate at xs from the points
+// left…right (1-based) with tricube weights, locally linear when degree
+// is 1. ok is false when all weights vanish. scratch holds the weights.
+func loessAt(y []float64, span, degree int, xs float64, left, right int, scratch *[]float64) (float64, bool) {
+	n := len(y)
+	h := math.Max(xs-float64(left), float64(right)-xs)
+	if span > n {
+		h += float64((span - n) / 2)
+	}
+	h9, h1 := 0.999*h, 0.001*h
+	if cap(*scratch) < right-left+1 {
+		*scratch = make([]float64, right-left+1)
+	}
+	w := (*scratch)[:right-left+1]
+	clear(w)
+	var total float64
+	for j := left; j <= right; j++ {
+		r := math.Abs(float64(j) - xs)
+		if r <= h9 {
+			wj := 1.0
+			if r > h1 {
+				q := r / h
+				wj = math.Pow(1-q*q*q, 3)
+			}
+			w[j-left] = wj
+			total += wj
+		}
+	}
+	if total <= 0 {
+		return 0, false
+	}
+	for j := range w {
+		w[j] /= total
+	}
+	if h > 0 && degree > 0 {
+		var a float64
+		for j := left; j <= right; j++ {
+			a += w[j-left] * float64(j)
+		}
+		b := xs - a
+		var c float64
+		for j := left; j <= right; j++ {
+			d := float64(j) - a
+			c += w[j-left] * d * d
+		}
+		if math.Sqrt(c) > 0.001*float64(n-1) {
+			b /= c
+			for j := left; j <= right; j++ {
+				w[j-left] *= b*(float64(j)-a) + 1
+			}
+		}
+	}
+	var ys float64
+	for j := left; j <= right; j++ {
+		ys += w[j-left] * y[j-1]
+	}
+	return ys, true
+}
