@@ -121,11 +121,20 @@ func newRun(name string, opts ...runOption) *v1alpha1.ForecastRun {
 // 10s on 2 shared cores, a margin of seconds even on a faster machine.
 const bigItems = 6000
 
-// bigData is a Full run of bigItems synthetic items.
+// bigData is a Full run of bigItems synthetic items with the quick models
+// only. These scenarios act on a run while it executes and need it to last
+// seconds, not minutes; what they test is the operator's path, and the
+// automatic models (AutoETS, AutoARIMA) would multiply a run's length for
+// nothing here.
 func bigData(r *v1alpha1.ForecastRun) {
 	r.Spec.Mode = v1alpha1.ModeFull
 	r.Spec.Dataset.Synthetic = &v1alpha1.SyntheticSource{Items: bigItems, Periods: 730, Seed: 42}
+	r.Spec.Models = quickModels
 }
+
+// quickModels are the models of bigData.
+var quickModels = []v1alpha1.ModelName{"Naive", "HistoricAverage", "WindowAverage", "SeasonalNaive", "RandomWalkWithDrift",
+	"SES", "CrostonClassic", "CrostonSBA", "TSB", "ADIDA", "IMAPA", "Holt", "DampedHolt", "Theta", "HoltWintersAdditive", "HoltWintersMultiplicative"}
 
 func withSeed(seed int64) runOption {
 	return func(r *v1alpha1.ForecastRun) { r.Spec.Dataset.Synthetic.Seed = seed }
