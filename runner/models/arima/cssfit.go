@@ -29,8 +29,10 @@ func (c *cssProblem) eval(x []float64) float64 {
 // accept implements lmProblem: the residuals are those of the last eval.
 func (c *cssProblem) accept([]float64) {}
 
-// normal implements lmProblem with the exact derivatives, which cost
-// little more than an update would.
+// normal implements lmProblem with the exact derivatives. (Reusing a
+// stale JᵀJ with an exact adjoint gradient between them was tried: the
+// search then needed many more iterations and reached different points
+// on the ill-posed candidates within the iteration limit.)
 func (c *cssProblem) normal(x, jtj, grad []float64, _ bool) (ok, exact bool) {
 	c.jacobian(x, jtj, grad)
 	return true, true

@@ -111,6 +111,50 @@ func TestStationaryCovariance(t *testing.T) {
 	}
 }
 
+// TestLongStateFilter checks that the vector form of the filter for long
+// states gives what the plain loops give, covariance and state included.
+func TestLongStateFilter(t *testing.T) {
+	s := spec{order: Order{P: 2, Q: 1}, seasonal: Seasonal{P: 1, Q: 1}, season: 24}
+	pl := newPolys(s)
+	pl.set([]float64{0.5, -0.2, 0.3, 0.4, -0.6})
+	rng := rand.New(rand.NewPCG(5, 6))
+	u := make([]float64, 300)
+	for i := range u {
+		u[i] = rng.NormFloat64()
+	}
+	run := func(long bool) (ssq, sumlog float64, innov, a, cov []float64) {
+		k := newKalman(pl)
+		k.cov = make([]float64, k.r*k.r)
+		innov = make([]float64, len(u))
+		var ok bool
+		if long {
+			ssq, sumlog, ok = k.likelihoodLong(u, innov)
+		} else {
+			ssq, sumlog, ok = k.likelihoodShort(u, innov)
+		}
+		if !ok {
+			t.Fatal("filter failed")
+		}
+		return ssq, sumlog, innov, k.a, k.cov
+	}
+	ssq, sumlog, innov, a, cov := run(false)
+	ssqL, sumlogL, innovL, aL, covL := run(true)
+	if len(a) < longState {
+		t.Fatalf("state of %d is not long", len(a))
+	}
+	near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-10*math.Max(1, math.Abs(y)) }
+	if !near(ssqL, ssq) || !near(sumlogL, sumlog) {
+		t.Fatalf("long form: ssq %v sumlog %v, plain %v %v", ssqL, sumlogL, ssq, sumlog)
+	}
+	for _, pair := range [][2][]float64{{innovL, innov}, {aL, a}, {covL, cov}} {
+		for i := range pair[1] {
+			if !near(pair[0][i], pair[1][i]) {
+				t.Fatalf("long form differs at %d: %v, plain %v", i, pair[0][i], pair[1][i])
+			}
+		}
+	}
+}
+
 // TestChandrasekharMatchesRiccati compares the fast filter with the
 // textbook Kalman filter (full covariance recursion) on a seasonal ARMA;
 // freezing the gain at the steady state costs about 1e-10 relative.
@@ -186,32 +230,61 @@ func riccati(pl *polys, u []float64) (ssq, sumlog float64) {
 	return ssq, sumlog
 }
 
-// TestCSSJacobian compares the analytic residual derivatives with
-// central differences.
+// TestCSSJacobian compares the analytic residual derivatives, through
+// the gradient and JᵀJ they give, with central differences.
 func TestCSSJacobian(t *testing.T) {
-	s := spec{order: Order{P: 1, Q: 1}, seasonal: Seasonal{P: 1, Q: 1}, season: 4, constant: true}
-	pl := newPolys(s)
+	cases := []struct {
+		s    spec
+		coef []float64
+	}{
+		{spec{order: Order{P: 1, Q: 1}, seasonal: Seasonal{P: 1, Q: 1}, season: 4, constant: true},
+			[]float64{0.3, 0.2, -0.4, 0.5, 4.8}},
+		{spec{order: Order{P: 3, Q: 2}, seasonal: Seasonal{P: 2, Q: 2}, season: 3, constant: true},
+			[]float64{0.3, -0.2, 0.1, 0.4, -0.3, 0.2, -0.1, 0.3, 0.2, 4.9}},
+		{spec{order: Order{Q: 2}, seasonal: Seasonal{P: 1}, season: 5},
+			[]float64{-0.5, 0.2, 0.3}},
+		{spec{order: Order{P: 2}, seasonal: Seasonal{Q: 1}, season: 5},
+			[]float64{0.5, -0.2, 0.6}},
+	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	w := make([]float64, 80)
 	for i := range w {
 		w[i] = 5 + rng.NormFloat64()
 	}
-	coef := []float64{0.3, 0.2, -0.4, 0.5, 4.8}
-	k := len(coef)
-	c := newCSSProblem(pl, w, k)
-	c.ssq(coef)
-	jtj, grad := make([]float64, k*k), make([]float64, k)
-	c.jacobian(coef, jtj, grad)
-	for j := range k {
+	for _, tc := range cases {
+		pl := newPolys(tc.s)
+		coef := tc.coef
+		k := len(coef)
+		c := newCSSProblem(pl, w, k)
+		resid := func(x []float64) []float64 {
+			c.ssq(x)
+			return slices.Clone(c.e[c.pad+c.start():])
+		}
 		const h = 1e-6
-		x := slices.Clone(coef)
-		x[j] += h
-		up := c.ssq(x)
-		x[j] -= 2 * h
-		down := c.ssq(x)
-		want := (up - down) / (2 * h) / 2 // d(Σe²)/dβ = 2·Σ e·∂e/∂β
-		if math.Abs(grad[j]-want) > 1e-5*math.Max(1, math.Abs(want)) {
-			t.Errorf("coefficient %d: gradient %v, numerical %v", j, grad[j], want)
+		cols := make([][]float64, k)
+		for j := range k {
+			x := slices.Clone(coef)
+			x[j] += h
+			up := resid(x)
+			x[j] -= 2 * h
+			down := resid(x)
+			cols[j] = make([]float64, len(up))
+			for t := range up {
+				cols[j][t] = (up[t] - down[t]) / (2 * h)
+			}
+		}
+		e := resid(coef)
+		jtj, grad := make([]float64, k*k), make([]float64, k)
+		c.jacobian(coef, jtj, grad)
+		for i := range k {
+			if want := dot(cols[i], e); math.Abs(grad[i]-want) > 1e-5*math.Max(1, math.Abs(want)) {
+				t.Errorf("%v coefficient %d: gradient %v, numerical %v", tc.s, i, grad[i], want)
+			}
+			for j := range k {
+				if want := dot(cols[i], cols[j]); math.Abs(jtj[i*k+j]-want) > 1e-5*math.Max(1, math.Abs(want)) {
+					t.Errorf("%v JᵀJ[%d,%d] = %v, numerical %v", tc.s, i, j, jtj[i*k+j], want)
+				}
+			}
 		}
 	}
 }

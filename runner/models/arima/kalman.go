@@ -1,12 +1,22 @@
 package arima
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+)
 
 // Steady-state detection: once the innovation variance changes by less
 // than this fraction between steps, the gain is frozen (the filter of a
 // time-invariant model converges to its steady state), and each further
 // step costs O(r) instead of O(r²).
 const steadyTol = 1e-10
+
+// longState is the state dimension from which likelihood runs
+// likelihoodLong. Below it (every daily model: r ≤ 20 at season 7) the
+// calls of the vector operations cost more than the plain loops save;
+// hourly and weekly seasonal models (r ≥ 25) gain.
+const longState = 24
 
 // kalman computes the exact Gaussian likelihood of a zero-mean ARMA
 // process, in the state-space form R's arima uses (Harvey's: the state's
@@ -60,6 +70,14 @@ func newKalman(pl *polys) *kalman {
 // the raw one-step prediction errors. Afterwards k.a holds the predicted
 // state for the step after the last observation.
 func (k *kalman) likelihood(u, innov []float64) (ssq, sumlog float64, ok bool) {
+	if k.r >= longState {
+		return k.likelihoodLong(u, innov)
+	}
+	return k.likelihoodShort(u, innov)
+}
+
+// likelihoodShort is likelihood with plain loops over the state.
+func (k *kalman) likelihoodShort(u, innov []float64) (ssq, sumlog float64, ok bool) {
 	if k.cov != nil {
 		if !k.stationaryCov() {
 			return 0, 0, false
@@ -121,6 +139,82 @@ func (k *kalman) likelihood(u, innov []float64) (ssq, sumlog float64, ok bool) {
 		tw := ar[r-1] * c
 		kk[r-1] += mc * tw
 		w[r-1] = tw - cf*kk[r-1]
+		m *= fNext / f
+		steady = math.Abs(fNext-f) <= steadyTol*fNext
+		f = fNext
+	}
+	return ssq, sumlog + math.Log(prod), true
+}
+
+// likelihoodLong is likelihoodShort for long states (seasonal models):
+// the per-step updates run as whole-vector operations and touch the AR
+// column at its non-zero lags only. The same arithmetic, up to rounding.
+func (k *kalman) likelihoodLong(u, innov []float64) (ssq, sumlog float64, ok bool) {
+	if k.cov != nil {
+		if !k.stationaryCov() {
+			return 0, 0, false
+		}
+		copy(k.cov, k.pnew)
+	} else if !k.firstColumn() {
+		return 0, 0, false
+	}
+	r := k.r
+	a, kk, w := k.a[:r], k.k[:r], k.w[:r]
+	ar := k.pl.ar[1 : r+1] // ar[i] is the coefficient of lag i+1
+	arLags := k.pl.arLags
+	clear(a)
+	f := k.p0[0]
+	k.applyT(kk, k.p0)
+	copy(w, kk)
+	m := -1 / f
+	steady := false
+	// Σ log F as the log of a running product, renormalised now and then:
+	// one logarithm per many observations instead of one per observation.
+	prod := 1.0
+	for t, y := range u {
+		if !(f > 0) {
+			return 0, 0, false
+		}
+		v := y - a[0]
+		ssq += v * v / f
+		prod *= f
+		if prod > 1e150 || prod < 1e-150 {
+			sumlog += math.Log(prod)
+			prod = 1
+		}
+		if innov != nil {
+			innov[t] = v
+		}
+		if k.std != nil {
+			k.std[t] = v / math.Sqrt(f)
+		}
+		// a ← T·a + K·v/F: the shift, then the gain over the whole
+		// vector and the AR column over its non-zero lags only.
+		first, g := a[0], v/f
+		copy(a, a[1:])
+		a[r-1] = 0
+		floats.AddScaled(a, g, kk)
+		for _, l := range arLags {
+			a[l-1] += ar[l-1] * first
+		}
+		if steady {
+			continue
+		}
+		if k.cov != nil {
+			k.addToCov(m)
+		}
+		// K ← K + m·c·T·w and w ← T·w − c·K/F': w ← T·w in place as a
+		// above, then K and w over whole vectors.
+		c := w[0]
+		fNext := f + m*c*c
+		mc, cf := m*c, c/fNext
+		copy(w, w[1:])
+		w[r-1] = 0
+		for _, l := range arLags {
+			w[l-1] += ar[l-1] * c
+		}
+		floats.AddScaled(kk, mc, w)
+		floats.AddScaled(w, -cf, kk)
 		m *= fNext / f
 		steady = math.Abs(fNext-f) <= steadyTol*fNext
 		f = fNext

@@ -1,6 +1,10 @@
 package arima
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+)
 
 // Stopping rules of the likelihood maximisation: the sum of squares is
 // exp(2·R's objective + const), so a relative decrease of 1e-8 is a
@@ -39,7 +43,7 @@ func (ls *leastSquares) eval(x []float64) float64 {
 	if !ls.resid(x, ls.try) {
 		return math.Inf(1)
 	}
-	s := dot(ls.try, ls.try)
+	s := floats.Dot(ls.try, ls.try)
 	if math.IsNaN(s) {
 		return math.Inf(1)
 	}
@@ -70,9 +74,9 @@ func (ls *leastSquares) normal(x, jtj, grad []float64, exact bool) (ok, wasExact
 	n, k := ls.n, len(x)
 	for i := range k {
 		ci := ls.jac[i*n : (i+1)*n]
-		grad[i] = dot(ci, ls.r)
+		grad[i] = floats.Dot(ci, ls.r)
 		for j := 0; j <= i; j++ {
-			v := dot(ci, ls.jac[j*n:(j+1)*n])
+			v := floats.Dot(ci, ls.jac[j*n:(j+1)*n])
 			jtj[i*k+j] = v
 			jtj[j*k+i] = v
 		}
@@ -91,17 +95,10 @@ func (ls *leastSquares) broyden() {
 	u := ls.try // scratch: the residuals of the last evaluation are no longer needed
 	copy(u, ls.dr)
 	for j, sj := range ls.step {
-		col := ls.jac[j*n : (j+1)*n]
-		for i := range u {
-			u[i] -= col[i] * sj
-		}
+		floats.AddScaled(u, -sj, ls.jac[j*n:(j+1)*n])
 	}
 	for j, sj := range ls.step {
-		col := ls.jac[j*n : (j+1)*n]
-		f := sj / ss
-		for i := range u {
-			col[i] += u[i] * f
-		}
+		floats.AddScaled(ls.jac[j*n:(j+1)*n], sj/ss, u)
 	}
 }
 
