@@ -92,6 +92,7 @@ func tournamentConfig(spec v1alpha1.ForecastRunSpec, freq series.Frequency) (tou
 		Horizon: horizon, Windows: int(spec.Backtest.Windows), Season: season,
 		Metric: metric, Levels: levels(spec.Intervals.Levels), Models: ms,
 	}
+	cfg.EstimateEveryWindow = spec.Backtest.EstimateEveryWindow
 	if spec.Backtest.Step != nil {
 		cfg.Step = int(*spec.Backtest.Step)
 	}

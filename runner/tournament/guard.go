@@ -16,6 +16,9 @@ var errNonFinite = errors.New("non-finite forecast")
 // models.Refitter, its parameters are reused instead of fitting afresh.
 func fitSafely(m models.Model, prev models.Fitted, y []float64) (fit models.Fitted, err error) {
 	defer recoverInto(&err, "fit")
+	if r, ok := prev.(models.Reestimator); ok {
+		return r.Reestimate(y)
+	}
 	if r, ok := prev.(models.Refitter); ok {
 		return r.Refit(y)
 	}
