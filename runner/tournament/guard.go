@@ -12,8 +12,10 @@ import (
 var errNonFinite = errors.New("non-finite forecast")
 
 // fitSafely fits m on y, turning a panic into an error so that one broken
-// model cannot take down the pool. When prev is non-nil and implements
-// models.Refitter, its parameters are reused instead of fitting afresh.
+// model cannot take down the pool. When prev, the fit on the first window,
+// implements models.Reestimator, the form it searched is reestimated on y;
+// when it implements models.Refitter, its parameters are reused; otherwise
+// m is fitted afresh.
 func fitSafely(m models.Model, prev models.Fitted, y []float64) (fit models.Fitted, err error) {
 	defer recoverInto(&err, "fit")
 	if r, ok := prev.(models.Reestimator); ok {
