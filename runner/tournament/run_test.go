@@ -369,7 +369,7 @@ func TestRunSearchesOncePerItem(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantSearches, wantReestimates := int64(4), int64(4*3) // two later windows and the final fit
-		if every { // three windows and the whole history, each searched
+		if every {                                            // three windows and the whole history, each searched
 			wantSearches, wantReestimates = 16, 0
 		}
 		if searches.Load() != wantSearches || reestimates.Load() != wantReestimates {
