@@ -368,8 +368,10 @@ func TestRunSearchesOncePerItem(t *testing.T) {
 		if _, err := Run(context.Background(), items, cfg, nil); err != nil {
 			t.Fatal(err)
 		}
-		wantSearches, wantReestimates := int64(4), int64(4*3) // two later windows and the final fit
-		if every {                                            // three windows and the whole history, each searched
+		// Per item: one search; two later windows and the final fit
+		// reestimate. With every window estimated: four searches.
+		wantSearches, wantReestimates := int64(4), int64(4*3)
+		if every {
 			wantSearches, wantReestimates = 16, 0
 		}
 		if searches.Load() != wantSearches || reestimates.Load() != wantReestimates {
