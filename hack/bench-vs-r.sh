@@ -126,7 +126,7 @@ for split in $splits; do
 		mase_ours=$(awk -F'\t' -v s="$split" -v m="FR-$ours" '$1 == s && $2 == m { print $4 }' "$results")
 		mase_r=$(awk -F'\t' -v s="$split" -v m="$theirs" '$1 == s && $2 == m { print $4 }' "$results")
 		# Per-series CPU: medians and totals over the items both sides fitted.
-		awk -F, -v ours="$ours" -v theirs="$theirs" -v split="$split" -v mo="$mase_ours" -v mr="$mase_r" '
+		awk -F, -v ours="$ours" -v theirs="$theirs" -v sp="$split" -v mo="$mase_ours" -v mr="$mase_r" '
 			function median(a, n,   i, j, t) {
 				for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
 				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -137,7 +137,7 @@ for split in $splits; do
 			END {
 				for (id in o) if (id in r) { n++; a[n] = o[id]; b[n] = r[id]; so += o[id]; sr += r[id] }
 				if (n == 0) exit
-				printf "%-10s %-22s %6d %8s %8s %+6.1f%% %12.2f %12.2f %10.1f %10.1f %6.0fx\n", split, ours " vs " theirs, n, mo, mr,
+				printf "%-10s %-22s %6d %8s %8s %+6.1f%% %12.2f %12.2f %10.1f %10.1f %6.0fx\n", sp, ours " vs " theirs, n, mo, mr,
 					(mr > 0 ? 100 * (mo - mr) / mr : 0), 1000 * median(a, n), 1000 * median(b, n), so, sr, (so > 0 ? sr / so : 0)
 			}' "$dir/fit-$ours-cpu.csv" "$dir/r-auto-cpu.csv"
 	done
