@@ -127,11 +127,7 @@ func TestLongStateFilter(t *testing.T) {
 		k.cov = make([]float64, k.r*k.r)
 		innov = make([]float64, len(u))
 		var ok bool
-		if long {
-			ssq, sumlog, ok = k.likelihoodLong(u, innov)
-		} else {
-			ssq, sumlog, ok = k.likelihoodShort(u, innov)
-		}
+		ssq, sumlog, ok = k.run(u, innov, long)
 		if !ok {
 			t.Fatal("filter failed")
 		}

@@ -12,9 +12,9 @@ import (
 // step costs O(r) instead of O(r²).
 const steadyTol = 1e-10
 
-// longState is the state dimension from which likelihood runs
-// likelihoodLong. Below it (every daily model: r ≤ 20 at season 7) the
-// calls of the vector operations cost more than the plain loops save;
+// longState is the state dimension from which likelihood runs the vector
+// form of the updates (see run). Below it (every daily model: r ≤ 20 at
+// season 7) the calls of the vector operations cost more than the plain loops save;
 // hourly and weekly seasonal models (r ≥ 25) gain.
 const longState = 24
 
@@ -70,14 +70,14 @@ func newKalman(pl *polys) *kalman {
 // the raw one-step prediction errors. Afterwards k.a holds the predicted
 // state for the step after the last observation.
 func (k *kalman) likelihood(u, innov []float64) (ssq, sumlog float64, ok bool) {
-	if k.r >= longState {
-		return k.likelihoodLong(u, innov)
-	}
-	return k.likelihoodShort(u, innov)
+	return k.run(u, innov, k.r >= longState)
 }
 
-// likelihoodShort is likelihood with plain loops over the state.
-func (k *kalman) likelihoodShort(u, innov []float64) (ssq, sumlog float64, ok bool) {
+// run is likelihood with the form of the state updates chosen: plain loops
+// over the state, or for long states (seasonal models) whole-vector
+// operations that touch the AR column at its non-zero lags only. The two
+// forms are the same arithmetic up to rounding.
+func (k *kalman) run(u, innov []float64, long bool) (ssq, sumlog float64, ok bool) {
 	if k.cov != nil {
 		if !k.stationaryCov() {
 			return 0, 0, false
@@ -88,7 +88,6 @@ func (k *kalman) likelihoodShort(u, innov []float64) (ssq, sumlog float64, ok bo
 	}
 	r := k.r
 	a, kk, w := k.a[:r], k.k[:r], k.w[:r]
-	ar := k.pl.ar[1 : r+1] // ar[i] is the coefficient of lag i+1
 	clear(a)
 	f := k.p0[0]
 	k.applyT(kk, k.p0)
@@ -115,30 +114,26 @@ func (k *kalman) likelihoodShort(u, innov []float64) (ssq, sumlog float64, ok bo
 		if k.std != nil {
 			k.std[t] = v / math.Sqrt(f)
 		}
-		// a ← T·a + K·v/F, in place: a[i] only needs the old a[i+1].
-		first, g := a[0], v/f
-		for i := range r - 1 {
-			a[i] = ar[i]*first + a[i+1] + kk[i]*g
+		// a ← T·a + K·v/F.
+		if long {
+			k.advanceStateLong(a, kk, v/f)
+		} else {
+			k.advanceStateShort(a, kk, v/f)
 		}
-		a[r-1] = ar[r-1]*first + kk[r-1]*g
 		if steady {
 			continue
 		}
 		if k.cov != nil {
 			k.addToCov(m)
 		}
-		// K ← K + m·c·T·w and w ← T·w − c·K/F', in place as above.
+		// K ← K + m·c·T·w and w ← T·w − c·K/F'.
 		c := w[0]
 		fNext := f + m*c*c
-		mc, cf := m*c, c/fNext
-		for i := range r - 1 {
-			tw := ar[i]*c + w[i+1]
-			kk[i] += mc * tw
-			w[i] = tw - cf*kk[i]
+		if long {
+			k.advanceGainLong(kk, w, m*c, c/fNext)
+		} else {
+			k.advanceGainShort(kk, w, m*c, c/fNext)
 		}
-		tw := ar[r-1] * c
-		kk[r-1] += mc * tw
-		w[r-1] = tw - cf*kk[r-1]
 		m *= fNext / f
 		steady = math.Abs(fNext-f) <= steadyTol*fNext
 		f = fNext
@@ -146,80 +141,57 @@ func (k *kalman) likelihoodShort(u, innov []float64) (ssq, sumlog float64, ok bo
 	return ssq, sumlog + math.Log(prod), true
 }
 
-// likelihoodLong is likelihoodShort for long states (seasonal models):
-// the per-step updates run as whole-vector operations and touch the AR
-// column at its non-zero lags only. The same arithmetic, up to rounding.
-func (k *kalman) likelihoodLong(u, innov []float64) (ssq, sumlog float64, ok bool) {
-	if k.cov != nil {
-		if !k.stationaryCov() {
-			return 0, 0, false
-		}
-		copy(k.cov, k.pnew)
-	} else if !k.firstColumn() {
-		return 0, 0, false
+// advanceStateShort sets a ← T·a + g·K in place: a[i] only needs the old
+// a[i+1].
+func (k *kalman) advanceStateShort(a, kk []float64, g float64) {
+	r, ar := len(a), k.pl.ar[1:len(a)+1] // ar[i] is the coefficient of lag i+1
+	first := a[0]
+	for i := range r - 1 {
+		a[i] = ar[i]*first + a[i+1] + kk[i]*g
 	}
-	r := k.r
-	a, kk, w := k.a[:r], k.k[:r], k.w[:r]
-	ar := k.pl.ar[1 : r+1] // ar[i] is the coefficient of lag i+1
-	arLags := k.pl.arLags
-	clear(a)
-	f := k.p0[0]
-	k.applyT(kk, k.p0)
-	copy(w, kk)
-	m := -1 / f
-	steady := false
-	// Σ log F as the log of a running product, renormalised now and then:
-	// one logarithm per many observations instead of one per observation.
-	prod := 1.0
-	for t, y := range u {
-		if !(f > 0) {
-			return 0, 0, false
-		}
-		v := y - a[0]
-		ssq += v * v / f
-		prod *= f
-		if prod > 1e150 || prod < 1e-150 {
-			sumlog += math.Log(prod)
-			prod = 1
-		}
-		if innov != nil {
-			innov[t] = v
-		}
-		if k.std != nil {
-			k.std[t] = v / math.Sqrt(f)
-		}
-		// a ← T·a + K·v/F: the shift, then the gain over the whole
-		// vector and the AR column over its non-zero lags only.
-		first, g := a[0], v/f
-		copy(a, a[1:])
-		a[r-1] = 0
-		floats.AddScaled(a, g, kk)
-		for _, l := range arLags {
-			a[l-1] += ar[l-1] * first
-		}
-		if steady {
-			continue
-		}
-		if k.cov != nil {
-			k.addToCov(m)
-		}
-		// K ← K + m·c·T·w and w ← T·w − c·K/F': w ← T·w in place as a
-		// above, then K and w over whole vectors.
-		c := w[0]
-		fNext := f + m*c*c
-		mc, cf := m*c, c/fNext
-		copy(w, w[1:])
-		w[r-1] = 0
-		for _, l := range arLags {
-			w[l-1] += ar[l-1] * c
-		}
-		floats.AddScaled(kk, mc, w)
-		floats.AddScaled(w, -cf, kk)
-		m *= fNext / f
-		steady = math.Abs(fNext-f) <= steadyTol*fNext
-		f = fNext
+	a[r-1] = ar[r-1]*first + kk[r-1]*g
+}
+
+// advanceStateLong is advanceStateShort as the shift, the gain over the
+// whole vector, and the AR column over its non-zero lags only.
+func (k *kalman) advanceStateLong(a, kk []float64, g float64) {
+	r, ar := len(a), k.pl.ar[1:len(a)+1]
+	first := a[0]
+	copy(a, a[1:])
+	a[r-1] = 0
+	floats.AddScaled(a, g, kk)
+	for _, l := range k.pl.arLags {
+		a[l-1] += ar[l-1] * first
 	}
-	return ssq, sumlog + math.Log(prod), true
+}
+
+// advanceGainShort sets K ← K + mc·T·w and w ← T·w − cf·K in place, with
+// c = w[0] taken before the update.
+func (k *kalman) advanceGainShort(kk, w []float64, mc, cf float64) {
+	r, ar := len(w), k.pl.ar[1:len(w)+1]
+	c := w[0]
+	for i := range r - 1 {
+		tw := ar[i]*c + w[i+1]
+		kk[i] += mc * tw
+		w[i] = tw - cf*kk[i]
+	}
+	tw := ar[r-1] * c
+	kk[r-1] += mc * tw
+	w[r-1] = tw - cf*kk[r-1]
+}
+
+// advanceGainLong is advanceGainShort as w ← T·w in place (the shift and
+// the AR column's lags), then K and w over whole vectors.
+func (k *kalman) advanceGainLong(kk, w []float64, mc, cf float64) {
+	r, ar := len(w), k.pl.ar[1:len(w)+1]
+	c := w[0]
+	copy(w, w[1:])
+	w[r-1] = 0
+	for _, l := range k.pl.arLags {
+		w[l-1] += ar[l-1] * c
+	}
+	floats.AddScaled(kk, mc, w)
+	floats.AddScaled(w, -cf, kk)
 }
 
 // addToCov adds the step's change of covariance m·w·wᵀ to cov.
