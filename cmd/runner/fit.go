@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/models"
 	"github.com/forecastrun/forecastrun/runner/models/registry"
+	"github.com/forecastrun/forecastrun/runner/output"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
@@ -131,35 +131,23 @@ func processCPU() time.Duration {
 }
 
 func writeFitForecasts(path, model string, items []series.Series, fcs [][]float64) error {
-	return writeLines(path, "item_id,step,model,forecast", func(w *bufio.Writer) {
+	return output.WriteFile(path, func(w io.Writer) error {
+		fmt.Fprintln(w, "item_id,step,model,forecast")
 		for i, s := range items {
 			for step, v := range fcs[i] {
 				fmt.Fprintf(w, "%s,%d,%s,%s\n", s.ID, step+1, model, strconv.FormatFloat(v, 'g', -1, 64))
 			}
 		}
+		return nil
 	})
 }
 
 func writeFitTimings(path, model string, costs []itemCost) error {
-	return writeLines(path, "item_id,model,cpu_seconds", func(w *bufio.Writer) {
+	return output.WriteFile(path, func(w io.Writer) error {
+		fmt.Fprintln(w, "item_id,model,cpu_seconds")
 		for _, c := range costs {
 			fmt.Fprintf(w, "%s,%s,%.6f\n", c.id, model, c.cpu.Seconds())
 		}
+		return nil
 	})
-}
-
-// writeLines writes a header and the lines body produces to path.
-func writeLines(path, header string, body func(*bufio.Writer)) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, header)
-	body(w)
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return f.Close()
 }
