@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"os"
 	"time"
+	// ForecastSchedule's timeZone needs the IANA database; embedding it
+	// keeps schedules working on images without /usr/share/zoneinfo, such
+	// as the one hack/image builds.
+	_ "time/tzdata"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
