@@ -23,13 +23,34 @@ type progressReporter struct {
 	latest   shardProgress
 	sent     shardProgress
 	everSent bool
+	// floor is what an earlier attempt of this shard reported under the
+	// same hold of the lock (a Pod the Job controller replaced). Until this
+	// attempt has caught up, it reports the floor's counts, so that the
+	// run's progress never drops back while the dataset loads again.
+	floor shardProgress
+}
+
+// resumeFrom sets the floor from the earlier attempt's report.
+func (r *progressReporter) resumeFrom(done, total int) {
+	r.mu.Lock()
+	r.floor = shardProgress{done: done, total: total}
+	r.mu.Unlock()
 }
 
 // update is the tournament.ProgressFunc: it only records the latest counts.
 func (r *progressReporter) update(done, total int, msg string) {
 	r.mu.Lock()
-	r.latest = shardProgress{done: done, total: total, message: msg}
+	r.latest = r.atLeastFloor(shardProgress{done: done, total: total, message: msg})
 	r.mu.Unlock()
+}
+
+// atLeastFloor raises p's counts to the floor's while p knows no total yet
+// or counts the same items.
+func (r *progressReporter) atLeastFloor(p shardProgress) shardProgress {
+	if r.floor.total > 0 && (p.total == 0 || p.total == r.floor.total) {
+		p.done, p.total = max(p.done, r.floor.done), r.floor.total
+	}
+	return p
 }
 
 // set records a progress state from the runner itself (loading, writing).

@@ -56,6 +56,9 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: r.Env.Namespace, Name: r.Env.RunName}, &run); err != nil {
 		return fmt.Errorf("reading ForecastRun %s/%s: %w", r.Env.Namespace, r.Env.RunName, err)
 	}
+	if prev, ok := r.earlierReport(&run); ok {
+		rep.resumeFrom(int(prev.ItemsDone), int(prev.ItemsTotal))
+	}
 	rep.set(shardProgress{message: "loading dataset"})
 	ds, err := source.Load(ctx, run.Spec.Dataset, r.sourceOptions(run.Spec.Dataset))
 	if err != nil {
@@ -66,6 +69,18 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 		return fmt.Errorf("%w: %w", ErrPermanent, err)
 	}
 	return r.forecast(ctx, &run, plan, rep)
+}
+
+// earlierReport is this shard's entry in the run's status from an earlier
+// attempt under the same fencing token: a Pod that was killed or evicted
+// and replaced by the Job controller.
+func (r *Runner) earlierReport(run *v1alpha1.ForecastRun) (v1alpha1.ShardStatus, bool) {
+	for _, s := range run.Status.Shards {
+		if int(s.Index) == r.Env.Index && s.FencingToken == r.Env.FencingToken {
+			return s, true
+		}
+	}
+	return v1alpha1.ShardStatus{}, false
 }
 
 // classify marks dataset errors that a retry cannot fix as permanent.
@@ -82,9 +97,9 @@ func (r *Runner) sourceOptions(spec v1alpha1.Dataset) source.Options {
 		Namespace:  r.Env.Namespace,
 		ConfigMaps: source.FromReader(r.Client),
 		MountPath: func(string) string {
-			// The controller passes the dataset file's full path, which a
-			// node may have remapped; the claim's mount is that path less
-			// the spec's path inside the volume.
+			// The controller passes the dataset file's full path; the
+			// claim's mount is that path less the spec's path inside the
+			// volume.
 			if spec.PersistentVolumeClaim == nil {
 				return ""
 			}
