@@ -2,7 +2,6 @@
 SHELL := /usr/bin/env bash -o pipefail
 .SHELLFLAGS := -ec
 
-IMG ?= ghcr.io/forecastrun/forecastrun:dev
 CONTROLLER_GEN := go tool controller-gen
 GO_TEST_FLAGS ?= -count=1
 # The pinned control plane lives in a per-user cache keyed by version; every
@@ -35,21 +34,28 @@ verify: generate manifests ## Fail when committed generated files differ from a 
 fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
+# The hack/ tools that are Go modules of their own.
+TOOL_MODULES := hack/image hack/node/provisioner hack/node/registry hack/node/coredns
+
 .PHONY: vet
-vet: ## Run go vet on the operator and the node agent.
+vet: ## Run go vet on the operator and the hack/ tools.
 	go vet ./...
-	cd hack/nodeagent && go vet ./...
+	for m in $(TOOL_MODULES); do (cd $$m && go vet ./...) || exit 1; done
 
 .PHONY: control-plane
 control-plane: ## Build the pinned etcd, kube-apiserver, kube-controller-manager and kubectl (once per machine).
 	hack/build-control-plane.sh
+
+.PHONY: node
+node: ## Build the local node: kubelet, kube-proxy, kube-scheduler, containerd, runc, registry, DNS (once per machine).
+	hack/build-node.sh
 
 ##@ Test
 
 .PHONY: test
 test: control-plane ## Run every unit and envtest suite against the pinned control plane.
 	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" go test $(GO_TEST_FLAGS) ./...
-	cd hack/nodeagent && go test $(GO_TEST_FLAGS) ./...
+	cd hack/image && go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
@@ -60,7 +66,7 @@ build: ## Build the manager, runner and kubectl-forecast plugin binaries into bi
 	CGO_ENABLED=0 go build -o bin/kubectl-forecast ./cmd/kubectl-forecast
 
 .PHONY: test-e2e
-test-e2e: control-plane ## Run the end-to-end suite through kubectl on a local control plane.
+test-e2e: control-plane node ## Run the end-to-end suite through kubectl on a local cluster with a real node (root).
 	hack/e2e.sh
 
 .PHONY: bench-engine
@@ -70,6 +76,14 @@ bench-engine: ## Time `runner local --mode Full` on the 3,707-item synthetic dat
 .PHONY: bench-vs-r
 bench-vs-r: ## Compare accuracy and time with R's forecast package on ../shared/data.
 	hack/bench-vs-r.sh
+
+.PHONY: image
+image: ## Build the operator's image (manager and runner) as an OCI layout in bin/oci/, without Docker.
+	hack/image.sh $(IMG)
+
+.PHONY: image-push
+image-push: ## Build the image and push it to IMG's registry (docker config credentials).
+	hack/image.sh --push $(IMG)
 
 ##@ Deployment
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The local demo (`make demo`): builds the manager and runner, starts a local
-# control plane and node agent in .demo/ (git-ignored), installs the CRD,
-# runs the manager as a local process, then applies the demo runs in
-# config/samples/demo — a QuickTest run, then a Full run and, while it runs,
-# a second Full run that waits Queued — and streams
-# `kubectl get forecastruns -w` until all of them have finished.
+# The local demo (`make demo`): starts a local cluster with a real node in
+# .demo/ (git-ignored; hack/localcluster/up.sh), builds the operator's image
+# and pushes it to the cluster's registry, installs the operator with it as
+# `make deploy` does, then applies the demo runs in config/samples/demo — a
+# QuickTest run, then a Full run and, while it runs, a second Full run that
+# waits Queued — and streams `kubectl get forecastruns -w` until all of them
+# have finished. Every runner is a container on the node, in a namespace
+# where Pod Security's restricted profile is enforced.
 #
 #   hack/demo.sh          stop it with hack/demo-down.sh (make demo-down)
 #
-# The first run on a machine also builds the pinned control plane (about 5
-# minutes on 2 cores); later runs start in seconds.
+# Linux and root (the kubelet, containerd and the node's bridge need it).
+# The first run on a machine also builds the pinned control plane and node
+# (about 25 minutes cold on 2 cores); later runs start in a minute.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=localcluster/lib.sh
@@ -17,7 +20,6 @@ source "$repo/hack/localcluster/lib.sh"
 cd "$repo"
 
 demo=$repo/.demo
-image=ghcr.io/forecastrun/forecastrun:dev
 samples=config/samples/demo
 runs=(quicktest full full-2)
 t0=$SECONDS
@@ -26,7 +28,7 @@ bold='' plain=''
 say() { printf '\n%s== [%3ss] %s%s\n' "$bold" "$((SECONDS - t0))" "$*" "$plain"; }
 
 # A demo that is up is left alone: say how to use it or stop it.
-if pid_alive "$demo/run/manager.pid" "$demo" || pid_alive "$demo/run/kube-apiserver.pid" "$demo"; then
+if pid_alive "$demo/run/kube-apiserver.pid" "$demo"; then
 	cat >&2 <<EOF
 A demo is already running in $demo.
   use it:   export KUBECONFIG=$demo/kubeconfig PATH=$(control_plane_bin):\$PATH; kubectl get forecastruns
@@ -35,10 +37,9 @@ EOF
 	exit 1
 fi
 
-say "building the pinned control plane (once per machine), the manager and the runner"
+say "building the pinned control plane and node (once per machine)"
 cp_bin=$(control_plane_bin)
-CGO_ENABLED=0 go build -o bin/manager ./cmd/manager
-CGO_ENABLED=0 go build -o bin/runner ./cmd/runner
+node_bin >/dev/null
 kubectl=("$cp_bin/kubectl" --kubeconfig "$demo/kubeconfig")
 
 # A stopped demo's state (etcd data, old results) would mix with this one;
@@ -47,39 +48,31 @@ kubectl=("$cp_bin/kubectl" --kubeconfig "$demo/kubeconfig")
 rm -rf "$demo"
 mkdir -p "$demo"
 on_error() {
-	echo "the demo failed; logs: $demo/logs/, $demo/manager.log. Stopping it (state kept in $demo)." >&2
+	echo "the demo failed; component logs are in $demo/logs/ (the manager's: kubectl -n forecastrun-system logs deploy/forecastrun-controller-manager). Stopping it (state kept in $demo)." >&2
 	"$repo/hack/demo-down.sh" >/dev/null 2>&1 || true
 }
 trap on_error ERR
 
-say "starting the local cluster in .demo/ (etcd, kube-apiserver, kube-controller-manager, node agent)"
-# The runner image resolves to bin/, where `runner` was just built.
-hack/localcluster/up.sh "$demo" --image-map "$image=$repo/bin" | sed -n '1p'
+say "starting the local cluster in .demo/ (control plane, kubelet with containerd and runc, kube-proxy, DNS, registry)"
+hack/localcluster/up.sh "$demo" | sed -n '1p'
+registry=$(sed -n 's/^REGISTRY=//p' "$demo/run/cluster.env")
 
-say "installing the ForecastRun CRD"
-"${kubectl[@]}" apply --server-side -f config/crd/bases >/dev/null
+say "building the operator's image and pushing it to the cluster's registry"
+image=$(hack/image.sh --push "$registry/forecastrun/forecastrun:dev")
+echo "$image"
+
+say "installing the operator with that image (make deploy IMG=...)"
+KUBECTL=$cp_bin/kubectl KUBECONFIG=$demo/kubeconfig hack/deploy.sh "$image" >/dev/null
+if ! "${kubectl[@]}" -n forecastrun-system rollout status deployment/forecastrun-controller-manager --timeout=180s >/dev/null; then
+	echo "the manager did not become ready; its Pod and log:" >&2
+	"${kubectl[@]}" -n forecastrun-system get pods -o wide >&2 || true
+	"${kubectl[@]}" -n forecastrun-system logs deployment/forecastrun-controller-manager --tail=30 >&2 || true
+	false
+fi
 "${kubectl[@]}" wait --for=condition=Established crd/forecastruns.forecasting.dev --timeout=60s >/dev/null
-
-say "starting the manager (log: .demo/manager.log)"
-probe=$(free_port)
-start_bg manager "$demo" "$repo/bin/manager" --kubeconfig "$demo/kubeconfig" --runner-image "$image" \
-	--metrics-bind-address "127.0.0.1:$(free_port)" --health-probe-bind-address "127.0.0.1:$probe"
-ln -s logs/manager.log "$demo/manager.log"
-# ready asks /readyz with bash alone: a fresh machine may lack curl.
-ready() {
-	local status
-	exec 3<>"/dev/tcp/127.0.0.1/$probe" || return 1
-	printf 'GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
-	read -r _ status _ <&3 || true
-	exec 3>&-
-	[[ "$status" == 200 ]]
-}
-for i in $(seq 1 120); do
-	ready 2>/dev/null && break
-	pid_alive "$demo/run/manager.pid" "$demo" || { tail -n 20 "$demo/manager.log" >&2; false; }
-	[[ $i == 120 ]] && { echo "the manager was not ready after 60s; see $demo/manager.log" >&2; false; }
-	sleep 0.5
-done
+# The runs go to the default namespace; enforce the restricted profile there
+# as a careful administrator would.
+"${kubectl[@]}" label namespace default pod-security.kubernetes.io/enforce=restricted --overwrite >/dev/null
 
 # phase_of RUN prints a run's phase (empty before the controller saw it).
 phase_of() { "${kubectl[@]}" get forecastrun "$1" -o jsonpath='{.status.phase}' 2>/dev/null || true; }
@@ -87,12 +80,13 @@ phase_of() { "${kubectl[@]}" get forecastrun "$1" -o jsonpath='{.status.phase}' 
 wait_phase() {
 	local run=$1 secs=$2 p
 	shift 2
-	for _ in $(seq 1 $((secs * 2))); do
+	local deadline=$((SECONDS + secs))
+	while ((SECONDS < deadline)); do
 		p=$(phase_of "$run")
 		for want in "$@"; do [[ "$p" == "$want" ]] && return 0; done
 		sleep 0.5
 	done
-	echo "run $run is '$p' after ${secs}s, not $*; see $demo/manager.log" >&2
+	echo "run $run is '$p' after ${secs}s, not $*; message: $("${kubectl[@]}" get forecastrun "$run" -o jsonpath='{.status.message}')" >&2
 	return 1
 }
 final() { [[ "$1" =~ ^(Succeeded|Failed|Rejected|Cancelled)$ ]]; }
@@ -111,14 +105,14 @@ wait_phase quicktest 300 Succeeded Failed
 
 echo "-- applying the Full run; a second Full run follows once it runs, and waits Queued"
 "${kubectl[@]}" apply -f "$samples/full.yaml" >/dev/null
-wait_phase full 120 Running Succeeded Failed
+wait_phase full 180 Running Succeeded Failed
 "${kubectl[@]}" apply -f "$samples/full-2.yaml" >/dev/null
 
 # Stream until every run is final; the watch itself never ends.
 deadline=$((SECONDS + 1200))
 until all_final "${runs[@]}"; do
 	if ((SECONDS > deadline)); then
-		echo "runs not finished after 20 minutes; see $demo/manager.log and $demo/logs/" >&2
+		echo "runs not finished after 20 minutes; see $demo/logs/ and the manager's log" >&2
 		false
 	fi
 	sleep 2
@@ -130,7 +124,10 @@ trap - EXIT ERR INT
 say "all runs finished"
 "${kubectl[@]}" get forecastruns -o wide
 echo
-out=$demo/pvc/default/forecast-results/runs
+"${kubectl[@]}" get pods -o wide
+echo
+volume=$("${kubectl[@]}" get pvc forecast-results -o jsonpath='{.spec.volumeName}')
+out=$("${kubectl[@]}" get pv "$volume" -o jsonpath='{.spec.hostPath.path}')/runs
 for r in "${runs[@]}"; do
 	read -r phase start end <<<"$("${kubectl[@]}" get forecastrun "$r" \
 		-o jsonpath='{.status.phase} {.status.startTime} {.status.completionTime}')"
@@ -147,6 +144,7 @@ Point kubectl at the demo cluster:
   export PATH=$cp_bin:\$PATH   # the pinned kubectl
   kubectl get forecastruns -o wide
   kubectl apply -f $samples/quicktest.yaml   # after 'kubectl delete fr quicktest', to run it again
-Manager log: $demo/manager.log; cluster logs: $demo/logs/
+Manager log: kubectl -n forecastrun-system logs deploy/forecastrun-controller-manager
+Cluster logs: $demo/logs/ (every component; Pod logs in $demo/logs/pods/)
 Stop everything: make demo-down
 EOF

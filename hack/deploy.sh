@@ -5,6 +5,9 @@
 #   hack/deploy.sh registry.example.com/forecastrun:v0.1.0          # apply
 #   hack/deploy.sh registry.example.com/forecastrun:v0.1.0 --print  # render only
 #
+# MANAGER_EXTRA_ARGS (space-separated) appends flags to the manager's
+# command line, e.g. MANAGER_EXTRA_ARGS="--default-startup-timeout=5m".
+#
 # The image is set by a throw-away kustomize overlay, so no tracked file is
 # edited; the overlay also copies the image into the manager's
 # --runner-image flag, because the runner Jobs use the manager's image.
@@ -50,6 +53,14 @@ replacements:
       delimiter: "="
       index: 1
 YAML
+	if [[ -n "${MANAGER_EXTRA_ARGS:-}" ]]; then
+		echo "patches:"
+		echo "- target: {kind: Deployment, name: forecastrun-controller-manager}"
+		echo "  patch: |-"
+		for arg in $MANAGER_EXTRA_ARGS; do
+			echo "    - {op: add, path: /spec/template/spec/containers/0/args/-, value: \"$arg\"}"
+		done
+	fi
 } >"$overlay/kustomization.yaml"
 
 if [[ ${2:-} == --print ]]; then

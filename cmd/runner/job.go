@@ -46,7 +46,7 @@ func runJob(ctx context.Context, args []string, e env) error {
 }
 
 // newClient connects with the Pod's ServiceAccount (in-cluster config, or
-// KUBECONFIG where a local node agent runs the Pod). The client is uncached:
+// KUBECONFIG when run by hand outside a Pod). The client is uncached:
 // the runner may only get its own run and its dataset ConfigMap.
 func newClient() (client.Client, error) {
 	cfg, err := ctrl.GetConfig()

@@ -1,7 +1,8 @@
 //go:build tools
 
 // Package controlplane only records the upstream commands that
-// hack/build-control-plane.sh builds, so that `go mod tidy` keeps them.
+// hack/build-control-plane.sh and hack/build-node.sh build, so that `go mod
+// tidy` keeps them.
 package controlplane
 
 import (
@@ -9,4 +10,7 @@ import (
 	_ "k8s.io/kubectl/pkg/cmd"
 	_ "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	_ "k8s.io/kubernetes/cmd/kube-proxy/app"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	_ "k8s.io/kubernetes/cmd/kubelet/app"
 )

@@ -28,8 +28,8 @@ type Options struct {
 	// ConfigMap, so use an uncached client (see FromReader).
 	ConfigMaps ConfigMapGetter
 	// MountPath returns the local folder where a claim is mounted. Nil
-	// means DefaultMountRoot/<claimName>, where the Job mounts it; the
-	// local node agent maps mounts elsewhere and overrides this.
+	// means DefaultMountRoot/<claimName>; the Job's runner derives it from
+	// the dataset path the controller gives it instead.
 	MountPath func(claimName string) string
 	// HTTPClient is the base client for URL sources (nil: a new one). Load
 	// uses a copy with Timeout and a redirect policy allowing only http(s).
