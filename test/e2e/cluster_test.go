@@ -3,52 +3,57 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// runnerImage is the image the manager puts in runner Jobs; the node agent
-// maps it to the folder holding the freshly built runner binary.
-const runnerImage = "ghcr.io/forecastrun/forecastrun:e2e"
-
-// scheduleClockSpeed is how much faster than real time the managers'
+// scheduleClockSpeed is how much faster than real time the manager's
 // schedule clock runs: a schedule of every minute creates a run every real
 // second. It affects ForecastSchedules only; runs keep real time.
 const scheduleClockSpeed = 60
 
+// Where `make deploy` puts the manager.
+const (
+	managerNamespace  = "forecastrun-system"
+	managerDeployment = "forecastrun-controller-manager"
+	managerLease      = "forecastrun-manager.forecasting.dev"
+)
+
 // env is the suite's cluster, set up once by TestMain.
 var env *cluster
 
-// cluster is a local control plane, node agent and manager process, all
-// under one temporary folder.
+// cluster is a local cluster with a real node (hack/localcluster) and the
+// operator deployed into it from the image the suite built, all under one
+// temporary folder.
 type cluster struct {
 	repo       string // repository root
 	dir        string // everything the suite writes
 	state      string // hack/localcluster state folder
 	kubeconfig string
 	kubectlBin string // the pinned kubectl
-	managerBin string
-	// clockStart is when the managers' fast schedule clock starts. Every
-	// manager of the suite gets the same start, so a restarted manager
-	// reads the same schedule time as the one it replaces.
+	nodeBin    string // the node's binaries (ctr)
+	registry   string // the local registry, 127.0.0.1:PORT
+	// image is the operator's image as deployed: the local registry's
+	// reference with the digest the suite pushed.
+	image string
+	// clockStart is when the manager's fast schedule clock starts. It is a
+	// flag of the Deployment, so a restarted manager reads the same
+	// schedule time as the one it replaces.
 	clockStart time.Time
-
-	mu      sync.Mutex
-	manager *exec.Cmd
-	exited  chan struct{} // closed when the current manager process exits
+	// managerDown is set while a scenario has stopped the manager.
+	managerDown bool
 }
 
 func TestMain(m *testing.M) {
@@ -90,7 +95,7 @@ func (c *cluster) guardTeardown() (stop func()) {
 	var deadline <-chan time.Time
 	if f := flag.Lookup("test.timeout"); f != nil {
 		if d, err := time.ParseDuration(f.Value.String()); err == nil && d > time.Minute {
-			deadline = time.After(d - 30*time.Second)
+			deadline = time.After(d - 45*time.Second)
 		}
 	}
 	done := make(chan struct{})
@@ -99,7 +104,7 @@ func (c *cluster) guardTeardown() (stop func()) {
 		case s := <-sigs:
 			fmt.Fprintf(os.Stderr, "e2e: %v received, tearing the cluster down\n", s)
 		case <-deadline:
-			fmt.Fprintln(os.Stderr, "e2e: the test timeout is 30s away, tearing the cluster down")
+			fmt.Fprintln(os.Stderr, "e2e: the test timeout is 45s away, tearing the cluster down")
 			c.dumpLogs()
 		case <-done:
 			return
@@ -119,42 +124,70 @@ func setUp() (*cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the suite folder: %w", err)
 	}
-	c := &cluster{repo: repo, dir: dir, state: filepath.Join(dir, "cluster"), managerBin: filepath.Join(dir, "bin", "manager"),
-		clockStart: time.Now().Truncate(time.Second)}
+	c := &cluster{repo: repo, dir: dir, state: filepath.Join(dir, "cluster"), clockStart: time.Now().Truncate(time.Second)}
 	c.kubeconfig = filepath.Join(c.state, "kubeconfig")
 	fmt.Fprintf(os.Stderr, "e2e: suite folder %s\n", dir)
 
-	cpBin, err := c.script("hack/build-control-plane.sh", "--print")
+	cpBin, err := c.script("hack/build-control-plane.sh")
 	if err != nil {
-		return c, fmt.Errorf("locating the pinned control plane: %w", err)
+		return c, fmt.Errorf("building the pinned control plane: %w", err)
 	}
 	c.kubectlBin = filepath.Join(strings.TrimSpace(cpBin), "kubectl")
-	if _, err := os.Stat(c.kubectlBin); err != nil {
-		// --print only names the folder; build it the first time.
-		if _, err := c.script("hack/build-control-plane.sh"); err != nil {
-			return c, fmt.Errorf("building the pinned control plane: %w", err)
-		}
+	nodeBin, err := c.script("hack/build-node.sh")
+	if err != nil {
+		return c, fmt.Errorf("building the local node: %w", err)
 	}
-	if err := c.buildBinaries(); err != nil {
-		return c, err
-	}
-	image := filepath.Join(dir, "image")
-	if _, err := c.script("hack/localcluster/up.sh", c.state, "--image-map", runnerImage+"="+image); err != nil {
+	c.nodeBin = strings.TrimSpace(nodeBin)
+	if _, err := c.script("hack/localcluster/up.sh", c.state); err != nil {
 		return c, fmt.Errorf("starting the local cluster: %w", err)
 	}
-	if out, err := c.run("apply", "--server-side", "-f", filepath.Join(repo, "config/crd/bases")); err != nil {
-		return c, fmt.Errorf("installing the CRD: %w\n%s", err, out)
-	}
-	if out, err := c.run("wait", "--for=condition=Established", "crd/forecastruns.forecasting.dev", "--timeout=60s"); err != nil {
-		return c, fmt.Errorf("waiting for the CRD: %w\n%s", err, out)
-	}
-	if err := c.waitSchema(); err != nil {
+	if c.registry, err = c.clusterEnv("REGISTRY"); err != nil {
 		return c, err
 	}
-	if err := c.startManager(); err != nil {
+	if err := c.deployOperator(); err != nil {
 		return c, err
 	}
-	return c, nil
+	return c, c.waitSchema()
+}
+
+// clusterEnv reads a value of the local cluster's DIR/run/cluster.env.
+func (c *cluster) clusterEnv(key string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(c.state, "run", "cluster.env"))
+	if err != nil {
+		return "", fmt.Errorf("reading the local cluster's settings: %w", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, key+"="); ok {
+			return v, nil
+		}
+	}
+	return "", fmt.Errorf("%s/run/cluster.env has no %s", c.state, key)
+}
+
+// deployOperator builds the image from the working tree, pushes it to the
+// local registry and installs the operator with it as `make deploy
+// IMG=...` does, then waits until the manager leads.
+func (c *cluster) deployOperator() error {
+	out, err := c.script("hack/image.sh", "--push", c.registry+"/forecastrun/forecastrun:e2e")
+	if err != nil {
+		return fmt.Errorf("building and pushing the image: %w", err)
+	}
+	c.image = strings.TrimSpace(out)
+	fmt.Fprintf(os.Stderr, "e2e: image %s\n", c.image)
+	args := fmt.Sprintf("--zap-devel=false --schedule-clock-speed=%d --schedule-clock-start=%s",
+		scheduleClockSpeed, c.clockStart.Format(time.RFC3339))
+	cmd := exec.Command(filepath.Join(c.repo, "hack/deploy.sh"), c.image)
+	cmd.Dir = c.repo
+	cmd.Env = append(os.Environ(), "KUBECTL="+c.kubectlBin, "KUBECONFIG="+c.kubeconfig, "MANAGER_EXTRA_ARGS="+args)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("hack/deploy.sh %s: %w\n%s", c.image, err, b)
+	}
+	for _, crd := range []string{"forecastruns", "forecastschedules"} {
+		if out, err := c.run("wait", "--for=condition=Established", "crd/"+crd+".forecasting.dev", "--timeout=60s"); err != nil {
+			return fmt.Errorf("waiting for the CRD %s: %w\n%s", crd, err, out)
+		}
+	}
+	return c.waitManagerLeads("")
 }
 
 // waitSchema waits until the API server publishes the CRD's OpenAPI schema,
@@ -175,25 +208,8 @@ func (c *cluster) waitSchema() error {
 	}
 }
 
-// buildBinaries builds the manager, and the runner into the folder the
-// runner image maps to, from the working tree under test.
-func (c *cluster) buildBinaries() error {
-	for pkg, out := range map[string]string{
-		"./cmd/manager": c.managerBin,
-		"./cmd/runner":  filepath.Join(c.dir, "image", "runner"),
-	} {
-		cmd := exec.Command("go", "build", "-o", out, pkg)
-		cmd.Dir = c.repo
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("building %s: %w\n%s", pkg, err, b)
-		}
-	}
-	return nil
-}
-
-// script runs a repository script and returns its stdout; its stderr is
-// included in the error.
+// script runs a repository script with the suite's kubeconfig and returns
+// its stdout; its stderr is included in the error.
 func (c *cluster) script(name string, args ...string) (string, error) {
 	cmd := exec.Command(filepath.Join(c.repo, name), args...)
 	cmd.Dir = c.repo
@@ -205,100 +221,99 @@ func (c *cluster) script(name string, args ...string) (string, error) {
 	return stdout.String(), nil
 }
 
-// startManager starts the manager as a local process, its output appended
-// to DIR/manager.log so that restarts keep one log, and waits for /readyz.
-func (c *cluster) startManager() error {
-	port, err := freePort()
+// managerPod names the manager's Pod that is Running and not being
+// deleted, or "".
+func (c *cluster) managerPod() string {
+	out, err := c.run("get", "pods", "-n", managerNamespace, "-l", "control-plane=controller-manager", "-o",
+		`jsonpath={range .items[?(@.status.phase=="Running")]}{.metadata.name} {.metadata.deletionTimestamp}{"\n"}{end}`)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 1 {
+			return f[0]
+		}
+	}
+	return ""
+}
+
+// waitManagerLeads waits until a manager Pod other than old runs and holds
+// the manager's leader-election Lease: only then does it reconcile.
+func (c *cluster) waitManagerLeads(old string) error {
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		pod := c.managerPod()
+		holder, _ := c.run("get", "lease", managerLease, "-n", managerNamespace, "-o", "jsonpath={.spec.holderIdentity}")
+		if pod != "" && pod != old && strings.HasPrefix(holder, pod+"_") {
+			return nil
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	out, _ := c.run("get", "deploy,pods", "-n", managerNamespace, "-o", "wide")
+	return fmt.Errorf("no manager Pod leads after 3 minutes (the previous one was %q):\n%s", old, out)
+}
+
+// killManager crashes the manager as a node or process failure would: its
+// container's process gets SIGKILL (no graceful shutdown, the leader Lease
+// stays held), and the Deployment is scaled to zero at once so that it
+// stays down until startManager.
+func (c *cluster) killManager() error {
+	pod := c.managerPod()
+	if pod == "" {
+		return errors.New("no manager Pod is running")
+	}
+	pid, err := c.containerPID(managerNamespace, pod)
 	if err != nil {
 		return err
 	}
-	logf, err := os.OpenFile(filepath.Join(c.dir, "manager.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return fmt.Errorf("killing the manager process %d: %w", pid, err)
+	}
+	c.managerDown = true
+	if out, err := c.run("scale", "deployment", managerDeployment, "-n", managerNamespace, "--replicas=0"); err != nil {
+		return fmt.Errorf("%w\n%s", err, out)
+	}
+	_, err = c.run("wait", "--for=delete", "pod/"+pod, "-n", managerNamespace, "--timeout=60s")
+	return err
+}
+
+// startManager scales the manager back up and waits until it leads.
+func (c *cluster) startManager() error {
+	if out, err := c.run("scale", "deployment", managerDeployment, "-n", managerNamespace, "--replicas=1"); err != nil {
+		return fmt.Errorf("%w\n%s", err, out)
+	}
+	if err := c.waitManagerLeads(""); err != nil {
+		return err
+	}
+	c.managerDown = false
+	return nil
+}
+
+func (c *cluster) managerRunning() bool { return !c.managerDown }
+
+// containerPID is the host PID of the first container of a Running Pod,
+// from containerd's task list: what SIGKILL must reach to crash it.
+func (c *cluster) containerPID(ns, pod string) (int, error) {
+	id, err := c.run("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].containerID}")
 	if err != nil {
-		return fmt.Errorf("opening the manager log: %w", err)
+		return 0, err
 	}
-	probe := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.Command(c.managerBin, "--kubeconfig", c.kubeconfig, "--runner-image", runnerImage,
-		"--metrics-bind-address", "0", "--health-probe-bind-address", probe, "--zap-devel=false",
-		"--schedule-clock-speed", fmt.Sprint(scheduleClockSpeed), "--schedule-clock-start", c.clockStart.Format(time.RFC3339))
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return fmt.Errorf("starting the manager: %w", err)
+	id = strings.TrimPrefix(strings.TrimSpace(id), "containerd://")
+	if id == "" {
+		return 0, fmt.Errorf("pod %s/%s has no container yet", ns, pod)
 	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
-	c.mu.Lock()
-	c.manager, c.exited = cmd, exited
-	c.mu.Unlock()
-	return waitReady("http://"+probe+"/readyz", exited, 60*time.Second)
-}
-
-// waitReady polls a readiness endpoint until it answers 200, the process
-// exits, or the timeout passes.
-func waitReady(url string, exited <-chan struct{}, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			return errors.New("the manager exited during start-up; see manager.log")
-		default:
+	cmd := exec.Command(filepath.Join(c.nodeBin, "ctr"), "--address", filepath.Join(c.state, "run", "containerd.sock"), "-n", "k8s.io", "tasks", "ls")
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("ctr tasks ls: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) >= 2 && f[0] == id {
+			return strconv.Atoi(f[1])
 		}
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
 	}
-	return fmt.Errorf("the manager was not ready at %s after %s", url, timeout)
-}
-
-// killManager SIGKILLs the manager, as a crash would, and waits for it to
-// be gone.
-func (c *cluster) killManager() error {
-	c.mu.Lock()
-	cmd, exited := c.manager, c.exited
-	c.manager = nil
-	c.mu.Unlock()
-	if cmd == nil {
-		return errors.New("the manager is not running")
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		return fmt.Errorf("killing the manager: %w", err)
-	}
-	select {
-	case <-exited:
-		return nil
-	case <-time.After(10 * time.Second):
-		return errors.New("the manager survived SIGKILL for 10s")
-	}
-}
-
-// managerRunning reports whether the suite's manager process is up.
-func (c *cluster) managerRunning() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.manager != nil
-}
-
-// stopManager asks the manager to stop and kills it after a grace period.
-func (c *cluster) stopManager() {
-	c.mu.Lock()
-	cmd, exited := c.manager, c.exited
-	c.manager = nil
-	c.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-exited
-	}
+	return 0, fmt.Errorf("containerd has no task for container %s of pod %s/%s", id, ns, pod)
 }
 
 // tearDown stops everything. The folder is removed only after a clean run
@@ -306,17 +321,10 @@ func (c *cluster) stopManager() {
 // running.
 func (c *cluster) tearDown(passed bool) {
 	if os.Getenv("E2E_KEEP") != "" {
-		pid := 0
-		c.mu.Lock()
-		if c.manager != nil {
-			pid = c.manager.Process.Pid
-		}
-		c.mu.Unlock()
-		fmt.Fprintf(os.Stderr, "e2e: E2E_KEEP set; left running:\n  export KUBECONFIG=%s PATH=%s:$PATH\n  manager pid %d, log %s\n  stop with: kill %d; %s %s\n",
-			c.kubeconfig, filepath.Dir(c.kubectlBin), pid, filepath.Join(c.dir, "manager.log"), pid, filepath.Join(c.repo, "hack/localcluster/down.sh"), c.state)
+		fmt.Fprintf(os.Stderr, "e2e: E2E_KEEP set; left running:\n  export KUBECONFIG=%s PATH=%s:$PATH\n  stop with: %s %s\n",
+			c.kubeconfig, filepath.Dir(c.kubectlBin), filepath.Join(c.repo, "hack/localcluster/down.sh"), c.state)
 		return
 	}
-	c.stopManager()
 	if _, err := c.script("hack/localcluster/down.sh", c.state); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: stopping the local cluster: %v\n", err)
 	}
@@ -324,36 +332,33 @@ func (c *cluster) tearDown(passed bool) {
 		os.RemoveAll(c.dir)
 		return
 	}
-	fmt.Fprintf(os.Stderr, "e2e: logs kept in %s (manager.log, cluster/logs/)\n", c.dir)
+	fmt.Fprintf(os.Stderr, "e2e: logs kept in %s (cluster/logs/: every component and Pod)\n", c.dir)
 }
 
-// dumpLogs prints the tail of the manager's and node agent's logs, the
+// dumpLogs prints the tail of the manager's and the kubelet's logs, the
 // first places to look when a scenario fails.
 func (c *cluster) dumpLogs() {
-	for _, f := range []string{filepath.Join(c.dir, "manager.log"), filepath.Join(c.state, "logs", "nodeagent.log")} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-		if len(lines) > 40 {
-			lines = lines[len(lines)-40:]
-		}
-		fmt.Fprintf(os.Stderr, "---- last lines of %s\n%s\n", f, strings.Join(lines, "\n"))
+	if out, err := c.run("logs", "-n", managerNamespace, "deployment/"+managerDeployment, "--tail=60"); err == nil {
+		fmt.Fprintf(os.Stderr, "---- last lines of the manager's log\n%s\n", out)
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	b, err := os.ReadFile(filepath.Join(c.state, "logs", "kubelet.log"))
 	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
+		return
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > 30 {
+		lines = lines[len(lines)-30:]
+	}
+	fmt.Fprintf(os.Stderr, "---- last lines of the kubelet's log\n%s\n", strings.Join(lines, "\n"))
 }
 
-// pvcDir is the local folder backing claim in namespace ns.
-func pvcDir(ns, claim string) string { return filepath.Join(env.state, "pvc", ns, claim) }
-
-// podLogDir is where the node agent keeps the logs of the Pods of ns.
-func podLogDir() string { return filepath.Join(env.state, "logs", "pods") }
+// pvcDir is the folder on the node backing claim in namespace ns: the
+// provisioner's hostPath of the volume bound to it.
+func pvcDir(t *testing.T, ns, claim string) string {
+	t.Helper()
+	pv := kubectl(t, "get", "pvc", claim, "-n", ns, "-o", "jsonpath={.spec.volumeName}")
+	if pv == "" {
+		t.Fatalf("claim %s/%s is not bound to a volume", ns, claim)
+	}
+	return kubectl(t, "get", "pv", pv, "-o", "jsonpath={.spec.hostPath.path}")
+}

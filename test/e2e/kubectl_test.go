@@ -56,14 +56,31 @@ func getJSON(t *testing.T, v any, args ...string) {
 
 // namespace creates a namespace of the test's own, so that each scenario
 // has its own lock (the Lease lives in the run's namespace), Jobs and
-// output folder. On failure it prints what the namespace holds.
+// results claim. Pod Security's restricted profile is enforced in it, as a
+// careful cluster administrator would set it. On failure it prints what
+// the namespace holds.
 func namespace(t *testing.T) string {
 	t.Helper()
 	ns := "e2e-" + strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(strings.TrimPrefix(t.Name(), "Test")), "-"), "-")
 	if len(ns) > 50 {
 		ns = ns[:50]
 	}
-	kubectl(t, "create", "namespace", ns)
+	manifest := fmt.Sprintf(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: %[1]s
+  labels: {pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/warn: restricted}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: %[2]s, namespace: %[1]s}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+`, ns, resultsClaim)
+	if _, err := env.runInput(manifest, "apply", "-f", "-"); err != nil {
+		t.Fatalf("creating namespace %s: %v", ns, err)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			dumpNamespace(t, ns)
@@ -93,8 +110,9 @@ func errOrEmpty(err error) any {
 // runOption changes a run's spec.
 type runOption func(*v1alpha1.ForecastRun)
 
-// resultsClaim is the claim every run writes to; the node agent backs it
-// with a folder (pvcDir), so no provisioner is needed.
+// resultsClaim is the claim every run writes to, created with each test's
+// namespace; the local cluster's default StorageClass provisions it as a
+// folder on the node (pvcDir) when the first Pod uses it.
 const resultsClaim = "results"
 
 // newRun is a small QuickTest run on synthetic data with its results on

@@ -32,7 +32,9 @@ func buildPlugin(t *testing.T) string {
 	t.Helper()
 	pluginOnce.Do(func() {
 		pluginDir = filepath.Join(env.dir, "plugin")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "kubectl-forecast"), "./cmd/kubectl-forecast")
+		// The flags of hack/image.sh's builds, so that the packages the
+		// plugin shares with the manager come from the build cache.
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(pluginDir, "kubectl-forecast"), "./cmd/kubectl-forecast")
 		cmd.Dir = env.repo
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -118,11 +120,11 @@ func checkPluginResults(t *testing.T, ns, name string) {
 			t.Errorf("results printed:\n%s\nwant %q in it", out, want)
 		}
 	}
-	checkResults(t, outputDir(ns, name), 100, 14)
+	checkResults(t, outputDir(t, ns, name), 100, 14)
 
 	dir := filepath.Join(t.TempDir(), "copy")
 	out = mustForecast(t, "results", name, "-n", ns, "--copy", dir)
-	written := resultFiles(t, outputDir(ns, name))
+	written := resultFiles(t, outputDir(t, ns, name))
 	if len(written) < 4 {
 		t.Fatalf("the runner wrote only %v", written)
 	}
@@ -130,7 +132,7 @@ func checkPluginResults(t *testing.T, ns, name string) {
 		t.Errorf("--copy wrote %v, want the runner's files %v", copied, written)
 	}
 	for _, file := range written {
-		want, err := os.ReadFile(filepath.Join(outputDir(ns, name), file))
+		want, err := os.ReadFile(filepath.Join(outputDir(t, ns, name), file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +159,7 @@ func checkPluginResults(t *testing.T, ns, name string) {
 // the exporter's own error reaches the user and nothing is written.
 func checkCopyOfAMissingFolder(t *testing.T, ns, name string) {
 	t.Helper()
-	src := outputDir(ns, name)
+	src := outputDir(t, ns, name)
 	if err := os.Rename(src, src+".away"); err != nil {
 		t.Fatal(err)
 	}
@@ -196,8 +198,8 @@ func resultFiles(t *testing.T, dir string) []string {
 }
 
 // waitExportPodsGone waits for the Pods `results --copy` creates in ns to
-// be gone: the plugin deletes them, and the node agent confirms the
-// deletion once the process has ended.
+// be gone: the plugin deletes them, and the kubelet confirms the deletion
+// once the container has ended.
 func waitExportPodsGone(t *testing.T, ns string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)

@@ -16,7 +16,10 @@ import (
 
 // outputDir is where a run's result files land on the node: the results
 // claim's folder, the spec's path, then the run's name.
-func outputDir(ns, run string) string { return filepath.Join(pvcDir(ns, resultsClaim), "runs", run) }
+func outputDir(t *testing.T, ns, run string) string {
+	t.Helper()
+	return filepath.Join(pvcDir(t, ns, resultsClaim), "runs", run)
+}
 
 // summary is the part of summary.json the tests check.
 type summary struct {

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -60,7 +59,7 @@ func TestQuickTestSucceedsWithProgress(t *testing.T) {
 	if r := done.Status.Result; r == nil || r.ItemsForecast != 100 || r.OutputPath == "" {
 		t.Errorf("status.result %+v, want 100 items forecast and an output path", done.Status.Result)
 	}
-	checkResults(t, outputDir(ns, run.Name), 100, 28)
+	checkResults(t, outputDir(t, ns, run.Name), 100, 28)
 }
 
 // logWallTime records a run's execution time through the whole stack.
@@ -163,9 +162,9 @@ func TestUrgentPreemptsNormal(t *testing.T) {
 	normal := newRun("normal", bigData)
 	apply(t, ns, normal)
 	waitPercent(t, ns, normal.Name, 10, bigRun)
-	before := len(checkpointRecords(t, outputDir(ns, normal.Name)))
+	before := len(checkpointRecords(t, outputDir(t, ns, normal.Name)))
 	if before == 0 {
-		t.Fatalf("run normal reports progress but its checkpoint in %s is empty", outputDir(ns, normal.Name))
+		t.Fatalf("run normal reports progress but its checkpoint in %s is empty", outputDir(t, ns, normal.Name))
 	}
 
 	urgent := newRun("urgent", withPriority(v1alpha1.PriorityUrgent))
@@ -182,13 +181,13 @@ func TestUrgentPreemptsNormal(t *testing.T) {
 	if u.Status.CompletionTime == nil || n.Status.CompletionTime == nil || n.Status.CompletionTime.Before(u.Status.CompletionTime) {
 		t.Errorf("normal completed at %v, before urgent finished at %v", n.Status.CompletionTime, u.Status.CompletionTime)
 	}
-	assertEachOnce(t, checkpointRecords(t, outputDir(ns, normal.Name)), bigItems)
+	assertEachOnce(t, checkpointRecords(t, outputDir(t, ns, normal.Name)), bigItems)
 	assertResumed(t, ns, n.Status.JobName, before)
-	checkResults(t, outputDir(ns, normal.Name), bigItems, 14)
+	checkResults(t, outputDir(t, ns, normal.Name), bigItems, 14)
 }
 
-// The runner process killed mid-run (as an OOM kill or node hiccup would)
-// fails its Pod; the Job controller starts another, which resumes from the
+// The runner's container process killed mid-run on the node (as an OOM
+// kill or node hiccup would) fails its Pod; the Job controller starts another, which resumes from the
 // checkpoint, and the run completes with the same single Job.
 func TestRunnerKilledResumes(t *testing.T) {
 	ns := namespace(t)
@@ -196,7 +195,7 @@ func TestRunnerKilledResumes(t *testing.T) {
 	w := watchRun(t, ns, run.Name)
 	apply(t, ns, run)
 	r := waitPercent(t, ns, run.Name, 10, bigRun)
-	before := len(checkpointRecords(t, outputDir(ns, run.Name)))
+	before := len(checkpointRecords(t, outputDir(t, ns, run.Name)))
 	pid := runnerPID(t, ns, r.Status.JobName)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatalf("killing runner process %d: %v", pid, err)
@@ -218,22 +217,20 @@ func TestRunnerKilledResumes(t *testing.T) {
 	if done.Status.Preemptions != 0 {
 		t.Errorf("run shows %d preemptions; a Pod retry is not a preemption", done.Status.Preemptions)
 	}
-	assertEachOnce(t, checkpointRecords(t, outputDir(ns, run.Name)), bigItems)
+	assertEachOnce(t, checkpointRecords(t, outputDir(t, ns, run.Name)), bigItems)
 	assertResumed(t, ns, js[0].Name, before)
 }
 
-// runnerPID is the process of the Job's Running Pod, from its containerID
-// (process://<pid>, set by the node agent).
+// runnerPID is the host process of the Job's Running Pod's container.
 func runnerPID(t *testing.T, ns, job string) int {
 	t.Helper()
 	for _, p := range pods(t, ns, job) {
-		if p.Status.Phase != corev1.PodRunning || len(p.Status.ContainerStatuses) == 0 {
+		if p.Status.Phase != corev1.PodRunning || p.DeletionTimestamp != nil {
 			continue
 		}
-		id := p.Status.ContainerStatuses[0].ContainerID
-		pid, err := strconv.Atoi(strings.TrimPrefix(id, "process://"))
+		pid, err := env.containerPID(ns, p.Name)
 		if err != nil {
-			t.Fatalf("pod %s: containerID %q is not process://<pid>", p.Name, id)
+			t.Fatal(err)
 		}
 		return pid
 	}
@@ -247,21 +244,22 @@ func runnerPID(t *testing.T, ns, job string) int {
 var resumedRe = regexp.MustCompile(`resuming from checkpoint"?[^\n]*?\bitemsDone=(\d+)`)
 
 // assertResumed checks that a runner Pod of job started from a checkpoint
-// holding at least atLeast items, by what the runner says in its log (the
-// node agent keeps Pod logs in DIR/logs/pods/<ns>_<pod>_<uid>/).
+// holding at least atLeast items, by what the runner says in its log, read
+// with kubectl logs through the kubelet.
 func assertResumed(t *testing.T, ns, job string, atLeast int) {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(podLogDir(), ns+"_"+job+"-*"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no Pod logs of job %s in %s", job, podLogDir())
+	ps := pods(t, ns, job)
+	if len(ps) == 0 {
+		t.Fatalf("job %s has no Pods left to read logs from", job)
 	}
 	best := -1
-	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, "runner.log"))
+	for _, p := range ps {
+		out, err := env.run("logs", p.Name, "-n", ns)
 		if err != nil {
+			t.Logf("logs of %s: %v", p.Name, err)
 			continue
 		}
-		for _, m := range resumedRe.FindAllStringSubmatch(string(b), -1) {
+		for _, m := range resumedRe.FindAllStringSubmatch(out, -1) {
 			n, _ := strconv.Atoi(m[1])
 			best = max(best, n)
 		}
@@ -376,7 +374,7 @@ func TestParallelismThreeShards(t *testing.T) {
 		t.Errorf("succeeded Pods have completion indexes %v, want [0 1 2]", indexes)
 	}
 	assertShardsSum(t, done, 1200)
-	checkResults(t, outputDir(ns, run.Name), 1200, 14)
+	checkResults(t, outputDir(t, ns, run.Name), 1200, 14)
 }
 
 // assertShardsSum: one entry per shard from this hold of the lock, each
