@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -14,7 +13,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -67,76 +65,28 @@ type Reconciler struct {
 	Config    Config
 }
 
-// Reconcile reads the run, decides and acts, then writes status once.
+// Reconcile is one pass: read the run, observe its world, decide, record
+// the decision, then act on it. The order is fixed here rather than left to
+// each transition, so no transition can act before its record is written.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var run v1alpha1.ForecastRun
 	if err := r.Get(ctx, req.NamespacedName, &run); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	st := newStatusUpdate(&run)
-	res, err := r.reconcile(ctx, &run, st)
+	w, err := r.observe(ctx, &run)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	d := decide(&run, w)
+	err = r.record(ctx, &run, d)
 	if err == nil {
-		err = r.writeStatus(ctx, &run, st)
+		err = r.act(ctx, d.run, w, d.actions)
 	}
 	if apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err) {
 		log.FromContext(ctx).V(1).Info("retrying after a concurrent change", "reason", err.Error())
 		return ctrl.Result{RequeueAfter: conflictRetry}, nil
 	}
-	return res, err
-}
-
-// reconcile routes the run to the handler of its stage.
-func (r *Reconciler) reconcile(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (ctrl.Result, error) {
-	switch {
-	case !run.DeletionTimestamp.IsZero():
-		return ctrl.Result{}, r.finalize(ctx, run)
-	case run.Status.Phase.Finished():
-		return ctrl.Result{}, r.releaseAnyHold(ctx, run, "the run has finished")
-	}
-	if err := r.ensureFinalizer(ctx, run, st); err != nil {
-		return ctrl.Result{}, err
-	}
-	switch {
-	case run.Spec.Cancel:
-		return ctrl.Result{}, r.cancel(ctx, run, st)
-	case run.Status.DuplicateOf != "":
-		return r.reconcileDuplicate(ctx, run, st)
-	case run.Status.Phase == v1alpha1.PhaseRunning:
-		return r.reconcileRunning(ctx, run, st)
-	}
-	return r.reconcileWaiting(ctx, run, st)
-}
-
-// ensureFinalizer adds the finalizer before the run can hold anything.
-func (r *Reconciler) ensureFinalizer(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) error {
-	if !controllerutil.AddFinalizer(run, finalizer) {
-		return nil
-	}
-	if err := r.Update(ctx, run); err != nil {
-		return fmt.Errorf("adding finalizer: %w", err)
-	}
-	st.rebase(run)
-	return nil
-}
-
-// finalize stops the Job and releases the lock of a run being deleted. The
-// Job is deleted here rather than left to garbage collection so that it
-// cannot run on after the next run has the lock.
-func (r *Reconciler) finalize(ctx context.Context, run *v1alpha1.ForecastRun) error {
-	if !controllerutil.ContainsFinalizer(run, finalizer) {
-		return nil
-	}
-	if err := r.deleteJob(ctx, run); err != nil {
-		return err
-	}
-	if err := r.releaseAnyHold(ctx, run, "the run is being deleted"); err != nil {
-		return err
-	}
-	controllerutil.RemoveFinalizer(run, finalizer)
-	if err := r.Update(ctx, run); err != nil {
-		return fmt.Errorf("removing finalizer: %w", err)
-	}
-	return nil
+	return ctrl.Result{RequeueAfter: d.requeue}, err
 }
 
 // SetupWithManager registers the controller, its field indexes and watches.

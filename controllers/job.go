@@ -215,15 +215,20 @@ func claimVolume(name, claim string, readOnly bool) corev1.Volume {
 	}}
 }
 
-// getJob reads the Job of the run's current hold; nil when it is absent.
+// getJob reads the Job named in the run's status.jobName, that of its
+// current or last hold; nil when there is none.
 func getJob(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (*batchv1.Job, error) {
+	name := run.Status.JobName
+	if name == "" {
+		return nil, nil
+	}
 	var job batchv1.Job
-	err := reader.Get(ctx, keyOf(run.Namespace, jobName(run)), &job)
+	err := reader.Get(ctx, keyOf(run.Namespace, name), &job)
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading job %s: %w", jobName(run), err)
+		return nil, fmt.Errorf("reading job %s: %w", name, err)
 	}
 	return &job, nil
 }
@@ -231,11 +236,16 @@ func getJob(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun
 // jobActive reports whether run has a Job that has not finished.
 func jobActive(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (bool, error) {
 	job, err := getJob(ctx, reader, run)
-	if err != nil || job == nil {
+	if err != nil {
 		return false, err
 	}
+	return jobUnfinished(job) && job.DeletionTimestamp.IsZero(), nil
+}
+
+// jobUnfinished reports whether job exists and has not finished.
+func jobUnfinished(job *batchv1.Job) bool {
 	_, finished := jobOutcome(job)
-	return !finished && job.DeletionTimestamp.IsZero(), nil
+	return job != nil && !finished
 }
 
 // jobOutcome reads a finished Job's result: its Complete or Failed
@@ -264,10 +274,10 @@ func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.Forecast
 	return nil
 }
 
-// deleteJob stops the run's current Job; background propagation lets the
+// deleteJob stops a Job of the run; background propagation lets the
 // garbage collector remove its Pods without blocking this pass.
-func (r *Reconciler) deleteJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
-	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: run.Namespace, Name: jobName(run)}}
+func (r *Reconciler) deleteJob(ctx context.Context, ns, name string) error {
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
 	err := r.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting job %s: %w", job.Name, err)

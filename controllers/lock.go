@@ -131,27 +131,44 @@ func getLease(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastR
 	return &lease, nil
 }
 
-// inspectLock decides what run may do with its lock. A takeover is only
-// decided on fresh reads from the API server: a cache that has not yet seen
-// a new holder run must not make that run look gone.
-func (r *Reconciler) inspectLock(ctx context.Context, run *v1alpha1.ForecastRun) (*coordinationv1.Lease, lockDecision, error) {
-	lease, d, err := r.inspectLockWith(ctx, r.Client, run)
-	if err != nil || d.state != lockStale {
-		return lease, d, err
+// inspectLock decides what a waiting run may do with its lock. A takeover
+// is only decided on fresh reads from the API server: a cache that has not
+// yet seen a new holder run must not make that run look gone.
+func (r *Reconciler) inspectLock(ctx context.Context, run *v1alpha1.ForecastRun) (lockView, error) {
+	l, err := r.inspectLockWith(ctx, r.Client, run)
+	if err != nil || l.state != lockStale {
+		return l, err
 	}
 	return r.inspectLockWith(ctx, r.APIReader, run)
 }
 
-func (r *Reconciler) inspectLockWith(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (*coordinationv1.Lease, lockDecision, error) {
+func (r *Reconciler) inspectLockWith(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (lockView, error) {
 	lease, err := getLease(ctx, reader, run)
 	if err != nil {
-		return nil, lockDecision{}, err
+		return lockView{}, err
 	}
-	facts, err := r.factsAbout(ctx, reader, run.Namespace, leaseHolder(lease))
+	var facts holderFacts
+	if holder := leaseHolder(lease); holder != holderID(run) {
+		if facts, err = r.factsAbout(ctx, reader, run.Namespace, holder); err != nil {
+			return lockView{}, err
+		}
+	}
+	return lockView{lease, decideLock(lease, holderID(run), facts, r.Clock.Now())}, nil
+}
+
+// readOwnLock reads the run's Lease to learn whether the run holds it, from
+// the cache or, when fresh, from the API server. Who else holds it is not
+// looked into: a running or ending run only cares about its own hold.
+func (r *Reconciler) readOwnLock(ctx context.Context, run *v1alpha1.ForecastRun, fresh bool) (lockView, error) {
+	reader := client.Reader(r.Client)
+	if fresh {
+		reader = r.APIReader
+	}
+	lease, err := getLease(ctx, reader, run)
 	if err != nil {
-		return nil, lockDecision{}, err
+		return lockView{}, err
 	}
-	return lease, decideLock(lease, holderID(run), facts, r.Clock.Now()), nil
+	return lockView{lease, decideLock(lease, holderID(run), holderFacts{}, r.Clock.Now())}, nil
 }
 
 // factsAbout looks up the holder run and its Job.
@@ -213,15 +230,17 @@ func (r *Reconciler) createLease(ctx context.Context, run *v1alpha1.ForecastRun,
 	return lease, nil
 }
 
-// renewLock refreshes renewTime once a third of the duration has passed, so
-// that a Lease is written about three times per duration and not on every
-// pass.
+// renewDue reports whether a held Lease should be renewed: once a third of
+// the duration has passed, so that it is written about three times per
+// duration and not on every pass, or when the configured duration changed.
+func renewDue(lease *coordinationv1.Lease, cfg Config, now time.Time) bool {
+	return lease != nil && (lease.Spec.RenewTime == nil || now.Sub(lease.Spec.RenewTime.Time) >= cfg.LeaseDuration/3 ||
+		ptr.Deref(lease.Spec.LeaseDurationSeconds, 0) != cfg.leaseSeconds())
+}
+
+// renewLock refreshes the Lease's renewTime.
 func (r *Reconciler) renewLock(ctx context.Context, lease *coordinationv1.Lease) error {
 	now := r.Clock.Now()
-	if lease.Spec.RenewTime != nil && now.Sub(lease.Spec.RenewTime.Time) < r.Config.LeaseDuration/3 &&
-		ptr.Deref(lease.Spec.LeaseDurationSeconds, 0) == r.leaseSeconds() {
-		return nil
-	}
 	lease = lease.DeepCopy()
 	lease.Spec.RenewTime = &metav1.MicroTime{Time: now}
 	lease.Spec.LeaseDurationSeconds = ptr.To(r.leaseSeconds())
@@ -231,31 +250,18 @@ func (r *Reconciler) renewLock(ctx context.Context, lease *coordinationv1.Lease)
 	return nil
 }
 
-// releaseLock ends the run's current hold: it clears the holder when the
-// Lease is held by run under the fencing token in run's status. A pass that
-// acted on an outdated copy of the run cannot release a newer hold of the
-// same run this way.
-func (r *Reconciler) releaseLock(ctx context.Context, run *v1alpha1.ForecastRun, why string) error {
-	return r.release(ctx, run, why, func(lease *coordinationv1.Lease) bool {
-		return fencingToken(lease, run.UID) == run.Status.FencingToken
-	})
-}
-
-// releaseAnyHold clears any hold of run, for a run that is finished or
-// being deleted: no newer hold of it can legitimately exist.
-func (r *Reconciler) releaseAnyHold(ctx context.Context, run *v1alpha1.ForecastRun, why string) error {
-	return r.release(ctx, run, why, func(*coordinationv1.Lease) bool { return true })
-}
-
-// release clears the holder when run holds the Lease and ours approves.
+// releaseLock clears the holder when run holds the Lease, under token
+// when one is given: a run back in the queue releases the hold its status
+// records and never a newer one, while a finished or deleted run releases
+// any hold of its own, since no newer hold of it can legitimately exist.
 // The first attempt reads the cache; a conflict retries with fresh reads,
 // because a release must not be lost.
-func (r *Reconciler) release(ctx context.Context, run *v1alpha1.ForecastRun, why string, ours func(*coordinationv1.Lease) bool) error {
+func (r *Reconciler) releaseLock(ctx context.Context, run *v1alpha1.ForecastRun, token, why string) error {
 	reader := client.Reader(r.Client)
 	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		lease, err := getLease(ctx, reader, run)
 		reader = r.APIReader
-		if err != nil || leaseHolder(lease) != holderID(run) || !ours(lease) {
+		if err != nil || leaseHolder(lease) != holderID(run) || (token != "" && fencingToken(lease, run.UID) != token) {
 			return err
 		}
 		lease.Spec.HolderIdentity = nil
@@ -268,27 +274,9 @@ func (r *Reconciler) release(ctx context.Context, run *v1alpha1.ForecastRun, why
 	})
 }
 
-// holdsLock reports whether run still holds its lock under the token in its
-// status. The cache may lag a fresh acquisition, so a negative answer is
-// confirmed with a read from the API server; fresh forces that read.
-func (r *Reconciler) holdsLock(ctx context.Context, run *v1alpha1.ForecastRun, fresh bool) (*coordinationv1.Lease, bool, error) {
-	readers := []client.Reader{r.Client, r.APIReader}
-	if fresh {
-		readers = readers[1:]
-	}
-	var lease *coordinationv1.Lease
-	for _, reader := range readers {
-		var err error
-		if lease, err = getLease(ctx, reader, run); err != nil {
-			return nil, false, err
-		}
-		if leaseHolder(lease) == holderID(run) && fencingToken(lease, run.UID) == run.Status.FencingToken {
-			return lease, true, nil
-		}
-	}
-	return lease, false, nil
-}
+func (r *Reconciler) leaseSeconds() int32 { return r.Config.leaseSeconds() }
 
-func (r *Reconciler) leaseSeconds() int32 {
-	return int32(max(r.Config.LeaseDuration/time.Second, 1))
+// leaseSeconds is the Lease duration in whole seconds, at least one.
+func (c Config) leaseSeconds() int32 {
+	return int32(max(c.LeaseDuration/time.Second, 1))
 }

@@ -74,15 +74,29 @@ type testManager struct {
 	requests *atomic.Int64
 }
 
+// managerSetup is what the options of a test manager adjust.
+type managerSetup struct {
+	cfg  *Config
+	r    *Reconciler
+	hook func(*http.Request)
+}
+
 // managerOption adjusts a test manager.
-type managerOption func(*Config, *Reconciler)
+type managerOption func(*managerSetup)
 
 func withLease(d time.Duration) managerOption {
-	return func(c *Config, _ *Reconciler) { c.LeaseDuration = d }
+	return func(s *managerSetup) { s.cfg.LeaseDuration = d }
 }
 
 func withClock(clk clock.Clock) managerOption {
-	return func(_ *Config, r *Reconciler) { r.Clock = clk }
+	return func(s *managerSetup) { s.r.Clock = clk }
+}
+
+// withRequestHook calls hook with every API request of the manager before
+// it is sent, so that a test can make something happen at the moment the
+// manager acts.
+func withRequestHook(hook func(*http.Request)) managerOption {
+	return func(s *managerSetup) { s.hook = hook }
 }
 
 // startManager starts a manager watching ns and returns a function that
@@ -91,8 +105,9 @@ func withClock(clk clock.Clock) managerOption {
 func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
 	t.Helper()
 	tm := &testManager{done: make(chan error, 1), requests: &atomic.Int64{}}
+	var hook atomic.Pointer[func(*http.Request)]
 	cfg := rest.CopyConfig(cp.Config)
-	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, tm.requests} }
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, tm.requests, &hook} }
 	cacheOpts := CacheOptions()
 	cacheOpts.DefaultNamespaces = map[string]cache.Config{ns: {}}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
@@ -112,10 +127,14 @@ func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme,
 		Recorder: mgr.GetEventRecorder("forecasting.dev-forecastrun"), Clock: clock.RealClock{},
 	}
+	setup := managerSetup{cfg: &conf, r: r}
 	for _, o := range opts {
-		o(&conf, r)
+		o(&setup)
 	}
 	r.Config = conf
+	if setup.hook != nil {
+		hook.Store(&setup.hook)
+	}
 	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 2}); err != nil {
 		t.Fatalf("setting up reconciler: %v", err)
 	}
@@ -154,6 +173,7 @@ func (tm *testManager) stop(t *testing.T) {
 type countingTransport struct {
 	next http.RoundTripper
 	n    *atomic.Int64
+	hook *atomic.Pointer[func(*http.Request)]
 }
 
 var (
@@ -166,6 +186,9 @@ func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	requestKindsMu.Lock()
 	requestKinds[req.Method+" "+resourceOf(req.URL.Path)]++
 	requestKindsMu.Unlock()
+	if h := c.hook.Load(); h != nil {
+		(*h)(req)
+	}
 	return c.next.RoundTrip(req)
 }
 
@@ -346,6 +369,12 @@ func jobCondition(typ batchv1.JobConditionType, reason, msg string, now metav1.T
 // of its own.
 func reportShard(t *testing.T, ns, run string, index, done, total int32, token string) {
 	t.Helper()
+	if err := reportShardErr(ns, run, index, done, total, token); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func reportShardErr(ns, run string, index, done, total int32, token string) error {
 	patch := map[string]any{
 		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "ForecastRun",
 		"metadata": map[string]any{"name": run, "namespace": ns},
@@ -357,14 +386,15 @@ func reportShard(t *testing.T, ns, run string, index, done, total int32, token s
 	}
 	data, err := json.Marshal(patch)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	obj := &v1alpha1.ForecastRun{ObjectMeta: metav1.ObjectMeta{Name: run, Namespace: ns}}
 	err = k8sClient.Status().Patch(context.Background(), obj, client.RawPatch(types.ApplyPatchType, data),
 		client.FieldOwner(fmt.Sprintf("runner-shard-%d", index)), client.ForceOwnership)
 	if err != nil {
-		t.Fatalf("reporting shard %d of %s: %v", index, run, err)
+		return fmt.Errorf("reporting shard %d of %s: %w", index, run, err)
 	}
+	return nil
 }
 
 // lease reads a lock Lease; nil when absent.

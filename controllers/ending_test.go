@@ -1,8 +1,13 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,23 +24,22 @@ import (
 
 func TestTimeLeft(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	r := &Reconciler{Clock: clocktesting.NewFakeClock(now)}
 	run := testutil.MakeForecastRun("a", "ns").Timeout(metav1.Duration{Duration: time.Minute}).
 		QueueTimeout(metav1.Duration{Duration: time.Hour}).Obj()
 	run.CreationTimestamp = metav1.NewTime(now.Add(-30 * time.Minute))
-	if left, ok := r.queueTimeLeft(run); !ok || left != 30*time.Minute+storedTimeSlack {
+	if left, ok := queueTimeLeft(run, now); !ok || left != 30*time.Minute+storedTimeSlack {
 		t.Errorf("queue time left = %s, %v; want 30m1s", left, ok)
 	}
-	if _, ok := r.timeLeft(run); ok {
+	if _, ok := timeLeft(run, now); ok {
 		t.Errorf("a run never admitted has no execution timeout running")
 	}
 	run.Status.StartTime = &metav1.Time{Time: now.Add(-2 * time.Hour)}
 	run.Status.AdmittedAt = &metav1.Time{Time: now.Add(-2 * time.Minute)}
-	if _, ok := r.queueTimeLeft(run); ok {
+	if _, ok := queueTimeLeft(run, now); ok {
 		t.Errorf("queueTimeout must not apply after the first start (a preempted run waits again)")
 	}
-	if !r.timedOut(run) || r.queueTimedOut(run) {
-		t.Errorf("timedOut = %v, queueTimedOut = %v; want true, false", r.timedOut(run), r.queueTimedOut(run))
+	if left, ok := timeLeft(run, now); !ok || left > 0 {
+		t.Errorf("time left = %s, %v; want the timeout passed", left, ok)
 	}
 }
 
@@ -131,4 +135,57 @@ func TestTimeoutOnInjectedClock(t *testing.T) {
 	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonTimeout {
 		t.Errorf("failed condition = %+v, want reason %s", c, v1alpha1.ReasonTimeout)
 	}
+}
+
+// TestTimedOutRunIsNotAdmittedAgain (defect 1): the pass that fails a run
+// for its timeout loses its status write to a concurrent writer (a runner
+// reporting progress, which runners do every second). The run must still
+// end Failed after one execution: the failure is recorded before the Job is
+// stopped and the lock released, so the lost write has stopped nothing and
+// the next pass decides the same again.
+func TestTimedOutRunIsNotAdmittedAgain(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	var interfered atomic.Bool
+	startManager(t, ns, withRequestHook(func(req *http.Request) {
+		if req.Method != http.MethodPatch || !strings.HasSuffix(req.URL.Path, "/forecastruns/slow/status") {
+			return
+		}
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"`+v1alpha1.ReasonTimeout+`"`)) || interfered.Swap(true) {
+			return
+		}
+		// The runner reports just before the manager's write lands, which
+		// then conflicts at the API server.
+		if run := getRunNoT(ns, "slow"); run != nil {
+			_ = reportShardErr(ns, "slow", 0, 1, 50, run.Status.FencingToken)
+		}
+	}))
+	create(t, testutil.MakeForecastRun("slow", ns).Timeout(metav1.Duration{Duration: 2 * time.Second}).Obj())
+	waitJob(t, ns, "slow-runner")
+	run := waitPhase(t, ns, "slow", v1alpha1.PhaseFailed)
+	if !interfered.Load() {
+		t.Fatalf("the status write that records the timeout was never made to conflict")
+	}
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonTimeout {
+		t.Errorf("failed condition = %+v, want reason %s", c, v1alpha1.ReasonTimeout)
+	}
+	consistently(t, 2*time.Second, "the run is not executed again", func() error {
+		r := getRunNoT(ns, "slow")
+		if r == nil || r.Status.Phase != v1alpha1.PhaseFailed || r.Status.Preemptions != 0 || r.Status.JobName != "slow-runner" {
+			return fmt.Errorf("run %+v", r.Status)
+		}
+		for _, j := range listJobs(t, ns) {
+			if j.Name != "slow-runner" {
+				return fmt.Errorf("a second Job %s", j.Name)
+			}
+		}
+		counts, err := eventCounts(ns, "slow")
+		if err == nil && counts[v1alpha1.ReasonLockLost] > 0 {
+			return fmt.Errorf("the run lost its lock and went back to the queue: %v", counts)
+		}
+		return err
+	})
+	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
 }

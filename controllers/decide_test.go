@@ -1,0 +1,338 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+// The state machine's transitions, decided without an API server: each case
+// is a run as recorded and a world as observed, and says what the next
+// record is and what is done after it. The envtest suites prove the same
+// transitions against a real API server.
+
+var decideNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// fixture builds runs and what a pass observes about them.
+type fixture struct{ cfg Config }
+
+func newFixture() fixture { return fixture{cfg: DefaultConfig()} }
+
+// run is a run named name in phase, recorded as the controller leaves it:
+// with its finalizer and, once admitted, a hold with token "<n>/uid-<name>".
+func (f fixture) run(name string, phase v1alpha1.Phase) *v1alpha1.ForecastRun {
+	run := testutil.MakeForecastRun(name, "ns").Obj()
+	run.UID = types.UID("uid-" + name)
+	run.Generation = 1
+	run.Finalizers = []string{finalizer}
+	run.CreationTimestamp = metav1.NewTime(decideNow.Add(-time.Hour))
+	run.Spec.LockName = "lock"
+	run.Status.Phase = phase
+	if phase == v1alpha1.PhaseRunning {
+		admitted := metav1.NewTime(decideNow.Add(-10 * time.Minute))
+		run.Status.StartTime, run.Status.AdmittedAt = &admitted, &admitted
+		run.Status.FencingToken = "3/uid-" + name
+		run.Status.JobName = name + "-runner"
+	}
+	return run
+}
+
+// lease is the lock held by holder's run under transitions, renewed ago.
+func (f fixture) lease(holder *v1alpha1.ForecastRun, transitions int32, ago time.Duration) *coordinationv1.Lease {
+	renewed := metav1.NewMicroTime(decideNow.Add(-ago))
+	l := &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{Name: "lock", Namespace: "ns"},
+		Spec: coordinationv1.LeaseSpec{
+			LeaseDurationSeconds: ptr.To[int32](60), LeaseTransitions: ptr.To(transitions),
+		},
+	}
+	if holder != nil {
+		l.Spec.HolderIdentity, l.Spec.RenewTime = ptr.To(holderID(holder)), &renewed
+	}
+	return l
+}
+
+// world is what a pass observes about run: its lock as lease says, and the
+// given Job.
+func (f fixture) world(run *v1alpha1.ForecastRun, lease *coordinationv1.Lease, job *batchv1.Job, facts holderFacts) *world {
+	return &world{
+		now: decideNow, cfg: f.cfg, stage: stageOf(run), job: job,
+		lock: lockView{lease, decideLock(lease, holderID(run), facts, decideNow)},
+	}
+}
+
+// job is run's Job, finished with cond when cond is not empty.
+func (f fixture) job(run *v1alpha1.ForecastRun, cond batchv1.JobConditionType) *batchv1.Job {
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: run.Status.JobName, Namespace: "ns"}}
+	if cond != "" {
+		job.Status.Conditions = []batchv1.JobCondition{{Type: cond, Status: corev1.ConditionTrue, Reason: "Because"}}
+	}
+	return job
+}
+
+type decideCase struct {
+	name    string
+	run     *v1alpha1.ForecastRun
+	w       *world
+	phase   v1alpha1.Phase
+	reason  string // reason of the Reconciling, Ready or Stalled condition
+	actions []string
+	events  []string
+	check   func(t *testing.T, next *v1alpha1.ForecastRun)
+}
+
+func waitingCases(f fixture) []decideCase {
+	other := f.run("other", v1alpha1.PhaseRunning)
+	busy := func(run *v1alpha1.ForecastRun) *world {
+		w := f.world(run, f.lease(other, 3, time.Second), nil, holderFacts{isRun: true, found: true, activeWith: true})
+		w.queue = queueView{position: 1, length: 1, first: run.Name, holder: &v1alpha1.LockHolder{Name: "other", Phase: v1alpha1.PhaseRunning, Percent: 40}}
+		return w
+	}
+	fresh := f.run("fresh", "")
+	fresh.Finalizers = nil
+	freeWorld := f.world(fresh, nil, nil, holderFacts{})
+	freeWorld.queue = queueView{position: 1, length: 1, first: "fresh"}
+
+	acquired := f.run("acquired", v1alpha1.PhaseQueued)
+	preempted := f.run("preempted", v1alpha1.PhaseRunning)
+	preempted.Status.Phase, preempted.Status.Preemptions = v1alpha1.PhaseQueued, 1
+	timedOut := f.run("patience", v1alpha1.PhaseQueued)
+	timedOut.Spec.QueueTimeout = &metav1.Duration{Duration: 30 * time.Minute}
+	reject := f.run("impatient", "")
+	reject.Spec.WhenBusy = v1alpha1.BusyReject
+	twin := f.run("twin", "")
+	twinWorld := busy(twin)
+	twinWorld.primary = other
+
+	return []decideCase{
+		{name: "the head of the queue acquires a free lock after adding its finalizer; nothing is recorded yet",
+			run: fresh, w: freeWorld, phase: "", actions: []string{"AddFinalizer", "AcquireLock"}},
+		{name: "a run behind a live holder is queued, naming the holder",
+			run: f.run("behind", ""), w: busy(f.run("behind", "")), phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonWaitingForLock,
+			events: []string{v1alpha1.ReasonWaitingForLock},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if want := "waiting for lock lock held by other (Running, 40%); position 1 of 1"; next.Status.Message != want {
+					t.Errorf("message = %q, want %q", next.Status.Message, want)
+				}
+			}},
+		{name: "a hold acquired by a pass that could not record it is recorded as the admission",
+			run: acquired, w: f.world(acquired, f.lease(acquired, 4, 0), nil, holderFacts{}),
+			phase: v1alpha1.PhaseRunning, reason: v1alpha1.ReasonLockAcquired, events: []string{v1alpha1.ReasonLockAcquired},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if next.Status.FencingToken != "4/uid-acquired" || next.Status.JobName != "acquired-runner" || next.Status.AdmittedAt == nil {
+					t.Errorf("token %q job %q admittedAt %v", next.Status.FencingToken, next.Status.JobName, next.Status.AdmittedAt)
+				}
+			}},
+		{name: "a run back in the queue stops its Job and releases the hold it records",
+			run: preempted, w: f.world(preempted, f.lease(preempted, 3, 0), f.job(preempted, ""), holderFacts{}),
+			phase: v1alpha1.PhaseQueued, actions: []string{"DeleteJob preempted-runner", "ReleaseLock 3/uid-preempted"}},
+		{name: "a queue timeout fails the run",
+			run: timedOut, w: busy(timedOut), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonQueueTimeout,
+			events: []string{v1alpha1.ReasonQueueTimeout}},
+		{name: "whenBusy Reject ends the run when the lock is held",
+			run: reject, w: busy(reject), phase: v1alpha1.PhaseRejected, reason: v1alpha1.ReasonRejected,
+			events: []string{v1alpha1.ReasonRejected}},
+		{name: "an identical active run is joined instead of queueing",
+			run: twin, w: twinWorld, phase: v1alpha1.PhaseRunning, reason: v1alpha1.ReasonDuplicate,
+			events: []string{v1alpha1.ReasonDuplicate},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if next.Status.DuplicateOf != "other" {
+					t.Errorf("duplicateOf = %q", next.Status.DuplicateOf)
+				}
+			}},
+	}
+}
+
+func runningCases(f fixture) []decideCase {
+	held := func(run *v1alpha1.ForecastRun, job *batchv1.Job) *world {
+		return f.world(run, f.lease(run, 3, 0), job, holderFacts{})
+	}
+	done := f.run("done", v1alpha1.PhaseRunning)
+	failed := f.run("failed", v1alpha1.PhaseRunning)
+	slow := f.run("slow", v1alpha1.PhaseRunning)
+	slow.Spec.Timeout = &metav1.Duration{Duration: 5 * time.Minute}
+	lost := f.run("lost", v1alpha1.PhaseRunning)
+	thief := f.run("thief", v1alpha1.PhaseRunning)
+	normal := f.run("normal", v1alpha1.PhaseRunning)
+	normalWorld := held(normal, f.job(normal, ""))
+	normalWorld.preemptor = f.run("urgent", v1alpha1.PhaseQueued)
+	starting := f.run("starting", v1alpha1.PhaseRunning)
+	steady := f.run("steady", v1alpha1.PhaseRunning)
+	steadyWorld := held(steady, f.job(steady, ""))
+	steadyWorld.lock.lease.Spec.RenewTime = &metav1.MicroTime{Time: decideNow.Add(-30 * time.Second)}
+
+	return []decideCase{
+		{name: "a completed Job ends the run Succeeded; the lock is released after the record",
+			run: done, w: held(done, f.job(done, batchv1.JobComplete)), phase: v1alpha1.PhaseSucceeded, reason: v1alpha1.ReasonJobSucceeded,
+			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobSucceeded}},
+		{name: "a failed Job ends the run Failed",
+			run: failed, w: held(failed, f.job(failed, batchv1.JobFailed)), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobFailed,
+			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobFailed}},
+		{name: "a timed-out run is recorded Failed before its Job is stopped and its lock released",
+			run: slow, w: held(slow, f.job(slow, "")), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonTimeout,
+			actions: []string{"DeleteJob slow-runner", "ReleaseLock"}, events: []string{v1alpha1.ReasonTimeout}},
+		{name: "a run whose lock was taken over goes back to the queue and stops its Job",
+			run: lost, w: f.world(lost, f.lease(thief, 4, 0), f.job(lost, ""), holderFacts{}),
+			phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonLockLost, actions: []string{"DeleteJob lost-runner"},
+			events: []string{v1alpha1.ReasonLockLost},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if next.Status.Preemptions != 1 || next.Status.JobName != "lost-runner" {
+					t.Errorf("preemptions %d jobName %q: want 1 and the Job to stop", next.Status.Preemptions, next.Status.JobName)
+				}
+			}},
+		{name: "a Normal run yields to an Urgent one: recorded Queued, then its Job stopped and its hold released",
+			run: normal, w: normalWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonPreemptedUrgent,
+			actions: []string{"DeleteJob normal-runner", "ReleaseLock 3/uid-normal"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
+		{name: "an admitted run without a Job creates it",
+			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
+		{name: "a running run records its Job once and renews its lock a third of the way through the duration",
+			run: steady, w: steadyWorld, phase: v1alpha1.PhaseRunning, actions: []string{"RenewLock"},
+			events: []string{v1alpha1.ReasonJobRunning}},
+	}
+}
+
+func endingCases(f fixture) []decideCase {
+	cancelled := f.run("cancelled", v1alpha1.PhaseRunning)
+	cancelled.Spec.Cancel = true
+	finished := f.run("finished", v1alpha1.PhaseRunning)
+	finished.Status.Phase = v1alpha1.PhaseSucceeded
+	deleted := f.run("deleted", v1alpha1.PhaseRunning)
+	deleted.DeletionTimestamp = &metav1.Time{Time: decideNow}
+	return []decideCase{
+		{name: "cancelling a running run records Cancelled, then stops the Job and releases the lock",
+			run: cancelled, w: f.world(cancelled, f.lease(cancelled, 3, 0), f.job(cancelled, ""), holderFacts{}),
+			phase: v1alpha1.PhaseCancelled, reason: v1alpha1.ReasonCancelled, actions: []string{"DeleteJob cancelled-runner", "ReleaseLock"},
+			events: []string{v1alpha1.ReasonCancelled}},
+		{name: "a finished run still holding its lock releases it",
+			run: finished, w: f.world(finished, f.lease(finished, 3, 0), f.job(finished, batchv1.JobComplete), holderFacts{}),
+			phase: v1alpha1.PhaseSucceeded, actions: []string{"ReleaseLock"}},
+		{name: "a run being deleted stops its Job, releases its lock and lets go of its finalizer",
+			run: deleted, w: f.world(deleted, f.lease(deleted, 3, 0), f.job(deleted, ""), holderFacts{}),
+			phase: v1alpha1.PhaseRunning, actions: []string{"DeleteJob deleted-runner", "ReleaseLock", "RemoveFinalizer"}},
+	}
+}
+
+func duplicateCases(f fixture) []decideCase {
+	follower := func(name string) *v1alpha1.ForecastRun {
+		run := f.run(name, v1alpha1.PhaseRunning)
+		run.Status = v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseRunning, DuplicateOf: "primary"}
+		return run
+	}
+	primary := f.run("primary", v1alpha1.PhaseRunning)
+	primary.Status.Phase = v1alpha1.PhaseSucceeded
+	primary.Status.Result = &v1alpha1.Result{ItemsForecast: 50}
+	orphan, mirror := follower("orphan"), follower("mirror")
+	return []decideCase{
+		{name: "a duplicate whose primary is gone stands on its own again",
+			run: orphan, w: &world{now: decideNow, cfg: f.cfg, stage: stageDuplicate}, phase: v1alpha1.PhasePending, reason: v1alpha1.ReasonPending,
+			events: []string{v1alpha1.ReasonPending},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if next.Status.DuplicateOf != "" {
+					t.Errorf("still a duplicate of %s", next.Status.DuplicateOf)
+				}
+			}},
+		{name: "a duplicate ends with its primary and takes its result",
+			run: mirror, w: &world{now: decideNow, cfg: f.cfg, stage: stageDuplicate, primary: primary},
+			phase: v1alpha1.PhaseSucceeded, reason: v1alpha1.ReasonDuplicate, events: []string{v1alpha1.ReasonDuplicate},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if next.Status.Result == nil || next.Status.Result.ItemsForecast != 50 {
+					t.Errorf("result = %+v", next.Status.Result)
+				}
+			}},
+	}
+}
+
+func TestDecide(t *testing.T) {
+	f := newFixture()
+	var cases []decideCase
+	for _, group := range []func(fixture) []decideCase{waitingCases, runningCases, endingCases, duplicateCases} {
+		cases = append(cases, group(f)...)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := tc.run.DeepCopy()
+			d := decide(tc.run, tc.w)
+			if !equality.Semantic.DeepEqual(before, tc.run) {
+				t.Fatalf("decide changed the run it was given")
+			}
+			if d.run.Status.Phase != tc.phase {
+				t.Errorf("phase = %q (%s), want %q", d.run.Status.Phase, d.run.Status.Message, tc.phase)
+			}
+			if tc.reason != "" {
+				if c := meta.FindStatusCondition(d.run.Status.Conditions, v1alpha1.ConditionReconciling); c == nil || c.Reason != tc.reason {
+					t.Errorf("Reconciling condition = %+v, want reason %s", c, tc.reason)
+				}
+			}
+			if diff := cmp.Diff(tc.actions, describeActions(d.actions)); diff != "" {
+				t.Errorf("actions (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.events, eventReasons(d.events)); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			if tc.check != nil {
+				tc.check(t, d.run)
+			}
+			assertDecidedAgain(t, d, tc.w)
+		})
+	}
+}
+
+// assertDecidedAgain checks what makes "record, then act" safe: when the
+// record was written but the actions were not carried out (the manager
+// died, an action failed), the next pass, seeing the same world, records
+// nothing new and decides at least the same actions again.
+func assertDecidedAgain(t *testing.T, first decision, w *world) {
+	t.Helper()
+	again := *w
+	again.stage = stageOf(first.run)
+	second := decide(first.run, &again)
+	// A pass into a new stage leaves that stage's own observations (a queue
+	// position) to the next pass, which records them.
+	if again.stage == w.stage && !equality.Semantic.DeepEqual(first.run.Status, second.run.Status) {
+		t.Errorf("a repeated pass records something new: %s", cmp.Diff(first.run.Status, second.run.Status))
+	}
+	want := map[string]bool{}
+	for _, a := range describeActions(second.actions) {
+		want[a] = true
+	}
+	for _, a := range describeActions(first.actions) {
+		if !want[a] {
+			t.Errorf("a repeated pass forgets action %q (it decides %v)", a, describeActions(second.actions))
+		}
+	}
+}
+
+func describeActions(acts []action) []string {
+	var out []string
+	for _, a := range acts {
+		s := string(a.kind)
+		switch {
+		case a.job != "":
+			s += " " + a.job
+		case a.token != "":
+			s += " " + a.token
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func eventReasons(events []event) []string {
+	var out []string
+	for _, e := range events {
+		out = append(out, e.reason)
+	}
+	return out
+}

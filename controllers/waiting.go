@@ -1,0 +1,97 @@
+package controllers
+
+import (
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+)
+
+// waiting decides for a run that does not hold its lock as its record
+// says: it records a hold a pass acquired, times out, joins an identical
+// run, is refused, or waits in the queue. Acquiring the lock is an action
+// (waitingActions); the next pass records it.
+func (p *pass) waiting() {
+	run, w := p.run, p.w
+	switch {
+	case w.lock.heldUnrecorded(run):
+		p.admit()
+	case w.lock.heldAsRecorded(run):
+		// A hold the run gave up (preempted) is still being let go of.
+		p.wakeIn(nextPassSoon)
+	case p.queueTimedOut():
+		p.failQueueTimeout()
+	case w.primary != nil:
+		p.joinDuplicate(w.primary)
+	case w.lock.takeable() && w.queue.head():
+		p.wakeIn(nextPassSoon) // acquired after this pass, recorded by the next
+	case run.Spec.WhenBusy == v1alpha1.BusyReject:
+		p.reject()
+	default:
+		p.enqueue()
+		p.wakeIn(p.waitingRequeue())
+	}
+}
+
+// waitingActions stop what a run that went back to the queue still has of
+// its last hold (its Job, its lock), and acquire the lock for the head of
+// the queue. A run that
+// timed out, joined an identical run or was rejected in this pass is no
+// longer waiting and gets other actions.
+func waitingActions(run *v1alpha1.ForecastRun, w *world) []action {
+	const why = "the run went back to the queue"
+	var acts []action
+	if jobUnfinished(w.job) {
+		acts = append(acts, action{kind: actDeleteJob, job: w.job.Name, why: why})
+	}
+	switch {
+	case w.lock.heldAsRecorded(run):
+		acts = append(acts, action{kind: actReleaseLock, token: run.Status.FencingToken, why: why})
+	case w.stage == stageWaiting && w.lock.takeable() && w.queue.head():
+		acts = append(acts, action{kind: actAcquireLock})
+	}
+	return acts
+}
+
+// waitingRequeue is when a waiting run must look again without a watch
+// event: when its queue timeout expires, or when a silent Lease turns stale.
+func (p *pass) waitingRequeue() time.Duration {
+	var next time.Duration
+	if p.w.lock.state == lockHeld {
+		if in := leaseExpiresIn(p.w.lock.lease, p.w.now); in > 0 {
+			next = in + 100*time.Millisecond
+		}
+	}
+	if left, ok := queueTimeLeft(p.run, p.w.now); ok && (next == 0 || left < next) {
+		next = left + 100*time.Millisecond
+	}
+	return next
+}
+
+// enqueue records the run as Queued with its position and who holds the
+// lock, in words a person understands.
+func (p *pass) enqueue() {
+	run, q := p.run, p.w.queue
+	pos := q.position
+	msg := fmt.Sprintf("waiting for lock %s %s; position %d of %d", run.Spec.LockName, holderPhrase(q.holder), pos, q.length)
+	run.Status.QueuePosition, run.Status.LockHolder = &pos, q.holder
+	if run.Status.ETA == "" {
+		run.Status.ETA = p.w.historicalETA
+	}
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonWaitingForLock, msg, p.now())
+	p.setPhase(v1alpha1.PhaseQueued, v1alpha1.ReasonWaitingForLock, msg)
+}
+
+// reject ends a whenBusy=Reject run that cannot have the lock now.
+func (p *pass) reject() {
+	run, q := p.run, p.w.queue
+	msg := fmt.Sprintf("rejected: lock %s %s and whenBusy is Reject", run.Spec.LockName, holderPhrase(q.holder))
+	if q.holder == nil {
+		msg = fmt.Sprintf("rejected: lock %s is free but %s is first in its queue and whenBusy is Reject", run.Spec.LockName, q.first)
+	}
+	run.Status.LockHolder = q.holder
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonRejected, msg, p.now())
+	p.setPhase(v1alpha1.PhaseRejected, v1alpha1.ReasonRejected, msg)
+}
