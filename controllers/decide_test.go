@@ -31,7 +31,8 @@ type fixture struct{ cfg Config }
 func newFixture() fixture { return fixture{cfg: DefaultConfig()} }
 
 // run is a run named name in phase, recorded as the controller leaves it:
-// with its finalizer and, once admitted, a hold with token "<n>/uid-<name>".
+// with its finalizer and, once admitted, a hold with the token of transition
+// 3 of the Lease "lease-uid".
 func (f fixture) run(name string, phase v1alpha1.Phase) *v1alpha1.ForecastRun {
 	run := testutil.MakeForecastRun(name, "ns").Obj()
 	run.UID = types.UID("uid-" + name)
@@ -43,7 +44,7 @@ func (f fixture) run(name string, phase v1alpha1.Phase) *v1alpha1.ForecastRun {
 	if phase == v1alpha1.PhaseRunning {
 		admitted := metav1.NewTime(decideNow.Add(-10 * time.Minute))
 		run.Status.StartTime, run.Status.AdmittedAt = &admitted, &admitted
-		run.Status.FencingToken = "3/uid-" + name
+		run.Status.FencingToken = "lease-uid/3/uid-" + name
 		run.Status.JobName = name + "-runner"
 	}
 	return run
@@ -53,7 +54,7 @@ func (f fixture) run(name string, phase v1alpha1.Phase) *v1alpha1.ForecastRun {
 func (f fixture) lease(holder *v1alpha1.ForecastRun, transitions int32, ago time.Duration) *coordinationv1.Lease {
 	renewed := metav1.NewMicroTime(decideNow.Add(-ago))
 	l := &coordinationv1.Lease{
-		ObjectMeta: metav1.ObjectMeta{Name: "lock", Namespace: "ns"},
+		ObjectMeta: metav1.ObjectMeta{Name: "lock", Namespace: "ns", UID: "lease-uid"},
 		Spec: coordinationv1.LeaseSpec{
 			LeaseDurationSeconds: ptr.To[int32](60), LeaseTransitions: ptr.To(transitions),
 		},
@@ -131,13 +132,13 @@ func waitingCases(f fixture) []decideCase {
 			run: acquired, w: f.world(acquired, f.lease(acquired, 4, 0), nil, holderFacts{}),
 			phase: v1alpha1.PhaseRunning, reason: v1alpha1.ReasonLockAcquired, events: []string{v1alpha1.ReasonLockAcquired},
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
-				if next.Status.FencingToken != "4/uid-acquired" || next.Status.JobName != "acquired-runner" || next.Status.AdmittedAt == nil {
+				if next.Status.FencingToken != "lease-uid/4/uid-acquired" || next.Status.JobName != "acquired-runner" || next.Status.AdmittedAt == nil {
 					t.Errorf("token %q job %q admittedAt %v", next.Status.FencingToken, next.Status.JobName, next.Status.AdmittedAt)
 				}
 			}},
 		{name: "a run back in the queue stops its Job and releases the hold it records",
 			run: preempted, w: f.world(preempted, f.lease(preempted, 3, 0), f.job(preempted, ""), holderFacts{}),
-			phase: v1alpha1.PhaseQueued, actions: []string{"DeleteJob preempted-runner", "ReleaseLock 3/uid-preempted"}},
+			phase: v1alpha1.PhaseQueued, actions: []string{"DeleteJob preempted-runner", "ReleaseLock lease-uid/3/uid-preempted"}},
 		{name: "a queue timeout fails the run",
 			run: timedOut, w: busy(timedOut), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonQueueTimeout,
 			events: []string{v1alpha1.ReasonQueueTimeout}},
@@ -194,7 +195,7 @@ func runningCases(f fixture) []decideCase {
 			}},
 		{name: "a Normal run yields to an Urgent one: recorded Queued, then its Job stopped and its hold released",
 			run: normal, w: normalWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonPreemptedUrgent,
-			actions: []string{"DeleteJob normal-runner", "ReleaseLock 3/uid-normal"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
+			actions: []string{"DeleteJob normal-runner", "ReleaseLock lease-uid/3/uid-normal"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
 		{name: "a running run records its Job once and renews its lock a third of the way through the duration",

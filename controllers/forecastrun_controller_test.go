@@ -38,7 +38,7 @@ func TestUncontendedRunLifecycle(t *testing.T) {
 	if got, want := ptr.Deref(l.Spec.HolderIdentity, ""), "solo/"+string(run.UID); got != want {
 		t.Fatalf("lease holder = %q, want %q", got, want)
 	}
-	if want := fmt.Sprintf("%d/%s", ptr.Deref(l.Spec.LeaseTransitions, -1), run.UID); run.Status.FencingToken != want {
+	if want := fmt.Sprintf("%s/%d/%s", l.UID, ptr.Deref(l.Spec.LeaseTransitions, -1), run.UID); run.Status.FencingToken != want {
 		t.Fatalf("fencing token = %q, want %q", run.Status.FencingToken, want)
 	}
 	if tok := envValue(job.Spec.Template.Spec.Containers[0].Env, EnvFencingToken); tok != run.Status.FencingToken {

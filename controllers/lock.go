@@ -41,10 +41,12 @@ func parseHolder(id string) (name string, uid types.UID, ok bool) {
 	return name, types.UID(u), true
 }
 
-// fencingToken is "<leaseTransitions>/<uid>": it changes with every
-// acquisition, so a runner from an earlier hold carries an older token.
+// fencingToken is "<lease UID>/<leaseTransitions>/<run UID>": it changes
+// with every acquisition, so a runner from an earlier hold carries another
+// token. The transitions alone would repeat when the Lease is deleted and
+// created again (they restart at 0); its UID does not.
 func fencingToken(lease *coordinationv1.Lease, uid types.UID) string {
-	return fmt.Sprintf("%d/%s", ptr.Deref(lease.Spec.LeaseTransitions, 0), uid)
+	return fmt.Sprintf("%s/%d/%s", lease.UID, ptr.Deref(lease.Spec.LeaseTransitions, 0), uid)
 }
 
 func leaseHolder(lease *coordinationv1.Lease) string {

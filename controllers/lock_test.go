@@ -136,8 +136,8 @@ func TestUnrenewedLeaseTakenOverAfterItsDuration(t *testing.T) {
 	if waited := time.Since(renewed.Time); waited < 3*time.Second {
 		t.Errorf("taken over after %s, before the lease's 3s duration", waited)
 	}
-	if run.Status.FencingToken != "8/"+string(run.UID) {
-		t.Errorf("fencing token = %q, want the next transition 8", run.Status.FencingToken)
+	if want := fmt.Sprintf("%s/8/%s", lease(t, ns, "forecast-pipeline").UID, run.UID); run.Status.FencingToken != want {
+		t.Errorf("fencing token = %q, want %q, the next transition 8", run.Status.FencingToken, want)
 	}
 	waitJob(t, ns, "patient-runner")
 }
@@ -332,4 +332,39 @@ func playJobController(ctx context.Context, ns string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestRecreatedLeaseGivesANewToken (defect 8): the Lease is deleted while
+// its holder runs (a clean-up script, a namespace restore). The holder goes
+// back to the queue and is admitted again under a Lease created afresh,
+// whose transitions count from 0 again. Its new fencing token must still
+// differ from the old one, so the runner of the first hold cannot move the
+// progress of the second.
+func TestRecreatedLeaseGivesANewToken(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("twice", ns).Obj())
+	waitJob(t, ns, "twice-runner")
+	first := waitPhase(t, ns, "twice", v1alpha1.PhaseRunning)
+	reportShard(t, ns, "twice", 0, 10, 50, first.Status.FencingToken)
+	eventually(t, 10*time.Second, "progress", progressIs(ns, "twice", 10, 50))
+
+	if err := k8sClient.Delete(context.Background(), lease(t, ns, "forecast-pipeline")); err != nil {
+		t.Fatalf("deleting the lease: %v", err)
+	}
+	waitJob(t, ns, "twice-runner-1")
+	var second *v1alpha1.ForecastRun
+	eventually(t, 20*time.Second, "admitted again", func() error {
+		second = getRunNoT(ns, "twice")
+		if second == nil || second.Status.Phase != v1alpha1.PhaseRunning || second.Status.JobName != "twice-runner-1" {
+			return fmt.Errorf("run is %+v", second)
+		}
+		return nil
+	})
+	if second.Status.FencingToken == first.Status.FencingToken {
+		t.Fatalf("the second hold has the first hold's token %q", first.Status.FencingToken)
+	}
+	reportShard(t, ns, "twice", 0, 45, 50, first.Status.FencingToken) // the first runner, late
+	consistently(t, time.Second, "the first hold's runner is ignored", progressIs(ns, "twice", 10, 50))
 }

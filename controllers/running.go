@@ -110,6 +110,9 @@ func (p *pass) finishFromJob(cond *batchv1.JobCondition) {
 	run, job := p.run, p.w.job
 	p.observeProgress()
 	run.Status.ETA = ""
+	if res := run.Status.Result; res != nil && (res.FencingToken == "" || res.FencingToken != run.Status.FencingToken) {
+		run.Status.Result = nil // another execution's, not this one's
+	}
 	if cond.Type == batchv1.JobComplete {
 		p.setPhase(v1alpha1.PhaseSucceeded, v1alpha1.ReasonJobSucceeded, succeededMessage(run, job))
 	} else {
@@ -139,7 +142,7 @@ func succeededMessage(run *v1alpha1.ForecastRun, job *batchv1.Job) string {
 	if res := run.Status.Result; res != nil {
 		return fmt.Sprintf("succeeded: %d items forecast (%d fell back to naive)", res.ItemsForecast, res.ItemsFailed)
 	}
-	return fmt.Sprintf("succeeded: runner Job %s completed", job.Name)
+	return fmt.Sprintf("succeeded: runner Job %s completed without reporting a result", job.Name)
 }
 
 // observeProgress sums the shards into progress, estimates the time left

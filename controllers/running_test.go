@@ -1,12 +1,17 @@
 package controllers
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
 
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
 func TestFailedMessageLeadsWithTheRunnersError(t *testing.T) {
@@ -34,5 +39,57 @@ func TestFailedMessageLeadsWithTheRunnersError(t *testing.T) {
 				t.Errorf("failedMessage =\n%q\nwant\n%q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestResultOfAnotherExecutionIsNotKept (defect 8): status.result is
+// fenced like the shard reports. A result that does not carry the run's
+// current token (written by a runner of an earlier hold, or by anyone else)
+// is not recorded as the run's result when its Job completes; one that
+// does is kept.
+func TestResultOfAnotherExecutionIsNotKept(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	for i, tc := range []struct {
+		name  string
+		token func(run *v1alpha1.ForecastRun) string
+		keep  bool
+	}{
+		{"stale-result", func(*v1alpha1.ForecastRun) string { return "" }, false},
+		{"fresh-result", func(run *v1alpha1.ForecastRun) string { return run.Status.FencingToken }, true},
+	} {
+		create(t, testutil.MakeForecastRun(tc.name, ns).Horizon(int32(i+1)).Obj())
+		waitJob(t, ns, tc.name+"-runner")
+		run := waitPhase(t, ns, tc.name, v1alpha1.PhaseRunning)
+		result := map[string]any{"itemsForecast": 7}
+		if tok := tc.token(run); tok != "" {
+			result["fencingToken"] = tok
+		}
+		writeResult(t, ns, tc.name, result)
+		finishJob(t, ns, tc.name+"-runner", true)
+		done := waitPhase(t, ns, tc.name, v1alpha1.PhaseSucceeded)
+		if kept := done.Status.Result != nil && done.Status.Result.ItemsForecast == 7; kept != tc.keep {
+			t.Errorf("%s: result %+v kept = %v, want %v (message %q)", tc.name, done.Status.Result, kept, tc.keep, done.Status.Message)
+		}
+	}
+}
+
+// writeResult writes status.result as a runner does, with a server-side
+// apply under the runner's field manager.
+func writeResult(t *testing.T, ns, name string, result map[string]any) {
+	t.Helper()
+	data, err := json.Marshal(map[string]any{
+		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "ForecastRun",
+		"metadata": map[string]any{"name": name, "namespace": ns},
+		"status":   map[string]any{"result": result},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := &v1alpha1.ForecastRun{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
+	if err := k8sClient.Status().Patch(context.Background(), obj, client.RawPatch(types.ApplyPatchType, data),
+		client.FieldOwner("forecastrun-runner"), client.ForceOwnership); err != nil {
+		t.Fatalf("writing the result of %s: %v", name, err)
 	}
 }

@@ -444,10 +444,13 @@ type ForecastRunStatus struct {
 	DuplicateOf string `json:"duplicateOf,omitempty"`
 
 	// fencingToken identifies the run's current hold on its lock, as
-	// "<leaseTransitions>/<run UID>". The runner receives it in the
+	// "<lease UID>/<leaseTransitions>/<run UID>": it changes with every
+	// acquisition, and the Lease's UID keeps it from repeating when the
+	// Lease is deleted and created again. The runner receives it in the
 	// FORECASTRUN_FENCING_TOKEN variable and copies it into every shards
-	// entry it writes; the controller ignores entries with another token, so
-	// a runner left over from an earlier hold cannot move the progress.
+	// entry and into the result it writes; the controller ignores entries
+	// and results with another token, so a runner left over from an earlier
+	// hold can neither move the progress nor supply the result.
 	// +optional
 	FencingToken string `json:"fencingToken,omitempty"`
 
@@ -573,6 +576,15 @@ type Result struct {
 	// outputPath is where the result files were written.
 	// +optional
 	OutputPath string `json:"outputPath,omitempty"`
+
+	// fencingToken is the token of the runner that wrote the result. When
+	// the Job completes, the controller keeps the result only if it carries
+	// the run's current status.fencingToken, so a runner left over from an
+	// earlier hold of the lock cannot pass its result off as this
+	// execution's.
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	FencingToken string `json:"fencingToken,omitempty"`
 }
 
 // ForecastRun runs one forecasting tournament as a Job, one run per lock at a
