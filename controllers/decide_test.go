@@ -54,7 +54,7 @@ func (f fixture) run(name string, phase v1alpha1.Phase) *v1alpha1.ForecastRun {
 func (f fixture) lease(holder *v1alpha1.ForecastRun, transitions int32, ago time.Duration) *coordinationv1.Lease {
 	renewed := metav1.NewMicroTime(decideNow.Add(-ago))
 	l := &coordinationv1.Lease{
-		ObjectMeta: metav1.ObjectMeta{Name: "lock", Namespace: "ns", UID: "lease-uid"},
+		ObjectMeta: metav1.ObjectMeta{Name: "lock", Namespace: "ns", UID: "lease-uid", Labels: map[string]string{labelManagedBy: managerName}},
 		Spec: coordinationv1.LeaseSpec{
 			LeaseDurationSeconds: ptr.To[int32](60), LeaseTransitions: ptr.To(transitions),
 		},
@@ -116,6 +116,11 @@ func waitingCases(f fixture) []decideCase {
 	twin := f.run("twin", "")
 	twinWorld := busy(twin)
 	twinWorld.primary = other
+	intruder := f.run("intruder", "")
+	theirs := f.lease(nil, 0, 0)
+	theirs.Labels = nil
+	intruderWorld := f.world(intruder, theirs, nil, holderFacts{})
+	intruderWorld.queue = queueView{position: 1, length: 1, first: "intruder"}
 
 	return []decideCase{
 		{name: "the head of the queue acquires a free lock after adding its finalizer; nothing is recorded yet",
@@ -145,6 +150,9 @@ func waitingCases(f fixture) []decideCase {
 		{name: "whenBusy Reject ends the run when the lock is held",
 			run: reject, w: busy(reject), phase: v1alpha1.PhaseRejected, reason: v1alpha1.ReasonRejected,
 			events: []string{v1alpha1.ReasonRejected}},
+		{name: "a Lease the operator did not create is refused, not taken",
+			run: intruder, w: intruderWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonLockNotOwned,
+			events: []string{v1alpha1.ReasonLockNotOwned}},
 		{name: "an identical active run is joined instead of queueing",
 			run: twin, w: twinWorld, phase: v1alpha1.PhaseRunning, reason: v1alpha1.ReasonDuplicate,
 			events: []string{v1alpha1.ReasonDuplicate},

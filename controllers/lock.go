@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -23,6 +24,11 @@ import (
 // owner: it outlives runs and keeps counting transitions. Every write is an
 // Update carrying the resourceVersion that was read, so of two reconcilers
 // racing for it exactly one wins and the other gets a conflict.
+//
+// Only Leases the operator created are used: they carry the label
+// app.kubernetes.io/managed-by=forecastrun. A lockName that names another
+// application's Lease (its leader election, say) is refused rather than
+// taken over, and the manager's cache holds only the operator's Leases.
 
 // holderID is how a run names itself in holderIdentity: "<name>/<uid>".
 // The UID tells a run apart from a later run of the same name.
@@ -32,13 +38,19 @@ func holderID(run *v1alpha1.ForecastRun) string {
 
 // parseHolder splits a holderIdentity written by holderID. ok is false for
 // holders that are not ForecastRuns (a person or another tool may hold the
-// lock); those are respected until the Lease expires.
+// lock, with an identity such as "ops/maintenance"); those are respected
+// until the Lease expires. Run UIDs are UUIDs, which tells them apart.
 func parseHolder(id string) (name string, uid types.UID, ok bool) {
 	name, u, found := strings.Cut(id, "/")
-	if !found || name == "" || u == "" {
+	if !found || name == "" || uuid.Validate(u) != nil {
 		return "", "", false
 	}
 	return name, types.UID(u), true
+}
+
+// ownedLease reports whether the operator created lease.
+func ownedLease(lease *coordinationv1.Lease) bool {
+	return lease.Labels[labelManagedBy] == managerName
 }
 
 // fencingToken is "<lease UID>/<leaseTransitions>/<run UID>": it changes
@@ -60,10 +72,11 @@ func leaseHolder(lease *coordinationv1.Lease) string {
 type lockState int
 
 const (
-	lockFree  lockState = iota // nobody holds it
-	lockMine                   // this run holds it
-	lockHeld                   // a live holder has it
-	lockStale                  // the holder is gone, finished or silent: take it over
+	lockFree    lockState = iota // nobody holds it
+	lockMine                     // this run holds it
+	lockHeld                     // a live holder has it
+	lockStale                    // the holder is gone, finished or silent: take it over
+	lockForeign                  // the Lease is not the operator's: never use it
 )
 
 // holderFacts is what the controller knows about the Lease's holder.
@@ -88,6 +101,8 @@ type lockDecision struct {
 func decideLock(lease *coordinationv1.Lease, selfID string, h holderFacts, now time.Time) lockDecision {
 	holder := leaseHolder(lease)
 	switch {
+	case lease != nil && !ownedLease(lease):
+		return lockDecision{lockForeign, fmt.Sprintf("lease %s exists and was not created by the forecastrun operator (it lacks the label %s=%s)", lease.Name, labelManagedBy, managerName)}
 	case holder == "":
 		return lockDecision{state: lockFree}
 	case holder == selfID:
@@ -133,12 +148,14 @@ func getLease(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastR
 	return &lease, nil
 }
 
-// inspectLock decides what a waiting run may do with its lock. A takeover
-// is only decided on fresh reads from the API server: a cache that has not
-// yet seen a new holder run must not make that run look gone.
+// inspectLock decides what a waiting run may do with its lock. Taking the
+// lock is only decided on fresh reads from the API server: a cache that
+// has not yet seen a new holder run must not make that run look gone, and
+// the cache holds only the operator's Leases, so a free lock might be
+// another application's Lease.
 func (r *Reconciler) inspectLock(ctx context.Context, run *v1alpha1.ForecastRun) (lockView, error) {
 	l, err := r.inspectLockWith(ctx, r.Client, run)
-	if err != nil || l.state != lockStale {
+	if err != nil || !l.takeable() {
 		return l, err
 	}
 	return r.inspectLockWith(ctx, r.APIReader, run)

@@ -25,6 +25,8 @@ func (p *pass) waiting() {
 		p.failQueueTimeout()
 	case w.primary != nil:
 		p.joinDuplicate(w.primary)
+	case w.lock.state == lockForeign:
+		p.failForeignLock()
 	case w.lock.takeable() && w.queue.head():
 		p.wakeIn(nextPassSoon) // acquired after this pass, recorded by the next
 	case run.Spec.WhenBusy == v1alpha1.BusyReject:
@@ -94,4 +96,14 @@ func (p *pass) reject() {
 	run.Status.LockHolder = q.holder
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonRejected, msg, p.now())
 	p.setPhase(v1alpha1.PhaseRejected, v1alpha1.ReasonRejected, msg)
+}
+
+// failForeignLock ends a run whose lockName names a Lease the operator did
+// not create: using it would take part in another application's leader
+// election, or take its lock over.
+func (p *pass) failForeignLock() {
+	run := p.run
+	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
+	p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonLockNotOwned,
+		fmt.Sprintf("refusing lock %s: %s; the run will not use or take over another application's Lease, choose another spec.lockName", run.Spec.LockName, p.w.lock.reason))
 }

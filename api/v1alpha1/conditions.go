@@ -45,6 +45,9 @@ const (
 	ReasonResumed = "Resumed"
 	// ReasonCreatingJob: the run holds the lock and its Job is being created.
 	ReasonCreatingJob = "CreatingJob"
+	// ReasonLockNotOwned: the Lease named by spec.lockName exists but was
+	// not created by this operator; the run refuses to use it.
+	ReasonLockNotOwned = "LockNotOwned"
 )
 
 // Condition reasons of a ForecastSchedule.

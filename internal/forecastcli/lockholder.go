@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/utils/ptr"
@@ -36,9 +37,9 @@ func (s *session) readLock(ctx context.Context, name string, runs []v1alpha1.For
 		return nil, fmt.Errorf("reading lease %s in namespace %s: %w", name, s.namespace, notFoundHint(err, s.namespace))
 	}
 	v.lease, v.identity = &lease, ptr.Deref(lease.Spec.HolderIdentity, "")
-	runName, uid, isRun := strings.Cut(v.identity, "/")
+	runName, uid, _ := strings.Cut(v.identity, "/")
 	for i := range runs {
-		if isRun && runs[i].Name == runName && string(runs[i].UID) == uid {
+		if v.namesRun() && runs[i].Name == runName && string(runs[i].UID) == uid {
 			v.run = &runs[i]
 		}
 	}
@@ -60,10 +61,11 @@ func (v *lockView) timeLeft() estimate {
 }
 
 // namesRun reports whether the identity has the controller's
-// "<name>/<uid>" form.
+// "<name>/<uid>" form, the uid a UUID as every object UID is (a person
+// holding the lock as "ops/maintenance" is not a run).
 func (v *lockView) namesRun() bool {
 	name, uid, ok := strings.Cut(v.identity, "/")
-	return ok && name != "" && uid != ""
+	return ok && name != "" && uuid.Validate(uid) == nil
 }
 
 // holderName is the run's name, or the raw identity of another holder.
