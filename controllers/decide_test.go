@@ -70,8 +70,15 @@ func (f fixture) lease(holder *v1alpha1.ForecastRun, transitions int32, ago time
 func (f fixture) world(run *v1alpha1.ForecastRun, lease *coordinationv1.Lease, job *batchv1.Job, facts holderFacts) *world {
 	return &world{
 		now: decideNow, cfg: f.cfg, stage: stageOf(run), job: job,
-		lock: lockView{lease, decideLock(lease, holderID(run), facts, decideNow)},
+		lock: lockView{lease, decideLock(lease, holderID(run), facts, decideNow), facts},
 	}
+}
+
+// deleting marks job as being deleted in the foreground.
+func deleting(job *batchv1.Job) *batchv1.Job {
+	job.DeletionTimestamp = &metav1.Time{Time: decideNow}
+	job.Finalizers = []string{metav1.FinalizerDeleteDependents}
+	return job
 }
 
 // job is run's Job, finished with cond when cond is not empty.
@@ -97,7 +104,7 @@ type decideCase struct {
 func waitingCases(f fixture) []decideCase {
 	other := f.run("other", v1alpha1.PhaseRunning)
 	busy := func(run *v1alpha1.ForecastRun) *world {
-		w := f.world(run, f.lease(other, 3, time.Second), nil, holderFacts{isRun: true, found: true, activeWith: true})
+		w := f.world(run, f.lease(other, 3, time.Second), nil, holderFacts{isRun: true, found: true, execution: execution{livePods: 1}})
 		w.queue = queueView{position: 1, length: 1, first: run.Name, holder: &v1alpha1.LockHolder{Name: "other", Phase: v1alpha1.PhaseRunning, Percent: 40}}
 		return w
 	}
@@ -106,9 +113,24 @@ func waitingCases(f fixture) []decideCase {
 	freeWorld := f.world(fresh, nil, nil, holderFacts{})
 	freeWorld.queue = queueView{position: 1, length: 1, first: "fresh"}
 
+	cancelled := f.run("cancelled", v1alpha1.PhaseRunning)
+	cancelled.Status.Phase = v1alpha1.PhaseCancelled
+	afterCancelled := f.run("after", "")
+	afterWorld := f.world(afterCancelled, f.lease(cancelled, 3, time.Hour), nil,
+		holderFacts{isRun: true, found: true, finished: true, execution: execution{livePods: 1, examplePod: "cancelled-runner-x"}})
+	afterWorld.queue = queueView{position: 1, length: 1, first: "after", holder: &v1alpha1.LockHolder{Name: "cancelled", Phase: v1alpha1.PhaseCancelled}}
+	resumable := f.run("resumable", v1alpha1.PhaseQueued)
+	resumableWorld := f.world(resumable, nil, nil, holderFacts{})
+	resumableWorld.queue = queueView{position: 1, length: 1, first: "resumable"}
+	resumableWorld.execution = execution{livePods: 1, examplePod: "resumable-runner-x"}
 	acquired := f.run("acquired", v1alpha1.PhaseQueued)
 	preempted := f.run("preempted", v1alpha1.PhaseRunning)
 	preempted.Status.Phase, preempted.Status.Preemptions = v1alpha1.PhaseQueued, 1
+	stopping := func(run *v1alpha1.ForecastRun) *world {
+		w := f.world(run, f.lease(run, 3, 30*time.Second), nil, holderFacts{})
+		w.execution = execution{livePods: 1, examplePod: run.Name + "-runner-x"}
+		return w
+	}
 	timedOut := f.run("patience", v1alpha1.PhaseQueued)
 	timedOut.Spec.QueueTimeout = &metav1.Duration{Duration: 30 * time.Minute}
 	reject := f.run("impatient", "")
@@ -133,6 +155,17 @@ func waitingCases(f fixture) []decideCase {
 					t.Errorf("message = %q, want %q", next.Status.Message, want)
 				}
 			}},
+		{name: "a run behind a holder that ended says the lock waits for the holder's Pods, however long the Lease went unrenewed",
+			run: afterCancelled, w: afterWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonWaitingForLock,
+			events: []string{v1alpha1.ReasonWaitingForLock},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				want := "waiting for lock lock held by cancelled (Cancelled, 0%); 1 runner Pod (cancelled-runner-x) still has to terminate before the lock passes; position 1 of 1"
+				if next.Status.Message != want {
+					t.Errorf("message = %q, want %q", next.Status.Message, want)
+				}
+			}},
+		{name: "a run whose own earlier Pod still runs does not take a free lock",
+			run: resumable, w: resumableWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonWaitingForLock},
 		{name: "a hold acquired by a pass that could not record it is recorded as the admission",
 			run: acquired, w: f.world(acquired, f.lease(acquired, 4, 0), nil, holderFacts{}),
 			phase: v1alpha1.PhaseRunning, reason: v1alpha1.ReasonLockAcquired, events: []string{v1alpha1.ReasonLockAcquired},
@@ -141,9 +174,14 @@ func waitingCases(f fixture) []decideCase {
 					t.Errorf("token %q job %q admittedAt %v", next.Status.FencingToken, next.Status.JobName, next.Status.AdmittedAt)
 				}
 			}},
-		{name: "a run back in the queue stops its Job and releases the hold it records",
+		{name: "a run back in the queue stops its Job and keeps the hold it records while the Job is there",
 			run: preempted, w: f.world(preempted, f.lease(preempted, 3, 0), f.job(preempted, ""), holderFacts{}),
-			phase: v1alpha1.PhaseQueued, actions: []string{"DeleteJob preempted-runner", "ReleaseLock lease-uid/3/uid-preempted"}},
+			phase: v1alpha1.PhaseQueued, actions: []string{"DeleteJob preempted-runner"}},
+		{name: "it keeps the hold while a Pod of it has not terminated, renewing it when due",
+			run: preempted, w: stopping(preempted), phase: v1alpha1.PhaseQueued, actions: []string{"RenewLock"}},
+		{name: "it releases the hold it records once its Job and Pods are gone, and does not acquire it again at once",
+			run: preempted, w: f.world(preempted, f.lease(preempted, 3, 0), nil, holderFacts{}),
+			phase: v1alpha1.PhaseQueued, actions: []string{"ReleaseLock lease-uid/3/uid-preempted"}},
 		{name: "a queue timeout fails the run",
 			run: timedOut, w: busy(timedOut), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonQueueTimeout,
 			events: []string{v1alpha1.ReasonQueueTimeout}},
@@ -189,9 +227,9 @@ func runningCases(f fixture) []decideCase {
 		{name: "a failed Job ends the run Failed",
 			run: failed, w: held(failed, f.job(failed, batchv1.JobFailed)), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobFailed,
 			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobFailed}},
-		{name: "a timed-out run is recorded Failed before its Job is stopped and its lock released",
+		{name: "a timed-out run is recorded Failed before its Job is stopped",
 			run: slow, w: held(slow, f.job(slow, "")), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonTimeout,
-			actions: []string{"DeleteJob slow-runner", "ReleaseLock"}, events: []string{v1alpha1.ReasonTimeout}},
+			actions: []string{"DeleteJob slow-runner"}, events: []string{v1alpha1.ReasonTimeout}},
 		{name: "a run whose lock was taken over goes back to the queue and stops its Job",
 			run: lost, w: f.world(lost, f.lease(thief, 4, 0), f.job(lost, ""), holderFacts{}),
 			phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonLockLost, actions: []string{"DeleteJob lost-runner"},
@@ -201,9 +239,9 @@ func runningCases(f fixture) []decideCase {
 					t.Errorf("preemptions %d jobName %q: want 1 and the Job to stop", next.Status.Preemptions, next.Status.JobName)
 				}
 			}},
-		{name: "a Normal run yields to an Urgent one: recorded Queued, then its Job stopped and its hold released",
+		{name: "a Normal run yields to an Urgent one: recorded Queued, then its Job stopped",
 			run: normal, w: normalWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonPreemptedUrgent,
-			actions: []string{"DeleteJob normal-runner", "ReleaseLock lease-uid/3/uid-normal"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
+			actions: []string{"DeleteJob normal-runner"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
 		{name: "a running run records its Job once and renews its lock a third of the way through the duration",
@@ -220,16 +258,22 @@ func endingCases(f fixture) []decideCase {
 	deleted := f.run("deleted", v1alpha1.PhaseRunning)
 	deleted.DeletionTimestamp = &metav1.Time{Time: decideNow}
 	return []decideCase{
-		{name: "cancelling a running run records Cancelled, then stops the Job and releases the lock",
+		{name: "cancelling a running run records Cancelled, then stops the Job; the lock stays while the Job is there",
 			run: cancelled, w: f.world(cancelled, f.lease(cancelled, 3, 0), f.job(cancelled, ""), holderFacts{}),
-			phase: v1alpha1.PhaseCancelled, reason: v1alpha1.ReasonCancelled, actions: []string{"DeleteJob cancelled-runner", "ReleaseLock"},
+			phase: v1alpha1.PhaseCancelled, reason: v1alpha1.ReasonCancelled, actions: []string{"DeleteJob cancelled-runner"},
 			events: []string{v1alpha1.ReasonCancelled}},
-		{name: "a finished run still holding its lock releases it",
+		{name: "a Job being deleted is not deleted again",
+			run: finished, w: f.world(finished, f.lease(finished, 3, 0), deleting(f.job(finished, "")), holderFacts{}),
+			phase: v1alpha1.PhaseSucceeded},
+		{name: "a finished run still holding its lock releases it once its Pods have terminated",
 			run: finished, w: f.world(finished, f.lease(finished, 3, 0), f.job(finished, batchv1.JobComplete), holderFacts{}),
 			phase: v1alpha1.PhaseSucceeded, actions: []string{"ReleaseLock"}},
-		{name: "a run being deleted stops its Job, releases its lock and lets go of its finalizer",
+		{name: "a run being deleted stops its Job and keeps its lock and finalizer while the Job is there",
 			run: deleted, w: f.world(deleted, f.lease(deleted, 3, 0), f.job(deleted, ""), holderFacts{}),
-			phase: v1alpha1.PhaseRunning, actions: []string{"DeleteJob deleted-runner", "ReleaseLock", "RemoveFinalizer"}},
+			phase: v1alpha1.PhaseRunning, actions: []string{"DeleteJob deleted-runner"}},
+		{name: "then releases its lock and lets go of its finalizer",
+			run: deleted, w: f.world(deleted, f.lease(deleted, 3, 0), nil, holderFacts{}),
+			phase: v1alpha1.PhaseRunning, actions: []string{"ReleaseLock", "RemoveFinalizer"}},
 	}
 }
 

@@ -32,18 +32,34 @@ func (p *pass) cancel() {
 }
 
 // endingActions stop what an ended run still holds: a Job that has not
-// finished is deleted and any hold of the lock released; a run being
-// deleted then lets go of its finalizer.
+// finished is deleted, and once nothing of the run executes any more, any
+// hold of the lock is released; a run being deleted then lets go of its
+// finalizer.
 func endingActions(run *v1alpha1.ForecastRun, w *world) []action {
-	var acts []action
-	if jobUnfinished(w.job) {
-		acts = append(acts, action{kind: actDeleteJob, job: w.job.Name, why: "the run has ended"})
-	}
-	if w.lock.state == lockMine {
-		acts = append(acts, action{kind: actReleaseLock, why: "the run has ended"})
-	}
-	if !run.DeletionTimestamp.IsZero() && hasFinalizer(run) {
+	acts := stopActions(w, w.lock.state == lockMine, "", "the run has ended")
+	if !run.DeletionTimestamp.IsZero() && hasFinalizer(run) && !(w.lock.state == lockMine && w.stillExecuting()) {
 		acts = append(acts, action{kind: actRemoveFinalizer})
+	}
+	return acts
+}
+
+// stopActions delete the run's Job if it has not finished and is not
+// being deleted yet, and, when the run holds its lock, keep the hold while
+// anything of the run may still execute (renewing it when due) and
+// release it, under token when one is given, once nothing does.
+func stopActions(w *world, holds bool, token, why string) []action {
+	var acts []action
+	if jobUnfinished(w.job) && w.job.DeletionTimestamp.IsZero() {
+		acts = append(acts, action{kind: actDeleteJob, job: w.job.Name, why: why})
+	}
+	switch {
+	case !holds:
+	case w.stillExecuting():
+		if renewDue(w.lock.lease, w.cfg, w.now) {
+			acts = append(acts, action{kind: actRenewLock})
+		}
+	default:
+		acts = append(acts, action{kind: actReleaseLock, token: token, why: why})
 	}
 	return acts
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
@@ -188,4 +189,47 @@ func TestTimedOutRunIsNotAdmittedAgain(t *testing.T) {
 		return err
 	})
 	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
+}
+
+// TestLockWaitsForTheHoldersPods (defect 2): a cancelled run's Pod keeps
+// running on a slow node after its Job is deleted. The next run must not be
+// admitted beside it: the lock passes only once the Pod is gone, and the
+// waiting run says why it waits.
+func TestLockWaitsForTheHoldersPods(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("holder", ns).Horizon(1).Obj())
+	waitPhase(t, ns, "holder", v1alpha1.PhaseRunning)
+	pod := startRunnerPod(t, waitJob(t, ns, "holder-runner"), "slow-node")
+	create(t, testutil.MakeForecastRun("next", ns).Horizon(2).Obj())
+	waitPhase(t, ns, "next", v1alpha1.PhaseQueued)
+	holder := getRun(t, ns, "holder")
+
+	setCancel(t, ns, "holder")
+	waitPhase(t, ns, "holder", v1alpha1.PhaseCancelled)
+	eventually(t, 10*time.Second, "the holder's Pod is told to stop", func() error {
+		var p corev1.Pod
+		if err := k8sClient.Get(context.Background(), keyOf(ns, pod.Name), &p); err != nil || p.DeletionTimestamp.IsZero() {
+			return fmt.Errorf("pod %s not terminating (%v)", pod.Name, err)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "the waiting run says what it waits for", func() error {
+		if msg := getRun(t, ns, "next").Status.Message; !strings.Contains(msg, "1 runner Pod") || !strings.Contains(msg, "terminate") {
+			return fmt.Errorf("message %q does not mention the terminating Pod", msg)
+		}
+		return nil
+	})
+	consistently(t, 3*time.Second, "the lock stays with the holder while its Pod runs", func() error {
+		if err := leaseHolderIs(ns, "forecast-pipeline", holderID(holder))(); err != nil {
+			return err
+		}
+		return phaseIs(ns, "next", v1alpha1.PhaseQueued)()
+	})
+
+	deletePodNow(t, pod)
+	waitPhase(t, ns, "next", v1alpha1.PhaseRunning)
+	waitJob(t, ns, "next-runner")
+	eventually(t, 10*time.Second, "the stopped Job is gone", jobGone(ns, "holder-runner"))
 }

@@ -6,6 +6,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
@@ -23,7 +24,11 @@ const (
 	managerName    = "forecastrun"
 	labelManagedBy = "app.kubernetes.io/managed-by"
 	labelRun       = "forecasting.dev/run"
-	// finalizer keeps a run until its Job is stopped and its lock released.
+	// labelRunUID tells a run's Jobs and Pods apart from those of an
+	// earlier run of the same name, and finds them after the run is gone.
+	labelRunUID = "forecasting.dev/run-uid"
+	// finalizer keeps a run until its Job and Pods are stopped and its lock
+	// released.
 	finalizer = "forecasting.dev/release-lock"
 	// conflictRetry is how soon a pass that lost an optimistic-concurrency
 	// race runs again; the watch usually brings it back sooner.
@@ -98,6 +103,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ForecastRun{}).
 		Owns(&batchv1.Job{}).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(runOfPod)).
 		Watches(&v1alpha1.ForecastRun{}, handler.EnqueueRequestsFromMapFunc(r.relatedToRun)).
 		Watches(&coordinationv1.Lease{}, handler.EnqueueRequestsFromMapFunc(r.waitingOnLease)).
 		WithOptions(opts).

@@ -76,10 +76,14 @@ func ownerRef(run *v1alpha1.ForecastRun) metav1.OwnerReference {
 
 func childMeta(run *v1alpha1.ForecastRun, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{
-		Name: name, Namespace: run.Namespace,
-		Labels:          map[string]string{labelManagedBy: managerName, labelRun: run.Name},
+		Name: name, Namespace: run.Namespace, Labels: childLabels(run),
 		OwnerReferences: []metav1.OwnerReference{ownerRef(run)},
 	}
+}
+
+// childLabels mark the run's Jobs and Pods as the operator's and the run's.
+func childLabels(run *v1alpha1.ForecastRun) map[string]string {
+	return map[string]string{labelManagedBy: managerName, labelRun: run.Name, labelRunUID: string(run.UID)}
 }
 
 // constructJob builds the runner Job of the run's current hold of the lock.
@@ -93,7 +97,10 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 			BackoffLimit:            ptr.To(cfg.BackoffLimit),
 			ActiveDeadlineSeconds:   deadlineSeconds(run.Spec.Timeout),
 			TTLSecondsAfterFinished: ptr.To(int32(cfg.JobTTL.Seconds())),
-			Template:                podTemplate(run, cfg),
+			// A replacement Pod starts only once the one it replaces has
+			// terminated, so one shard never runs twice at once.
+			PodReplacementPolicy: ptr.To(batchv1.Failed),
+			Template:             podTemplate(run, cfg),
 		},
 	}
 	if p > 1 {
@@ -144,7 +151,7 @@ func podTemplate(run *v1alpha1.ForecastRun, cfg Config) corev1.PodTemplateSpec {
 		container.Resources = *run.Spec.Resources
 	}
 	return corev1.PodTemplateSpec{
-		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelManagedBy: managerName, labelRun: run.Name}},
+		ObjectMeta: metav1.ObjectMeta{Labels: childLabels(run)},
 		Spec: corev1.PodSpec{
 			ServiceAccountName: runnerName(run),
 			RestartPolicy:      corev1.RestartPolicyNever,
@@ -233,15 +240,6 @@ func getJob(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun
 	return &job, nil
 }
 
-// jobActive reports whether run has a Job that has not finished.
-func jobActive(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (bool, error) {
-	job, err := getJob(ctx, reader, run)
-	if err != nil {
-		return false, err
-	}
-	return jobUnfinished(job) && job.DeletionTimestamp.IsZero(), nil
-}
-
 // jobUnfinished reports whether job exists and has not finished.
 func jobUnfinished(job *batchv1.Job) bool {
 	_, finished := jobOutcome(job)
@@ -274,11 +272,12 @@ func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.Forecast
 	return nil
 }
 
-// deleteJob stops a Job of the run; background propagation lets the
-// garbage collector remove its Pods without blocking this pass.
+// deleteJob stops a Job of the run. Foreground propagation keeps the Job
+// until the garbage collector has removed its Pods, so that "the Job is
+// gone" means "nothing of it runs any more".
 func (r *Reconciler) deleteJob(ctx context.Context, ns, name string) error {
 	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-	err := r.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))
+	err := r.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationForeground))
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting job %s: %w", job.Name, err)
 	}

@@ -70,6 +70,13 @@ func TestConstructJob(t *testing.T) {
 			if pod.RestartPolicy != corev1.RestartPolicyNever {
 				t.Errorf("restartPolicy = %s", pod.RestartPolicy)
 			}
+			if p := spec.PodReplacementPolicy; p == nil || *p != batchv1.Failed {
+				t.Errorf("podReplacementPolicy = %v, want Failed: a shard's replacement starts only once it has terminated", p)
+			}
+			wantLabels := map[string]string{labelManagedBy: managerName, labelRun: tc.run.Name, labelRunUID: "uid-1"}
+			if diff := cmp.Diff(wantLabels, spec.Template.Labels); diff != "" {
+				t.Errorf("pod labels (-want +got):\n%s", diff)
+			}
 			assertPermanentExitFailsJob(t, spec.PodFailurePolicy)
 			want := map[string]string{EnvRunName: tc.run.Name, EnvFencingToken: "4/uid-1", EnvShards: itoa(tc.pods)}
 			for k, v := range tc.extraEnv {

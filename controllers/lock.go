@@ -81,10 +81,11 @@ const (
 
 // holderFacts is what the controller knows about the Lease's holder.
 type holderFacts struct {
-	isRun      bool // holderIdentity names a ForecastRun
-	found      bool // that run exists with that UID
-	finished   bool // and has reached a final phase
-	activeWith bool // and is running with a Job that has not finished
+	isRun    bool // holderIdentity names a ForecastRun
+	found    bool // that run exists with that UID
+	finished bool // and has reached a final phase
+	// execution is what may still execute of the holder, found or not.
+	execution
 }
 
 // lockDecision is the outcome of decideLock, with a reason for people.
@@ -94,10 +95,11 @@ type lockDecision struct {
 }
 
 // decideLock is the pure core of the lock: given the Lease, what is known
-// about its holder and the time, may self take the lock? A silent Lease is
-// only taken from a holder that is not one of our runs with a live Job, so a
-// restarted manager re-adopts a running holder instead of starting a second
-// execution beside it.
+// about its holder and the time, may self take the lock? A Lease is never
+// taken from a run whose Job or Pods may still execute, however silent the
+// Lease and whether or not the run still exists: a restarted manager
+// re-adopts a running holder instead of starting a second execution beside
+// it, and a stopped holder keeps the lock until its Pods have terminated.
 func decideLock(lease *coordinationv1.Lease, selfID string, h holderFacts, now time.Time) lockDecision {
 	holder := leaseHolder(lease)
 	switch {
@@ -107,11 +109,13 @@ func decideLock(lease *coordinationv1.Lease, selfID string, h holderFacts, now t
 		return lockDecision{state: lockFree}
 	case holder == selfID:
 		return lockDecision{state: lockMine}
+	case h.isRun && h.executing():
+		return lockDecision{state: lockHeld}
 	case h.isRun && !h.found:
 		return lockDecision{lockStale, fmt.Sprintf("holder %s no longer exists", holder)}
 	case h.isRun && h.finished:
 		return lockDecision{lockStale, fmt.Sprintf("holder %s has finished", holder)}
-	case leaseExpired(lease, now) && !h.activeWith:
+	case leaseExpired(lease, now):
 		return lockDecision{lockStale, fmt.Sprintf("holder %s has not renewed the lease for %ds", holder, ptr.Deref(lease.Spec.LeaseDurationSeconds, 0))}
 	}
 	return lockDecision{state: lockHeld}
@@ -172,7 +176,7 @@ func (r *Reconciler) inspectLockWith(ctx context.Context, reader client.Reader, 
 			return lockView{}, err
 		}
 	}
-	return lockView{lease, decideLock(lease, holderID(run), facts, r.Clock.Now())}, nil
+	return lockView{lease, decideLock(lease, holderID(run), facts, r.Clock.Now()), facts}, nil
 }
 
 // readOwnLock reads the run's Lease to learn whether the run holds it, from
@@ -187,28 +191,40 @@ func (r *Reconciler) readOwnLock(ctx context.Context, run *v1alpha1.ForecastRun,
 	if err != nil {
 		return lockView{}, err
 	}
-	return lockView{lease, decideLock(lease, holderID(run), holderFacts{}, r.Clock.Now())}, nil
+	return lockView{lease: lease, lockDecision: decideLock(lease, holderID(run), holderFacts{}, r.Clock.Now())}, nil
 }
 
-// factsAbout looks up the holder run and its Job.
+// factsAbout looks up the holder run and what of it may still execute.
 func (r *Reconciler) factsAbout(ctx context.Context, reader client.Reader, ns, holder string) (holderFacts, error) {
 	name, uid, ok := parseHolder(holder)
 	if !ok {
 		return holderFacts{}, nil
 	}
+	facts := holderFacts{isRun: true}
+	var err error
+	if facts.execution, err = executionOf(ctx, reader, ns, uid); err != nil {
+		return holderFacts{}, err
+	}
 	var hr v1alpha1.ForecastRun
-	err := reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &hr)
+	err = reader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &hr)
 	if apierrors.IsNotFound(err) || (err == nil && hr.UID != uid) {
-		return holderFacts{isRun: true}, nil
+		return facts, nil
 	}
 	if err != nil {
 		return holderFacts{}, fmt.Errorf("reading lock holder %s: %w", name, err)
 	}
-	facts := holderFacts{isRun: true, found: true, finished: hr.Status.Phase.Finished()}
-	if !facts.finished && hr.Status.Phase == v1alpha1.PhaseRunning {
-		facts.activeWith, err = jobActive(ctx, reader, &hr)
+	facts.found, facts.finished = true, hr.Status.Phase.Finished()
+	if facts.unfinishedJob == "" {
+		// A Job made before Jobs carried their run's UID.
+		job, err := getJob(ctx, reader, &hr)
+		if err != nil {
+			return holderFacts{}, err
+		}
+		if jobUnfinished(job) {
+			facts.unfinishedJob = job.Name
+		}
 	}
-	return facts, err
+	return facts, nil
 }
 
 // acquireLock makes run the Lease's holder, creating the Lease when it does

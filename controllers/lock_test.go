@@ -34,7 +34,8 @@ func TestDecideLock(t *testing.T) {
 		return l
 	}
 	foreign := func(l *coordinationv1.Lease) *coordinationv1.Lease { l.Labels = nil; return l }
-	live := holderFacts{isRun: true, found: true, activeWith: true}
+	live := holderFacts{isRun: true, found: true, execution: execution{unfinishedJob: "other-runner"}}
+	stopping := holderFacts{isRun: true, found: true, finished: true, execution: execution{livePods: 1}}
 	cases := []struct {
 		name  string
 		lease *coordinationv1.Lease
@@ -50,6 +51,8 @@ func TestDecideLock(t *testing.T) {
 		{"silent holder without a job", lease("other/uid-o", 61*time.Second), holderFacts{isRun: true, found: true}, lockStale},
 		{"silent holder not yet expired", lease("other/uid-o", 59*time.Second), holderFacts{isRun: true, found: true}, lockHeld},
 		{"silent holder with a live job is re-adopted, not taken", lease("other/uid-o", time.Hour), live, lockHeld},
+		{"a finished holder keeps the lock while a Pod of it still runs", lease("other/uid-o", time.Hour), stopping, lockHeld},
+		{"so does a deleted holder", lease("other/uid-o", time.Hour), holderFacts{isRun: true, execution: execution{livePods: 2}}, lockHeld},
 		{"foreign holder respected while renewed", lease("maintenance", 30*time.Second), holderFacts{}, lockHeld},
 		{"foreign holder taken once expired", lease("maintenance", 60*time.Second), holderFacts{}, lockStale},
 		{"a Lease the operator did not create is never used", foreign(lease("payments/replica-1", time.Hour)), holderFacts{isRun: true}, lockForeign},

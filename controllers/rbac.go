@@ -12,6 +12,7 @@ package controllers
 // +kubebuilder:rbac:groups=forecasting.dev,resources=forecastruns/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=forecasting.dev,resources=forecastruns/finalizers,verbs=update
 // +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
 // +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;delete
 // +kubebuilder:rbac:groups="",resources=serviceaccounts,verbs=get;create
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles;rolebindings,verbs=get;create

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -231,7 +232,97 @@ func newNamespace(t *testing.T) string {
 	if err := k8sClient.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		t.Fatalf("creating namespace %s: %v", ns, err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go playGarbageCollector(ctx, ns)
 	return ns
+}
+
+// playGarbageCollector does for the runner Jobs of one namespace what
+// kube-controller-manager's garbage collector does, which envtest does not
+// run: the Jobs of a run that is gone are deleted, the Pods of a Job that
+// is gone or being deleted are deleted, and a Job deleted in the
+// foreground goes once no Pod of it is left. A Pod bound to a node stays,
+// terminating, until the test plays its kubelet and deletes it for good
+// (deletePodNow).
+func playGarbageCollector(ctx context.Context, ns string) {
+	for ctx.Err() == nil {
+		collectGarbage(ctx, ns)
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func collectGarbage(ctx context.Context, ns string) {
+	// Dependents are listed before their owners: an owner created after
+	// its dependent's list was read is then never missed, and a dependent
+	// never looks orphaned for want of an owner created a moment ago.
+	var runs v1alpha1.ForecastRunList
+	var jobs batchv1.JobList
+	var pods corev1.PodList
+	if k8sClient.List(ctx, &pods, client.InNamespace(ns)) != nil || k8sClient.List(ctx, &jobs, client.InNamespace(ns)) != nil ||
+		k8sClient.List(ctx, &runs, client.InNamespace(ns)) != nil {
+		return
+	}
+	runUIDs := map[types.UID]bool{}
+	for _, r := range runs.Items {
+		runUIDs[r.UID] = true
+	}
+	live := map[types.UID]*batchv1.Job{}
+	for i := range jobs.Items {
+		job := &jobs.Items[i]
+		live[job.UID] = job
+		if owner := metav1.GetControllerOf(job); owner != nil && owner.Kind == "ForecastRun" && !runUIDs[owner.UID] && job.DeletionTimestamp.IsZero() {
+			_ = k8sClient.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))
+		}
+	}
+	podsOf := map[types.UID]int{}
+	for i := range pods.Items {
+		pod := &pods.Items[i]
+		owner := metav1.GetControllerOf(pod)
+		if owner == nil || owner.Kind != "Job" {
+			continue
+		}
+		podsOf[owner.UID]++
+		if job := live[owner.UID]; (job == nil || !job.DeletionTimestamp.IsZero()) && pod.DeletionTimestamp.IsZero() {
+			_ = k8sClient.Delete(ctx, pod)
+		}
+	}
+	for _, job := range live {
+		if !job.DeletionTimestamp.IsZero() && podsOf[job.UID] == 0 && controllerutil.ContainsFinalizer(job, metav1.FinalizerDeleteDependents) {
+			patch := client.MergeFrom(job.DeepCopy())
+			controllerutil.RemoveFinalizer(job, metav1.FinalizerDeleteDependents)
+			_ = k8sClient.Patch(ctx, job, patch)
+		}
+	}
+}
+
+// startRunnerPod creates a Pod of the Job as the Job controller would and
+// reports it running on node, as its kubelet would.
+func startRunnerPod(t *testing.T, job *batchv1.Job, node string) *corev1.Pod {
+	t.Helper()
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: job.Name + "-" + node, Namespace: job.Namespace, Labels: job.Spec.Template.Labels,
+			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))},
+		},
+		Spec: *job.Spec.Template.Spec.DeepCopy(),
+	}
+	pod.Spec.NodeName = node
+	create(t, pod)
+	pod.Status.Phase = corev1.PodRunning
+	if err := k8sClient.Status().Update(context.Background(), pod); err != nil {
+		t.Fatalf("reporting pod %s running: %v", pod.Name, err)
+	}
+	return pod
+}
+
+// deletePodNow removes a Pod for good, as its kubelet does once the
+// containers have stopped.
+func deletePodNow(t *testing.T, pod *corev1.Pod) {
+	t.Helper()
+	if err := k8sClient.Delete(context.Background(), pod, client.GracePeriodSeconds(0)); err != nil && !apierrors.IsNotFound(err) {
+		t.Fatalf("deleting pod %s: %v", pod.Name, err)
+	}
 }
 
 // eventually polls check until it returns nil or the timeout passes.

@@ -27,8 +27,10 @@ func (p *pass) waiting() {
 		p.joinDuplicate(w.primary)
 	case w.lock.state == lockForeign:
 		p.failForeignLock()
-	case w.lock.takeable() && w.queue.head():
+	case w.lock.takeable() && w.queue.head() && !w.stillExecuting():
 		p.wakeIn(nextPassSoon) // acquired after this pass, recorded by the next
+	case w.lock.takeable() && w.queue.head():
+		p.awaitOwnExecution()
 	case run.Spec.WhenBusy == v1alpha1.BusyReject:
 		p.reject()
 	default:
@@ -43,15 +45,9 @@ func (p *pass) waiting() {
 // timed out, joined an identical run or was rejected in this pass is no
 // longer waiting and gets other actions.
 func waitingActions(run *v1alpha1.ForecastRun, w *world) []action {
-	const why = "the run went back to the queue"
-	var acts []action
-	if jobUnfinished(w.job) {
-		acts = append(acts, action{kind: actDeleteJob, job: w.job.Name, why: why})
-	}
-	switch {
-	case w.lock.heldAsRecorded(run):
-		acts = append(acts, action{kind: actReleaseLock, token: run.Status.FencingToken, why: why})
-	case w.stage == stageWaiting && w.lock.takeable() && w.queue.head():
+	held := w.lock.heldAsRecorded(run)
+	acts := stopActions(w, held, run.Status.FencingToken, "the run went back to the queue")
+	if !held && w.stage == stageWaiting && w.lock.takeable() && w.queue.head() && !w.stillExecuting() {
 		acts = append(acts, action{kind: actAcquireLock})
 	}
 	return acts
@@ -62,6 +58,7 @@ func waitingActions(run *v1alpha1.ForecastRun, w *world) []action {
 func (p *pass) waitingRequeue() time.Duration {
 	var next time.Duration
 	if p.w.lock.state == lockHeld {
+		next = p.w.cfg.LeaseDuration / 3 // a silent holder still executing is looked at again
 		if in := leaseExpiresIn(p.w.lock.lease, p.w.now); in > 0 {
 			next = in + 100*time.Millisecond
 		}
@@ -77,7 +74,7 @@ func (p *pass) waitingRequeue() time.Duration {
 func (p *pass) enqueue() {
 	run, q := p.run, p.w.queue
 	pos := q.position
-	msg := fmt.Sprintf("waiting for lock %s %s; position %d of %d", run.Spec.LockName, holderPhrase(q.holder), pos, q.length)
+	msg := fmt.Sprintf("waiting for lock %s %s%s; position %d of %d", run.Spec.LockName, holderPhrase(q.holder), p.holderStopping(), pos, q.length)
 	run.Status.QueuePosition, run.Status.LockHolder = &pos, q.holder
 	if run.Status.ETA == "" {
 		run.Status.ETA = p.w.historicalETA
@@ -89,7 +86,7 @@ func (p *pass) enqueue() {
 // reject ends a whenBusy=Reject run that cannot have the lock now.
 func (p *pass) reject() {
 	run, q := p.run, p.w.queue
-	msg := fmt.Sprintf("rejected: lock %s %s and whenBusy is Reject", run.Spec.LockName, holderPhrase(q.holder))
+	msg := fmt.Sprintf("rejected: lock %s %s%s and whenBusy is Reject", run.Spec.LockName, holderPhrase(q.holder), p.holderStopping())
 	if q.holder == nil {
 		msg = fmt.Sprintf("rejected: lock %s is free but %s is first in its queue and whenBusy is Reject", run.Spec.LockName, q.first)
 	}
@@ -106,4 +103,28 @@ func (p *pass) failForeignLock() {
 	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
 	p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonLockNotOwned,
 		fmt.Sprintf("refusing lock %s: %s; the run will not use or take over another application's Lease, choose another spec.lockName", run.Spec.LockName, p.w.lock.reason))
+}
+
+// holderStopping says, when the lock's holder no longer runs but something
+// of it still executes, what the lock waits for.
+func (p *pass) holderStopping() string {
+	h, shown := p.w.lock.holder, p.w.queue.holder
+	if !h.isRun || !h.executing() || (shown != nil && shown.Phase == v1alpha1.PhaseRunning) {
+		return ""
+	}
+	return "; " + h.describe() + " before the lock passes"
+}
+
+// awaitOwnExecution keeps the head of the queue from taking a free lock
+// while something of its own earlier hold still executes (its lock was
+// taken over while its Pods were unreachable, say): a new hold would run
+// beside it.
+func (p *pass) awaitOwnExecution() {
+	run := p.run
+	msg := fmt.Sprintf("first in the queue of lock %s, but %s from its earlier hold before it may take the lock", run.Spec.LockName, p.w.execution.describe())
+	pos := int32(1)
+	run.Status.QueuePosition, run.Status.LockHolder = &pos, nil
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonWaitingForLock, msg, p.now())
+	p.setPhase(v1alpha1.PhaseQueued, v1alpha1.ReasonWaitingForLock, msg)
+	p.wakeIn(p.w.cfg.LeaseDuration / 3)
 }

@@ -6,6 +6,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -48,8 +49,19 @@ func CacheOptions() cache.Options {
 	sel := labels.SelectorFromSet(labels.Set{labelManagedBy: managerName})
 	return cache.Options{ByObject: map[client.Object]cache.ByObject{
 		&batchv1.Job{}:          {Label: sel},
+		&corev1.Pod{}:           {Label: sel},
 		&coordinationv1.Lease{}: {Label: sel},
 	}}
+}
+
+// runOfPod maps a runner Pod's change to its run: a Pod that terminates or
+// goes may be what the run waits for before it lets go of its lock.
+func runOfPod(_ context.Context, o client.Object) []reconcile.Request {
+	name := o.GetLabels()[labelRun]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
 }
 
 // relatedToRun maps a change of one run to the unfinished runs that depend

@@ -24,6 +24,9 @@ type world struct {
 
 	// job is the Job named in status.jobName; nil when it does not exist.
 	job *batchv1.Job
+	// execution is what may still execute of the run: its Pods that have
+	// not terminated and its Jobs that have not finished, from any hold.
+	execution execution
 	// lock is the run's Lease and what the run may do with it.
 	lock lockView
 	// queue is where a waiting run stands among the runs of its lock.
@@ -44,6 +47,8 @@ type world struct {
 type lockView struct {
 	lease *coordinationv1.Lease
 	lockDecision
+	// holder is what is known about another run holding the lock.
+	holder holderFacts
 }
 
 // heldAsRecorded reports whether run holds the Lease under the fencing
@@ -61,6 +66,11 @@ func (l lockView) heldUnrecorded(run *v1alpha1.ForecastRun) bool {
 // takeable reports whether the lock may be acquired: nobody holds it, or
 // its holder is gone, finished or silent.
 func (l lockView) takeable() bool { return l.state == lockFree || l.state == lockStale }
+
+// stillExecuting reports whether anything of the run may still run: its
+// Job has not finished (a Job being deleted in the foreground counts until
+// its Pods are gone), or one of its Pods has not terminated.
+func (w *world) stillExecuting() bool { return jobUnfinished(w.job) || w.execution.executing() }
 
 // queueView is a waiting run's place in its lock's queue.
 type queueView struct {
@@ -93,10 +103,14 @@ func (r *Reconciler) observe(ctx context.Context, run *v1alpha1.ForecastRun) (*w
 	return w, err
 }
 
-// observeHoldings reads what the run may still hold: its Job and its Lease.
+// observeHoldings reads what the run may still hold: its Job, its Pods and
+// its Lease.
 func (r *Reconciler) observeHoldings(ctx context.Context, run *v1alpha1.ForecastRun, w *world) error {
 	var err error
 	if w.job, err = getJob(ctx, r.Client, run); err != nil {
+		return err
+	}
+	if w.execution, err = executionOf(ctx, r.Client, run.Namespace, run.UID); err != nil {
 		return err
 	}
 	w.lock, err = r.readOwnLock(ctx, run, false)
@@ -136,7 +150,10 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 	if w.lock, err = r.inspectLock(ctx, run); err != nil {
 		return err
 	}
-	if w.job, err = getJob(ctx, r.Client, run); err != nil || w.lock.state == lockMine {
+	if w.job, err = getJob(ctx, r.Client, run); err != nil {
+		return err
+	}
+	if w.execution, err = executionOf(ctx, r.Client, run.Namespace, run.UID); err != nil || w.lock.state == lockMine {
 		return err
 	}
 	if w.primary, err = r.findPrimary(ctx, run); err != nil {
