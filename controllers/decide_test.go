@@ -215,6 +215,8 @@ func runningCases(f fixture) []decideCase {
 	normal := f.run("normal", v1alpha1.PhaseRunning)
 	normalWorld := held(normal, f.job(normal, ""))
 	normalWorld.preemptor = f.run("urgent", v1alpha1.PhaseQueued)
+	orphaned := f.run("orphaned", v1alpha1.PhaseRunning)
+	setCondition(orphaned, v1alpha1.ConditionRunning, metav1.ConditionTrue, v1alpha1.ReasonJobRunning, "started", metav1.NewTime(decideNow))
 	starting := f.run("starting", v1alpha1.PhaseRunning)
 	steady := f.run("steady", v1alpha1.PhaseRunning)
 	steadyWorld := held(steady, f.job(steady, ""))
@@ -242,6 +244,9 @@ func runningCases(f fixture) []decideCase {
 		{name: "a Normal run yields to an Urgent one: recorded Queued, then its Job stopped",
 			run: normal, w: normalWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonPreemptedUrgent,
 			actions: []string{"DeleteJob normal-runner"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
+		{name: "a run whose Job was deleted after it recorded the Job fails instead of executing again",
+			run: orphaned, w: held(orphaned, nil), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobDeleted,
+			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobDeleted}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
 		{name: "a running run records its Job once and renews its lock a third of the way through the duration",
@@ -255,6 +260,11 @@ func endingCases(f fixture) []decideCase {
 	cancelled.Spec.Cancel = true
 	finished := f.run("finished", v1alpha1.PhaseRunning)
 	finished.Status.Phase = v1alpha1.PhaseSucceeded
+	old := f.run("old", v1alpha1.PhaseRunning)
+	old.Status.Phase = v1alpha1.PhaseSucceeded
+	old.Status.CompletionTime = &metav1.Time{Time: decideNow.Add(-f.cfg.JobTTL - time.Minute)}
+	recent := old.DeepCopy()
+	recent.Status.CompletionTime = &metav1.Time{Time: decideNow.Add(-time.Minute)}
 	deleted := f.run("deleted", v1alpha1.PhaseRunning)
 	deleted.DeletionTimestamp = &metav1.Time{Time: decideNow}
 	return []decideCase{
@@ -268,6 +278,11 @@ func endingCases(f fixture) []decideCase {
 		{name: "a finished run still holding its lock releases it once its Pods have terminated",
 			run: finished, w: f.world(finished, f.lease(finished, 3, 0), f.job(finished, batchv1.JobComplete), holderFacts{}),
 			phase: v1alpha1.PhaseSucceeded, actions: []string{"ReleaseLock"}},
+		{name: "a finished Job is kept for --job-ttl after the run recorded its end",
+			run: recent, w: f.world(recent, nil, f.job(recent, batchv1.JobComplete), holderFacts{}), phase: v1alpha1.PhaseSucceeded},
+		{name: "and deleted then",
+			run: old, w: f.world(old, nil, f.job(old, batchv1.JobComplete), holderFacts{}), phase: v1alpha1.PhaseSucceeded,
+			actions: []string{"DeleteJob old-runner"}},
 		{name: "a run being deleted stops its Job and keeps its lock and finalizer while the Job is there",
 			run: deleted, w: f.world(deleted, f.lease(deleted, 3, 0), f.job(deleted, ""), holderFacts{}),
 			phase: v1alpha1.PhaseRunning, actions: []string{"DeleteJob deleted-runner"}},

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
@@ -17,6 +18,12 @@ func (p *pass) ending() {
 	run := p.run
 	if run.Spec.Cancel && !run.Status.Phase.Finished() && run.DeletionTimestamp.IsZero() {
 		p.cancel()
+	}
+	if left, ok := jobTTLLeft(run, p.w); ok && left > 0 {
+		p.wakeIn(left)
+	}
+	if p.w.stillExecuting() && p.w.lock.state == lockMine {
+		p.wakeIn(p.w.cfg.LeaseDuration / 3) // renew the hold while it stops
 	}
 }
 
@@ -37,10 +44,29 @@ func (p *pass) cancel() {
 // finalizer.
 func endingActions(run *v1alpha1.ForecastRun, w *world) []action {
 	acts := stopActions(w, w.lock.state == lockMine, "", "the run has ended")
+	if jobExpired(run, w) {
+		acts = append(acts, action{kind: actDeleteJob, job: w.job.Name, why: "the finished Job outlived --job-ttl"})
+	}
 	if !run.DeletionTimestamp.IsZero() && hasFinalizer(run) && !(w.lock.state == lockMine && w.stillExecuting()) {
 		acts = append(acts, action{kind: actRemoveFinalizer})
 	}
 	return acts
+}
+
+// jobExpired reports whether a finished run's finished Job has been kept
+// for the manager's --job-ttl since the run recorded its end, so that
+// people can read its Pods' logs in the meantime.
+func jobExpired(run *v1alpha1.ForecastRun, w *world) bool {
+	left, ok := jobTTLLeft(run, w)
+	return ok && left <= 0
+}
+
+// jobTTLLeft is how long a finished run's finished Job is still kept.
+func jobTTLLeft(run *v1alpha1.ForecastRun, w *world) (time.Duration, bool) {
+	if w.job == nil || jobUnfinished(w.job) || !w.job.DeletionTimestamp.IsZero() || run.Status.CompletionTime == nil {
+		return 0, false
+	}
+	return run.Status.CompletionTime.Add(w.cfg.JobTTL + storedTimeSlack).Sub(w.now), true
 }
 
 // stopActions delete the run's Job if it has not finished and is not

@@ -41,7 +41,9 @@ type Config struct {
 	RunnerImage string
 	// LeaseDuration is how long a lock Lease stays valid without renewal.
 	LeaseDuration time.Duration
-	// JobTTL is how long a finished Job is kept (ttlSecondsAfterFinished).
+	// JobTTL is how long a finished Job is kept after its run recorded the
+	// end; the controller deletes it then. Jobs carry no
+	// ttlSecondsAfterFinished, which could remove them before.
 	JobTTL time.Duration
 	// BackoffLimit is the number of Pod retries before a Job fails.
 	BackoffLimit int32

@@ -92,11 +92,13 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 	job := &batchv1.Job{
 		ObjectMeta: childMeta(run, jobName(run)),
 		Spec: batchv1.JobSpec{
-			Parallelism:             ptr.To(p),
-			Completions:             ptr.To(p),
-			BackoffLimit:            ptr.To(cfg.BackoffLimit),
-			ActiveDeadlineSeconds:   deadlineSeconds(run.Spec.Timeout),
-			TTLSecondsAfterFinished: ptr.To(int32(cfg.JobTTL.Seconds())),
+			Parallelism:           ptr.To(p),
+			Completions:           ptr.To(p),
+			BackoffLimit:          ptr.To(cfg.BackoffLimit),
+			ActiveDeadlineSeconds: deadlineSeconds(run.Spec.Timeout),
+			// No ttlSecondsAfterFinished: the TTL controller could remove a
+			// finished Job before its outcome is recorded. The controller
+			// deletes finished Jobs, cfg.JobTTL after recording the end.
 			// A replacement Pod starts only once the one it replaces has
 			// terminated, so one shard never runs twice at once.
 			PodReplacementPolicy: ptr.To(batchv1.Failed),

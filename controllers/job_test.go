@@ -56,8 +56,11 @@ func TestConstructJob(t *testing.T) {
 			if got := spec.CompletionMode != nil && *spec.CompletionMode == batchv1.IndexedCompletion; got != tc.indexed {
 				t.Errorf("indexed = %v, want %v", got, tc.indexed)
 			}
-			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods || *spec.BackoffLimit != 3 || *spec.TTLSecondsAfterFinished != 3600 {
-				t.Errorf("parallelism %d completions %d backoff %d ttl %d", *spec.Parallelism, *spec.Completions, *spec.BackoffLimit, *spec.TTLSecondsAfterFinished)
+			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods || *spec.BackoffLimit != 3 {
+				t.Errorf("parallelism %d completions %d backoff %d", *spec.Parallelism, *spec.Completions, *spec.BackoffLimit)
+			}
+			if spec.TTLSecondsAfterFinished != nil {
+				t.Errorf("ttlSecondsAfterFinished = %d: the controller removes finished Jobs once their outcome is recorded", *spec.TTLSecondsAfterFinished)
 			}
 			if diff := cmp.Diff(tc.deadline, spec.ActiveDeadlineSeconds); diff != "" {
 				t.Errorf("activeDeadlineSeconds (-want +got):\n%s", diff)

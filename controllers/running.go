@@ -22,6 +22,10 @@ func (p *pass) running() {
 		p.finishFromJob(cond)
 		return
 	}
+	if w.job == nil && jobSeen(run) {
+		p.failJobDeleted()
+		return
+	}
 	if !w.lock.heldAsRecorded(run) {
 		p.lostLock()
 		return
@@ -78,6 +82,23 @@ func (p *pass) admit() {
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonLockAcquired, msg, now)
 	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonCreatingJob, msg, now)
 	p.setPhase(v1alpha1.PhaseRunning, v1alpha1.ReasonLockAcquired, msg)
+}
+
+// jobSeen reports whether the run recorded that its current hold's Job
+// exists: from then on, a missing Job was deleted, not yet to be created.
+func jobSeen(run *v1alpha1.ForecastRun) bool {
+	c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning)
+	return c != nil && c.Reason == v1alpha1.ReasonJobRunning
+}
+
+// failJobDeleted ends a run whose Job someone deleted before it finished.
+// Executing it again in a new Job would surprise whoever deleted the Job,
+// and repeat a run that may well have been nearly done.
+func (p *pass) failJobDeleted() {
+	p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonJobDeleted, fmt.Sprintf(
+		"runner Job %s was deleted before it finished; the run is not started again (kubectl forecast rerun %s starts a new one)",
+		p.run.Status.JobName, p.run.Name))
+	p.observeDuration()
 }
 
 // recordJobStarted records, once, that the run's Job exists.

@@ -3,7 +3,10 @@ package controllers
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -92,4 +95,60 @@ func writeResult(t *testing.T, ns, name string, result map[string]any) {
 		client.FieldOwner("forecastrun-runner"), client.ForceOwnership); err != nil {
 		t.Fatalf("writing the result of %s: %v", name, err)
 	}
+}
+
+// TestDeletedJobFailsTheRun (defect 6): `kubectl delete job` on a running
+// run's Job ends the run Failed, saying so; it is not silently executed
+// again in a new Job.
+func TestDeletedJobFailsTheRun(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("orphaned", ns).Obj())
+	job := waitJob(t, ns, "orphaned-runner")
+	eventually(t, 10*time.Second, "the run records its Job", func() error {
+		if c := findCondition(getRun(t, ns, "orphaned"), v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonJobRunning {
+			return fmt.Errorf("running condition %+v", c)
+		}
+		return nil
+	})
+	if err := k8sClient.Delete(context.Background(), job, client.PropagationPolicy(metav1.DeletePropagationBackground)); err != nil {
+		t.Fatalf("deleting the job: %v", err)
+	}
+	run := waitPhase(t, ns, "orphaned", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonJobDeleted || !strings.Contains(c.Message, "orphaned-runner") {
+		t.Errorf("failed condition = %+v, want reason %s naming the Job", c, v1alpha1.ReasonJobDeleted)
+	}
+	consistently(t, 2*time.Second, "no new Job", func() error {
+		if jobs := listJobs(t, ns); len(jobs) != 0 {
+			return fmt.Errorf("%d jobs, the first %s", len(jobs), jobs[0].Name)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
+}
+
+// TestFinishedJobIsRemovedAfterTheRunRecordedIt (defect 6): finished Jobs
+// are cleaned up by the controller, --job-ttl after the run recorded its
+// end, never by the Job's own ttlSecondsAfterFinished, which could remove a
+// Job before a stopped or slow manager recorded its outcome (and the run
+// then ran again).
+func TestFinishedJobIsRemovedAfterTheRunRecordedIt(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns, withJobTTL(time.Second))
+	create(t, testutil.MakeForecastRun("tidy", ns).Obj())
+	job := waitJob(t, ns, "tidy-runner")
+	if ttl := job.Spec.TTLSecondsAfterFinished; ttl != nil {
+		t.Errorf("the Job has ttlSecondsAfterFinished %d: it could go before its outcome is recorded", *ttl)
+	}
+	finishJob(t, ns, "tidy-runner", true)
+	waitPhase(t, ns, "tidy", v1alpha1.PhaseSucceeded)
+	eventually(t, 10*time.Second, "the finished Job is removed", jobGone(ns, "tidy-runner"))
+	consistently(t, 2*time.Second, "the run stays Succeeded and is not executed again", func() error {
+		if n := len(listJobs(t, ns)); n != 0 {
+			return fmt.Errorf("%d jobs", n)
+		}
+		return phaseIs(ns, "tidy", v1alpha1.PhaseSucceeded)()
+	})
 }

@@ -89,6 +89,10 @@ func withLease(d time.Duration) managerOption {
 	return func(s *managerSetup) { s.cfg.LeaseDuration = d }
 }
 
+func withJobTTL(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.JobTTL = d }
+}
+
 func withClock(clk clock.Clock) managerOption {
 	return func(s *managerSetup) { s.r.Clock = clk }
 }

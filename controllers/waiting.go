@@ -19,8 +19,10 @@ func (p *pass) waiting() {
 	case w.lock.heldUnrecorded(run):
 		p.admit()
 	case w.lock.heldAsRecorded(run):
-		// A hold the run gave up (preempted) is still being let go of.
-		p.wakeIn(nextPassSoon)
+		// A hold the run gave up (preempted) is let go of once its Job and
+		// Pods are gone; their watch events wake the run, and it renews
+		// the hold meanwhile.
+		p.wakeIn(w.cfg.LeaseDuration / 3)
 	case p.queueTimedOut():
 		p.failQueueTimeout()
 	case w.primary != nil:

@@ -122,11 +122,17 @@ func (r *Reconciler) observeHoldings(ctx context.Context, run *v1alpha1.Forecast
 // cache does not show the recorded hold (the cache may lag an acquisition)
 // and before a Job is created (the cache may show a hold that has ended).
 func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastRun, w *world) error {
-	if err := r.observeHoldings(ctx, run, w); err != nil {
+	err := r.observeHoldings(ctx, run, w)
+	if err != nil {
 		return err
 	}
+	if w.job == nil && jobSeen(run) {
+		// A Job is failed as deleted only on the API server's word.
+		if w.job, err = getJob(ctx, r.APIReader, run); err != nil {
+			return err
+		}
+	}
 	if !w.lock.heldAsRecorded(run) || w.job == nil {
-		var err error
 		if w.lock, err = r.readOwnLock(ctx, run, true); err != nil {
 			return err
 		}
@@ -134,7 +140,6 @@ func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastR
 	if w.job == nil {
 		return nil
 	}
-	var err error
 	if w.preemptor, err = r.preemptor(ctx, run); err != nil {
 		return err
 	}

@@ -45,6 +45,9 @@ const (
 	ReasonResumed = "Resumed"
 	// ReasonCreatingJob: the run holds the lock and its Job is being created.
 	ReasonCreatingJob = "CreatingJob"
+	// ReasonJobDeleted: the runner Job was deleted by someone else before
+	// it finished; the run fails rather than executing again.
+	ReasonJobDeleted = "JobDeleted"
 	// ReasonLockNotOwned: the Lease named by spec.lockName exists but was
 	// not created by this operator; the run refuses to use it.
 	ReasonLockNotOwned = "LockNotOwned"

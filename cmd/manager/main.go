@@ -49,7 +49,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.workers, "workers", 4, "runs reconciled in parallel")
 	fs.StringVar(&o.cfg.RunnerImage, "runner-image", o.cfg.RunnerImage, "container image of the runner Job")
 	fs.DurationVar(&o.cfg.LeaseDuration, "lease-duration", o.cfg.LeaseDuration, "how long a lock Lease stays valid without renewal")
-	fs.DurationVar(&o.cfg.JobTTL, "job-ttl", o.cfg.JobTTL, "how long a finished runner Job is kept")
+	fs.DurationVar(&o.cfg.JobTTL, "job-ttl", o.cfg.JobTTL, "how long a finished runner Job (and its Pods' logs) is kept after its run recorded the end; the controller deletes it then")
 	clockSpeed := fs.Float64("schedule-clock-speed", 1, "for tests and demos only: schedules read a clock running this many times faster than real time")
 	clockStart := fs.String("schedule-clock-start", "", "for tests and demos only: the real time (RFC 3339) from which the fast schedule clock runs; managers given the same start agree on the time")
 	o.zap.BindFlags(fs)
@@ -60,6 +60,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.cfg.LeaseDuration < 3*time.Second {
 		return o, fmt.Errorf("--lease-duration must be at least 3s, got %s", o.cfg.LeaseDuration)
+	}
+	if o.cfg.JobTTL < 0 {
+		return o, fmt.Errorf("--job-ttl must not be negative, got %s", o.cfg.JobTTL)
 	}
 	var err error
 	o.clock, err = scheduleClock(*clockSpeed, *clockStart)

@@ -31,6 +31,9 @@ func TestParseFlags(t *testing.T) {
 	if _, err := parseFlags([]string{"--lease-duration=1s"}); err == nil {
 		t.Errorf("a lease shorter than 3s must be refused: it is renewed every third of it")
 	}
+	if _, err := parseFlags([]string{"--job-ttl=-1m"}); err == nil {
+		t.Errorf("a negative --job-ttl must be refused")
+	}
 	if _, ok := d.clock.(schedule.RealClock); !ok {
 		t.Errorf("default schedule clock = %T, want the wall clock", d.clock)
 	}
