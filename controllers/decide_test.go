@@ -217,6 +217,9 @@ func runningCases(f fixture) []decideCase {
 	normalWorld.preemptor = f.run("urgent", v1alpha1.PhaseQueued)
 	orphaned := f.run("orphaned", v1alpha1.PhaseRunning)
 	setCondition(orphaned, v1alpha1.ConditionRunning, metav1.ConditionTrue, v1alpha1.ReasonJobRunning, "started", metav1.NewTime(decideNow))
+	replaced := f.run("replaced", v1alpha1.PhaseRunning)
+	replacedWorld := held(replaced, nil)
+	replacedWorld.childConflict = "ServiceAccount replaced-runner exists and is not this run's: it belongs to ForecastRun replaced with uid old"
 	starting := f.run("starting", v1alpha1.PhaseRunning)
 	steady := f.run("steady", v1alpha1.PhaseRunning)
 	steadyWorld := held(steady, f.job(steady, ""))
@@ -247,6 +250,13 @@ func runningCases(f fixture) []decideCase {
 		{name: "a run whose Job was deleted after it recorded the Job fails instead of executing again",
 			run: orphaned, w: held(orphaned, nil), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobDeleted,
 			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobDeleted}},
+		{name: "a child of another owner is reported and waited out, not adopted",
+			run: replaced, w: replacedWorld, phase: v1alpha1.PhaseRunning, events: []string{v1alpha1.ReasonChildConflict},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if c := meta.FindStatusCondition(next.Status.Conditions, v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonChildConflict {
+					t.Errorf("running condition %+v", c)
+				}
+			}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
 		{name: "a running run records its Job once and renews its lock a third of the way through the duration",

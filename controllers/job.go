@@ -262,18 +262,6 @@ func jobOutcome(job *batchv1.Job) (*batchv1.JobCondition, bool) {
 	return nil, false
 }
 
-// createRunnerJob creates the runner's identity and then its Job. Objects
-// that already exist are kept: a pass that raced another, or a restarted
-// manager, adopts them by their deterministic names.
-func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
-	for _, obj := range append(runnerRBAC(run), constructJob(run, r.Config)) {
-		if err := r.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("creating %T %s: %w", obj, obj.GetName(), err)
-		}
-	}
-	return nil
-}
-
 // deleteJob stops a Job of the run. Foreground propagation keeps the Job
 // until the garbage collector has removed its Pods, so that "the Job is
 // gone" means "nothing of it runs any more".

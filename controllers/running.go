@@ -31,6 +31,9 @@ func (p *pass) running() {
 		return
 	}
 	if w.job == nil {
+		if w.childConflict != "" {
+			p.recordChildConflict()
+		}
 		p.wakeIn(p.runningRequeue()) // the Job is created after this pass
 		return
 	}
@@ -52,7 +55,7 @@ func runningActions(run *v1alpha1.ForecastRun, w *world) []action {
 	if w.stage != stageRunning || !w.lock.heldAsRecorded(run) {
 		return nil
 	}
-	if w.job == nil {
+	if w.job == nil && w.childConflict == "" {
 		return []action{{kind: actCreateJob, job: run.Status.JobName}}
 	}
 	if renewDue(w.lock.lease, w.cfg, w.now) {
@@ -82,6 +85,19 @@ func (p *pass) admit() {
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonLockAcquired, msg, now)
 	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonCreatingJob, msg, now)
 	p.setPhase(v1alpha1.PhaseRunning, v1alpha1.ReasonLockAcquired, msg)
+}
+
+// recordChildConflict says, in the Running condition and once in an event,
+// that an object the run needs is someone else's and that it waits for it
+// to go.
+func (p *pass) recordChildConflict() {
+	run := p.run
+	msg := p.w.childConflict + "; waiting for it to go before creating the runner Job"
+	if c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonChildConflict {
+		p.event(corev1.EventTypeWarning, v1alpha1.ReasonChildConflict, "CreateJob", "%s", msg)
+	}
+	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonChildConflict, msg, p.now())
+	run.Status.Message = msg
 }
 
 // jobSeen reports whether the run recorded that its current hold's Job

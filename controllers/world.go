@@ -36,6 +36,9 @@ type world struct {
 	primary *v1alpha1.ForecastRun
 	// preemptor is the Urgent run a running run must yield to.
 	preemptor *v1alpha1.ForecastRun
+	// childConflict describes a child the running run is about to create
+	// that exists and is someone else's; "" when there is none.
+	childConflict string
 	// historicalETA is the ETA of a run that has not reported progress,
 	// from the last Succeeded run of its mode; "" when unknown or not
 	// needed.
@@ -138,7 +141,10 @@ func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastR
 		}
 	}
 	if w.job == nil {
-		return nil
+		if w.lock.heldAsRecorded(run) && !jobSeen(run) {
+			w.childConflict, err = r.childConflict(ctx, run)
+		}
+		return err
 	}
 	if w.preemptor, err = r.preemptor(ctx, run); err != nil {
 		return err

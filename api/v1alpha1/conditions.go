@@ -45,6 +45,11 @@ const (
 	ReasonResumed = "Resumed"
 	// ReasonCreatingJob: the run holds the lock and its Job is being created.
 	ReasonCreatingJob = "CreatingJob"
+	// ReasonChildConflict: an object the run needs (its Job, ServiceAccount,
+	// Role or RoleBinding) exists and belongs to someone else, such as an
+	// earlier run of the same name whose objects are still being deleted.
+	// The run waits for it to go instead of adopting it.
+	ReasonChildConflict = "ChildConflict"
 	// ReasonJobDeleted: the runner Job was deleted by someone else before
 	// it finished; the run fails rather than executing again.
 	ReasonJobDeleted = "JobDeleted"

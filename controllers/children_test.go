@@ -1,0 +1,67 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
+)
+
+// TestChildOfAnotherOwnerIsNotAdopted (defect 5): a run is deleted and
+// created again under the same name (kubectl replace --force, a GitOps
+// Replace) while the garbage collector has not yet removed the first run's
+// ServiceAccount. The new run must not take that ServiceAccount as its own
+// (the collector would delete it mid-run): it says so in a condition and an
+// event and waits; once the old one is gone it creates its own.
+func TestChildOfAnotherOwnerIsNotAdopted(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	create(t, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{
+		Name: "replaced-runner", Namespace: ns,
+		OwnerReferences: []metav1.OwnerReference{{
+			APIVersion: v1alpha1.GroupVersion.String(), Kind: "ForecastRun", Name: "replaced",
+			UID: "0b5e7a4e-1c51-4f44-8a59-3c2f7b2d9e01", Controller: ptr.To(true),
+		}},
+	}})
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("replaced", ns).Obj())
+	eventually(t, 20*time.Second, "the conflict is reported", func() error {
+		c := findCondition(getRun(t, ns, "replaced"), v1alpha1.ConditionRunning)
+		if c == nil || c.Reason != v1alpha1.ReasonChildConflict || !strings.Contains(c.Message, "ServiceAccount replaced-runner") {
+			return fmt.Errorf("running condition %+v", c)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "a warning event", eventsAre(ns, "replaced", v1alpha1.ReasonChildConflict))
+	consistently(t, 2*time.Second, "no Job while the ServiceAccount is someone else's", func() error {
+		if n := len(listJobs(t, ns)); n != 0 {
+			return fmt.Errorf("%d jobs", n)
+		}
+		return nil
+	})
+
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "replaced-runner", Namespace: ns}}
+	if err := k8sClient.Delete(context.Background(), sa); err != nil {
+		t.Fatalf("deleting the old ServiceAccount as the garbage collector would: %v", err)
+	}
+	waitJob(t, ns, "replaced-runner")
+	run := getRun(t, ns, "replaced")
+	eventually(t, 10*time.Second, "the run's own ServiceAccount", func() error {
+		var mine corev1.ServiceAccount
+		if err := k8sClient.Get(context.Background(), keyOf(ns, "replaced-runner"), &mine); err != nil {
+			return err
+		}
+		if !metav1.IsControlledBy(&mine, run) {
+			return fmt.Errorf("owner references %+v", mine.OwnerReferences)
+		}
+		return nil
+	})
+}
