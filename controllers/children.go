@@ -47,6 +47,29 @@ func (r *Reconciler) childConflict(ctx context.Context, run *v1alpha1.ForecastRu
 	return "", nil
 }
 
+// refusal is why the API server refuses an object.
+type refusal struct {
+	// message is the server's; empty when it accepts the object.
+	message string
+	// permanent: the object is invalid, and no retry will change that.
+	permanent bool
+}
+
+// tryJob asks the API server, in a dry run, whether it would create the
+// run's Job now: an invalid Job (requests above limits, a bad podTemplate)
+// is refused for good, a quota or an admission policy may refuse it for a
+// while.
+func (r *Reconciler) tryJob(ctx context.Context, run *v1alpha1.ForecastRun) refusal {
+	err := r.Create(ctx, constructJob(run, r.Config), client.DryRunAll)
+	switch {
+	case err == nil, apierrors.IsAlreadyExists(err):
+		return refusal{}
+	case apierrors.IsInvalid(err), apierrors.IsBadRequest(err):
+		return refusal{message: err.Error(), permanent: true}
+	}
+	return refusal{message: err.Error()}
+}
+
 // createRunnerJob creates the runner's identity and then its Job. An object
 // that already exists is kept when the run controls it and refused when it
 // does not; the next pass then reports the conflict.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -64,4 +65,62 @@ func TestChildOfAnotherOwnerIsNotAdopted(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestRefusedJobFailsTheRun (defect 4): a run whose Job the API server
+// refuses for good (here requests above limits) fails at once with the
+// server's message and lets go of the lock, instead of holding it while
+// the creation fails forever.
+func TestRefusedJobFailsTheRun(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	bad := testutil.MakeForecastRun("greedy", ns).Obj()
+	bad.Spec.Resources = &corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2")},
+		Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")},
+	}
+	create(t, bad)
+	run := waitPhase(t, ns, "greedy", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonJobRefused || !strings.Contains(c.Message, "must be less than or equal to cpu limit") {
+		t.Errorf("failed condition = %+v, want reason %s with the API server's message", c, v1alpha1.ReasonJobRefused)
+	}
+	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
+	create(t, testutil.MakeForecastRun("next", ns).Horizon(2).Obj())
+	waitPhase(t, ns, "next", v1alpha1.PhaseRunning)
+	waitJob(t, ns, "next-runner")
+}
+
+// TestTimeoutFiresWhenTheJobCannotBeCreated (defect 4): a quota refuses the
+// run's Job. The refusal may pass, so the run waits and says why, but its
+// timeout still fires (the branch that retried the creation used to come
+// first, so it never did).
+func TestTimeoutFiresWhenTheJobCannotBeCreated(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	quota := &corev1.ResourceQuota{
+		ObjectMeta: metav1.ObjectMeta{Name: "no-jobs", Namespace: ns},
+		Spec:       corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"count/jobs.batch": resource.MustParse("0")}},
+	}
+	create(t, quota)
+	quota.Status = corev1.ResourceQuotaStatus{ // as the quota controller would report it
+		Hard: corev1.ResourceList{"count/jobs.batch": resource.MustParse("0")},
+		Used: corev1.ResourceList{"count/jobs.batch": resource.MustParse("0")},
+	}
+	if err := k8sClient.Status().Update(context.Background(), quota); err != nil {
+		t.Fatalf("reporting the quota's usage: %v", err)
+	}
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("blocked", ns).Timeout(metav1.Duration{Duration: 3 * time.Second}).Obj())
+	eventually(t, 20*time.Second, "the run says why it has no Job", func() error {
+		if c := findCondition(getRun(t, ns, "blocked"), v1alpha1.ConditionRunning); c == nil || !strings.Contains(c.Message, "exceeded quota") {
+			return fmt.Errorf("running condition %+v", c)
+		}
+		return nil
+	})
+	run := waitPhase(t, ns, "blocked", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonTimeout {
+		t.Errorf("failed condition = %+v, want reason %s", c, v1alpha1.ReasonTimeout)
+	}
+	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
 }

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -220,6 +221,14 @@ func runningCases(f fixture) []decideCase {
 	replaced := f.run("replaced", v1alpha1.PhaseRunning)
 	replacedWorld := held(replaced, nil)
 	replacedWorld.childConflict = "ServiceAccount replaced-runner exists and is not this run's: it belongs to ForecastRun replaced with uid old"
+	greedy := f.run("greedy", v1alpha1.PhaseRunning)
+	greedyWorld := held(greedy, nil)
+	greedyWorld.jobRefusal = refusal{message: "Job.batch \"greedy-runner\" is invalid: ...", permanent: true}
+	blocked := f.run("blocked", v1alpha1.PhaseRunning)
+	blockedWorld := held(blocked, nil)
+	blockedWorld.jobRefusal = refusal{message: "jobs.batch \"blocked-runner\" is forbidden: exceeded quota"}
+	stuck := blocked.DeepCopy()
+	stuck.Spec.Timeout = &metav1.Duration{Duration: time.Minute}
 	starting := f.run("starting", v1alpha1.PhaseRunning)
 	steady := f.run("steady", v1alpha1.PhaseRunning)
 	steadyWorld := held(steady, f.job(steady, ""))
@@ -257,6 +266,19 @@ func runningCases(f fixture) []decideCase {
 					t.Errorf("running condition %+v", c)
 				}
 			}},
+		{name: "a Job the API server refuses for good fails the run and frees the lock",
+			run: greedy, w: greedyWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobRefused,
+			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobRefused}},
+		{name: "a Job refused for now (a quota) is not created; the run says why",
+			run: blocked, w: blockedWorld, phase: v1alpha1.PhaseRunning,
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if !strings.Contains(next.Status.Message, "exceeded quota") {
+					t.Errorf("message %q", next.Status.Message)
+				}
+			}},
+		{name: "a run without a Job still times out",
+			run: stuck, w: blockedWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonTimeout,
+			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonTimeout}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
 		{name: "a running run records its Job once and renews its lock a third of the way through the duration",

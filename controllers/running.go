@@ -26,19 +26,16 @@ func (p *pass) running() {
 		p.failJobDeleted()
 		return
 	}
+	if p.timedOut() {
+		p.failTimeout()
+		return
+	}
 	if !w.lock.heldAsRecorded(run) {
 		p.lostLock()
 		return
 	}
 	if w.job == nil {
-		if w.childConflict != "" {
-			p.recordChildConflict()
-		}
-		p.wakeIn(p.runningRequeue()) // the Job is created after this pass
-		return
-	}
-	if p.timedOut() {
-		p.failTimeout()
+		p.awaitJob()
 		return
 	}
 	if w.preemptor != nil {
@@ -55,7 +52,7 @@ func runningActions(run *v1alpha1.ForecastRun, w *world) []action {
 	if w.stage != stageRunning || !w.lock.heldAsRecorded(run) {
 		return nil
 	}
-	if w.job == nil && w.childConflict == "" {
+	if w.job == nil && w.childConflict == "" && w.jobRefusal.message == "" {
 		return []action{{kind: actCreateJob, job: run.Status.JobName}}
 	}
 	if renewDue(w.lock.lease, w.cfg, w.now) {
@@ -85,6 +82,28 @@ func (p *pass) admit() {
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonLockAcquired, msg, now)
 	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonCreatingJob, msg, now)
 	p.setPhase(v1alpha1.PhaseRunning, v1alpha1.ReasonLockAcquired, msg)
+}
+
+// awaitJob decides for a run whose Job does not exist yet: it is created
+// after this pass unless a child of another owner is in the way, or the
+// API server would refuse it (for good: the run fails; for now: the run
+// says why and tries again).
+func (p *pass) awaitJob() {
+	w := p.w
+	switch {
+	case w.childConflict != "":
+		p.recordChildConflict()
+	case w.jobRefusal.permanent:
+		p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonJobRefused,
+			fmt.Sprintf("the API server refuses runner Job %s: %s", p.run.Status.JobName, w.jobRefusal.message))
+		p.observeDuration()
+		return
+	case w.jobRefusal.message != "":
+		msg := fmt.Sprintf("cannot create runner Job %s yet: %s", p.run.Status.JobName, w.jobRefusal.message)
+		setCondition(p.run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonCreatingJob, msg, p.now())
+		p.run.Status.Message = msg
+	}
+	p.wakeIn(p.runningRequeue())
 }
 
 // recordChildConflict says, in the Running condition and once in an event,

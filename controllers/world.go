@@ -39,6 +39,10 @@ type world struct {
 	// childConflict describes a child the running run is about to create
 	// that exists and is someone else's; "" when there is none.
 	childConflict string
+	// jobRefusal is why the API server would refuse the runner Job the
+	// run is about to create (a server-side dry run); empty when it would
+	// accept it.
+	jobRefusal refusal
 	// historicalETA is the ETA of a run that has not reported progress,
 	// from the last Succeeded run of its mode; "" when unknown or not
 	// needed.
@@ -142,7 +146,9 @@ func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastR
 	}
 	if w.job == nil {
 		if w.lock.heldAsRecorded(run) && !jobSeen(run) {
-			w.childConflict, err = r.childConflict(ctx, run)
+			if w.childConflict, err = r.childConflict(ctx, run); err == nil && w.childConflict == "" {
+				w.jobRefusal = r.tryJob(ctx, run)
+			}
 		}
 		return err
 	}

@@ -50,6 +50,9 @@ const (
 	// earlier run of the same name whose objects are still being deleted.
 	// The run waits for it to go instead of adopting it.
 	ReasonChildConflict = "ChildConflict"
+	// ReasonJobRefused: the API server refused the runner Job for good (an
+	// invalid resources or podTemplate, say); a retry cannot fix it.
+	ReasonJobRefused = "JobRefused"
 	// ReasonJobDeleted: the runner Job was deleted by someone else before
 	// it finished; the run fails rather than executing again.
 	ReasonJobDeleted = "JobDeleted"

@@ -287,3 +287,22 @@ func walkSchema(path string, s apiextensionsv1.JSONSchemaProps, visit func(strin
 		walkSchema(path, *s.Items.Schema, visit)
 	}
 }
+
+// TestLongNamesAreRefused (defect 4 of the lifecycle issue): a run's name
+// becomes a label value on its Job and Pods, which may hold 63 characters.
+// A longer name used to be accepted and wedged the run (every child
+// create failed); the API server now refuses it, saying why.
+func TestLongNamesAreRefused(t *testing.T) {
+	long := strings.Repeat("n", 64)
+	out, err := kubectl(t, fmt.Sprintf(validRun, long, "  dataset: {synthetic: {}}\n"), "apply", "-f", "-")
+	if err == nil {
+		t.Fatalf("a %d-character name was accepted", len(long))
+	}
+	if want := "metadata.name must be at most 63 characters"; !strings.Contains(out, want) {
+		t.Errorf("kubectl apply said:\n%s\nwant it to contain %q", out, want)
+	}
+	fits := strings.Repeat("n", 63)
+	if out, err := kubectl(t, fmt.Sprintf(validRun, fits, "  dataset: {synthetic: {}}\n"), "apply", "-f", "-"); err != nil {
+		t.Errorf("a 63-character name was refused: %s", out)
+	}
+}
