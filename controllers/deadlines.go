@@ -19,6 +19,10 @@ func timeLeft(run *v1alpha1.ForecastRun, now time.Time) (time.Duration, bool) {
 	return run.Status.AdmittedAt.Add(run.Spec.Timeout.Duration + storedTimeSlack).Sub(now), true
 }
 
+func timeLeftOf(run *v1alpha1.ForecastRun, w *world) (time.Duration, bool) {
+	return timeLeft(run, w.now)
+}
+
 func (p *pass) timedOut() bool {
 	left, ok := timeLeft(p.run, p.w.now)
 	return ok && left <= 0

@@ -75,6 +75,11 @@ func (f fixture) world(run *v1alpha1.ForecastRun, lease *coordinationv1.Lease, j
 	}
 }
 
+// pod is a Pod with status.
+func pod(name string, status corev1.PodStatus) corev1.Pod {
+	return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"}, Status: status}
+}
+
 // deleting marks job as being deleted in the foreground.
 func deleting(job *batchv1.Job) *batchv1.Job {
 	job.DeletionTimestamp = &metav1.Time{Time: decideNow}
@@ -233,6 +238,23 @@ func runningCases(f fixture) []decideCase {
 	steady := f.run("steady", v1alpha1.PhaseRunning)
 	steadyWorld := held(steady, f.job(steady, ""))
 	steadyWorld.lock.lease.Spec.RenewTime = &metav1.MicroTime{Time: decideNow.Add(-30 * time.Second)}
+	steadyWorld.jobPods = []corev1.Pod{pod("steady-runner-a", corev1.PodStatus{Phase: corev1.PodRunning})}
+	pulling := f.run("pulling", v1alpha1.PhaseRunning)
+	pullingWorld := held(pulling, f.job(pulling, ""))
+	pullingWorld.jobPods = []corev1.Pod{pod("pulling-runner-a", corev1.PodStatus{Phase: corev1.PodPending, ContainerStatuses: []corev1.ContainerStatus{{
+		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ImagePullBackOff", Message: "Back-off pulling image"}},
+	}}})}
+	pulled := pulling.DeepCopy()
+	pulled.Spec.StartupTimeout = &metav1.Duration{Duration: 5 * time.Minute}
+	queued := pulled.DeepCopy()
+	queuedWorld := held(queued, f.job(queued, ""))
+	queuedWorld.job.Spec.Suspend = ptr.To(true)
+	quiet := f.run("quiet", v1alpha1.PhaseRunning)
+	setCondition(quiet, v1alpha1.ConditionRunning, metav1.ConditionTrue, v1alpha1.ReasonJobRunning, "running", metav1.NewTime(decideNow.Add(-time.Hour)))
+	quiet.Status.Progress = &v1alpha1.Progress{Message: "forecast 40 of 100 items"}
+	quiet.Status.Progress.SetCounts(40, 100, metav1.NewTime(decideNow.Add(-31*time.Minute)))
+	busyQuiet := quiet.DeepCopy()
+	busyQuiet.Status.Progress.UpdatedAt = &metav1.Time{Time: decideNow.Add(-time.Minute)}
 
 	return []decideCase{
 		{name: "a completed Job ends the run Succeeded; the lock is released after the record",
@@ -281,7 +303,30 @@ func runningCases(f fixture) []decideCase {
 			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonTimeout}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
-		{name: "a running run records its Job once and renews its lock a third of the way through the duration",
+		{name: "a run whose Pods wait says for what",
+			run: pulling, w: pullingWorld, phase: v1alpha1.PhaseRunning,
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				c := meta.FindStatusCondition(next.Status.Conditions, v1alpha1.ConditionRunning)
+				if c == nil || c.Reason != v1alpha1.ReasonWaitingForPods || !strings.Contains(c.Message, "pod pulling-runner-a: ImagePullBackOff: Back-off pulling image") {
+					t.Errorf("running condition %+v", c)
+				}
+			}},
+		{name: "past its startup timeout it fails with the Pod's own reason",
+			run: pulled, w: pullingWorld, phase: v1alpha1.PhaseFailed, reason: "ImagePullBackOff",
+			actions: []string{"DeleteJob pulling-runner"}, events: []string{"ImagePullBackOff"}},
+		{name: "a Job suspended by a queueing system does not use up the startup timeout",
+			run: queued, w: queuedWorld, phase: v1alpha1.PhaseRunning,
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if c := meta.FindStatusCondition(next.Status.Conditions, v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonJobSuspended {
+					t.Errorf("running condition %+v", c)
+				}
+			}},
+		{name: "a running run whose progress stood still past its deadline fails",
+			run: quiet, w: held(quiet, f.job(quiet, "")), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonProgressDeadlineExceeded,
+			actions: []string{"DeleteJob quiet-runner"}, events: []string{v1alpha1.ReasonProgressDeadlineExceeded}},
+		{name: "one whose progress moved lately goes on",
+			run: busyQuiet, w: held(busyQuiet, f.job(busyQuiet, "")), phase: v1alpha1.PhaseRunning},
+		{name: "a running run records once that its Pods run, and renews its lock a third of the way through the duration",
 			run: steady, w: steadyWorld, phase: v1alpha1.PhaseRunning, actions: []string{"RenewLock"},
 			events: []string{v1alpha1.ReasonJobRunning}},
 	}

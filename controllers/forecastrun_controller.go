@@ -47,6 +47,12 @@ type Config struct {
 	JobTTL time.Duration
 	// BackoffLimit is the number of Pod retries before a Job fails.
 	BackoffLimit int32
+	// DefaultStartupTimeout is the startup timeout of runs that do not set
+	// spec.startupTimeout; 0 turns it off for them.
+	DefaultStartupTimeout time.Duration
+	// DefaultProgressDeadline is the progress deadline of runs that do not
+	// set spec.progressDeadline; 0 turns it off for them.
+	DefaultProgressDeadline time.Duration
 }
 
 // DefaultConfig is the configuration the manager's flags default to.
@@ -56,6 +62,12 @@ func DefaultConfig() Config {
 		LeaseDuration: 60 * time.Second,
 		JobTTL:        24 * time.Hour,
 		BackoffLimit:  3,
+		// Ten minutes covers a large image pulled over a slow link and a
+		// cluster autoscaler adding a node (typically 2 to 5 minutes).
+		DefaultStartupTimeout: 10 * time.Minute,
+		// Runners report at least every whole percent; thirty minutes
+		// without one is far beyond the slowest item of a tournament.
+		DefaultProgressDeadline: 30 * time.Minute,
 	}
 }
 

@@ -202,7 +202,7 @@ func (r *Reconciler) factsAbout(ctx context.Context, reader client.Reader, ns, h
 	}
 	facts := holderFacts{isRun: true}
 	var err error
-	if facts.execution, err = executionOf(ctx, reader, ns, uid); err != nil {
+	if facts.execution, _, err = executionOf(ctx, reader, ns, uid); err != nil {
 		return holderFacts{}, err
 	}
 	var hr v1alpha1.ForecastRun

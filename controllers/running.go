@@ -42,8 +42,10 @@ func (p *pass) running() {
 		p.yieldTo(w.preemptor)
 		return
 	}
-	p.recordJobStarted()
 	p.observeProgress()
+	if failed := p.followStartup(); !failed && p.progressStalled() {
+		p.failStalled()
+	}
 	p.wakeIn(p.runningRequeue())
 }
 
@@ -123,7 +125,14 @@ func (p *pass) recordChildConflict() {
 // exists: from then on, a missing Job was deleted, not yet to be created.
 func jobSeen(run *v1alpha1.ForecastRun) bool {
 	c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning)
-	return c != nil && c.Reason == v1alpha1.ReasonJobRunning
+	return c != nil && (c.Reason == v1alpha1.ReasonWaitingForPods || c.Reason == v1alpha1.ReasonJobSuspended || c.Reason == v1alpha1.ReasonJobRunning)
+}
+
+// podsStarted reports whether the run recorded that every runner Pod of its
+// current hold has started.
+func podsStarted(run *v1alpha1.ForecastRun) bool {
+	c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning)
+	return c != nil && c.Status == metav1.ConditionTrue && c.Reason == v1alpha1.ReasonJobRunning
 }
 
 // failJobDeleted ends a run whose Job someone deleted before it finished.
@@ -136,27 +145,14 @@ func (p *pass) failJobDeleted() {
 	p.observeDuration()
 }
 
-// recordJobStarted records, once, that the run's Job exists.
-func (p *pass) recordJobStarted() {
-	run := p.run
-	if c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning); c != nil && c.Reason == v1alpha1.ReasonJobRunning {
-		return
-	}
-	msg := fmt.Sprintf("runner Job %s started; holds lock %s", run.Status.JobName, run.Spec.LockName)
-	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionTrue, v1alpha1.ReasonJobRunning, msg, p.now())
-	run.Status.Message = msg
-	if run.Status.ETA == "" {
-		run.Status.ETA = p.w.historicalETA
-	}
-	p.event(corev1.EventTypeNormal, v1alpha1.ReasonJobRunning, "CreateJob", "%s", msg)
-}
-
 // runningRequeue wakes a running run to renew its Lease at a third of the
-// duration, or at its timeout when that is sooner.
+// duration, or at its next deadline when that is sooner.
 func (p *pass) runningRequeue() time.Duration {
 	next := p.w.cfg.LeaseDuration / 3
-	if left, ok := timeLeft(p.run, p.w.now); ok && left+100*time.Millisecond < next {
-		next = left + 100*time.Millisecond
+	for _, deadline := range []func(*v1alpha1.ForecastRun, *world) (time.Duration, bool){timeLeftOf, startupLeft, progressLeft} {
+		if left, ok := deadline(p.run, p.w); ok && left+100*time.Millisecond < next {
+			next = max(left, 0) + 100*time.Millisecond
+		}
 	}
 	return next
 }

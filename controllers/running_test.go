@@ -107,7 +107,7 @@ func TestDeletedJobFailsTheRun(t *testing.T) {
 	create(t, testutil.MakeForecastRun("orphaned", ns).Obj())
 	job := waitJob(t, ns, "orphaned-runner")
 	eventually(t, 10*time.Second, "the run records its Job", func() error {
-		if c := findCondition(getRun(t, ns, "orphaned"), v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonJobRunning {
+		if c := findCondition(getRun(t, ns, "orphaned"), v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonWaitingForPods {
 			return fmt.Errorf("running condition %+v", c)
 		}
 		return nil

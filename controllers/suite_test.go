@@ -93,6 +93,14 @@ func withJobTTL(d time.Duration) managerOption {
 	return func(s *managerSetup) { s.cfg.JobTTL = d }
 }
 
+func withStartupTimeout(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.DefaultStartupTimeout = d }
+}
+
+func withProgressDeadline(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.DefaultProgressDeadline = d }
+}
+
 func withClock(clk clock.Clock) managerOption {
 	return func(s *managerSetup) { s.r.Clock = clk }
 }
@@ -304,18 +312,30 @@ func collectGarbage(ctx context.Context, ns string) {
 // reports it running on node, as its kubelet would.
 func startRunnerPod(t *testing.T, job *batchv1.Job, node string) *corev1.Pod {
 	t.Helper()
+	return createRunnerPod(t, job, node, corev1.PodStatus{Phase: corev1.PodRunning})
+}
+
+// createRunnerPod creates a Pod of the Job as the Job controller would,
+// bound to node unless it is empty, and gives it status as the scheduler
+// and the kubelet would.
+func createRunnerPod(t *testing.T, job *batchv1.Job, node string, status corev1.PodStatus) *corev1.Pod {
+	t.Helper()
+	name := job.Name + "-" + node
+	if node == "" {
+		name = job.Name + "-unscheduled"
+	}
 	pod := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
-			Name: job.Name + "-" + node, Namespace: job.Namespace, Labels: job.Spec.Template.Labels,
+			Name: name, Namespace: job.Namespace, Labels: job.Spec.Template.Labels,
 			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))},
 		},
 		Spec: *job.Spec.Template.Spec.DeepCopy(),
 	}
 	pod.Spec.NodeName = node
 	create(t, pod)
-	pod.Status.Phase = corev1.PodRunning
+	pod.Status = status
 	if err := k8sClient.Status().Update(context.Background(), pod); err != nil {
-		t.Fatalf("reporting pod %s running: %v", pod.Name, err)
+		t.Fatalf("setting the status of pod %s: %v", pod.Name, err)
 	}
 	return pod
 }

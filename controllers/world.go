@@ -7,6 +7,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -27,6 +28,11 @@ type world struct {
 	// execution is what may still execute of the run: its Pods that have
 	// not terminated and its Jobs that have not finished, from any hold.
 	execution execution
+	// jobPods are the Pods of job.
+	jobPods []corev1.Pod
+	// failedCreate is the Job controller's latest complaint that it could
+	// not create job's Pods (a quota's refusal), read while none exists.
+	failedCreate string
 	// lock is the run's Lease and what the run may do with it.
 	lock lockView
 	// queue is where a waiting run stands among the runs of its lock.
@@ -117,8 +123,12 @@ func (r *Reconciler) observeHoldings(ctx context.Context, run *v1alpha1.Forecast
 	if w.job, err = getJob(ctx, r.Client, run); err != nil {
 		return err
 	}
-	if w.execution, err = executionOf(ctx, r.Client, run.Namespace, run.UID); err != nil {
+	var pods []corev1.Pod
+	if w.execution, pods, err = executionOf(ctx, r.Client, run.Namespace, run.UID); err != nil {
 		return err
+	}
+	if w.job != nil {
+		w.jobPods = podsOfJob(pods, w.job)
 	}
 	w.lock, err = r.readOwnLock(ctx, run, false)
 	return err
@@ -152,6 +162,11 @@ func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastR
 		}
 		return err
 	}
+	if len(w.jobPods) == 0 && !podsStarted(run) {
+		if w.failedCreate, err = failedCreate(ctx, r.APIReader, w.job); err != nil {
+			return err
+		}
+	}
 	if w.preemptor, err = r.preemptor(ctx, run); err != nil {
 		return err
 	}
@@ -170,7 +185,7 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 	if w.job, err = getJob(ctx, r.Client, run); err != nil {
 		return err
 	}
-	if w.execution, err = executionOf(ctx, r.Client, run.Namespace, run.UID); err != nil || w.lock.state == lockMine {
+	if w.execution, _, err = executionOf(ctx, r.Client, run.Namespace, run.UID); err != nil || w.lock.state == lockMine {
 		return err
 	}
 	if w.primary, err = r.findPrimary(ctx, run); err != nil {

@@ -7,7 +7,11 @@ const (
 	// ConditionAdmitted is True once the run holds its lock (or shares the
 	// execution of an identical run).
 	ConditionAdmitted = "Admitted"
-	// ConditionRunning is True while the runner Job executes.
+	// ConditionRunning is True once every runner Pod of the current hold
+	// has started, until the run ends or goes back to the queue. While it
+	// is False during a hold, its reason and message say what the Job or
+	// its Pods wait for: CreatingJob, WaitingForPods, JobSuspended,
+	// ChildConflict.
 	ConditionRunning = "Running"
 	// ConditionSucceeded is True when every shard finished.
 	ConditionSucceeded = "Succeeded"
@@ -25,10 +29,11 @@ const (
 
 // Condition reasons.
 const (
-	ReasonWaitingForLock  = "WaitingForLock"
-	ReasonLockAcquired    = "LockAcquired"
-	ReasonLockBusy        = "LockBusy"
-	ReasonDuplicate       = "DuplicateOfActiveRun"
+	ReasonWaitingForLock = "WaitingForLock"
+	ReasonLockAcquired   = "LockAcquired"
+	ReasonLockBusy       = "LockBusy"
+	ReasonDuplicate      = "DuplicateOfActiveRun"
+	// ReasonJobRunning: every runner Pod of the current hold has started.
 	ReasonJobRunning      = "JobRunning"
 	ReasonJobSucceeded    = "JobSucceeded"
 	ReasonJobFailed       = "JobFailed"
@@ -45,6 +50,21 @@ const (
 	ReasonResumed = "Resumed"
 	// ReasonCreatingJob: the run holds the lock and its Job is being created.
 	ReasonCreatingJob = "CreatingJob"
+	// ReasonWaitingForPods: the Job exists and not every runner Pod has
+	// started; the message says what a waiting Pod waits for.
+	ReasonWaitingForPods = "WaitingForPods"
+	// ReasonJobSuspended: the Job is suspended, typically by a queueing
+	// system such as Kueue that has not admitted it yet; the startup
+	// timeout does not count meanwhile.
+	ReasonJobSuspended = "JobSuspended"
+	// ReasonStartupTimeout: the runner Pods did not start within
+	// spec.startupTimeout and gave no reason of their own. When they gave
+	// one, the Failed condition carries it instead (ErrImagePull,
+	// ImagePullBackOff, Unschedulable, FailedCreate, ...).
+	ReasonStartupTimeout = "StartupTimeout"
+	// ReasonProgressDeadlineExceeded: a running run's progress did not move
+	// for spec.progressDeadline.
+	ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded"
 	// ReasonChildConflict: an object the run needs (its Job, ServiceAccount,
 	// Role or RoleBinding) exists and belongs to someone else, such as an
 	// earlier run of the same name whose objects are still being deleted.

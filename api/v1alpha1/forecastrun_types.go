@@ -167,6 +167,27 @@ type ForecastRunSpec struct {
 	// +optional
 	QueueTimeout *metav1.Duration `json:"queueTimeout,omitempty"`
 
+	// startupTimeout bounds how long the runner Pods may take to start once
+	// the run holds its lock (for example "10m"). A run whose Pods are
+	// still not all running then fails with the Pods' own reason
+	// (ErrImagePull, Unschedulable, FailedCreate with the quota's message,
+	// ...) and releases the lock, so that Pods that can never start do not
+	// block every other run. Time the Job spends suspended (by a queueing
+	// system such as Kueue) does not count. When unset, the manager's
+	// --default-startup-timeout (10m unless changed).
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="startupTimeout must be a positive duration such as 10m"
+	// +optional
+	StartupTimeout *metav1.Duration `json:"startupTimeout,omitempty"`
+
+	// progressDeadline fails a run whose Pods have started but whose
+	// progress has not moved for this long (for example "30m"): no shard
+	// reported a new item count or message. When unset, the manager's
+	// --default-progress-deadline (30m unless changed; 0 there turns the
+	// check off for runs that do not set it).
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="progressDeadline must be a positive duration such as 30m"
+	// +optional
+	ProgressDeadline *metav1.Duration `json:"progressDeadline,omitempty"`
+
 	// output is where the result files are written. When unset, results
 	// stay in the runner Pod and only status.result is kept.
 	// +optional
@@ -611,7 +632,7 @@ type ForecastRun struct {
 	// The spec is immutable except cancel and priority. The rules sit on
 	// this field, not on ForecastRunSpec, so that a ForecastSchedule can embed
 	// the same spec as an editable template.
-	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
+	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.startupTimeout) == has(oldSelf.startupTimeout) && has(self.progressDeadline) == has(oldSelf.progressDeadline) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
 	// +kubebuilder:validation:XValidation:rule="!has(self.mode) || !has(oldSelf.mode) || self.mode == oldSelf.mode",message="mode is immutable after creation; create a new ForecastRun instead",fieldPath=".mode"
 	// +kubebuilder:validation:XValidation:rule="!has(self.itemLimit) || !has(oldSelf.itemLimit) || self.itemLimit == oldSelf.itemLimit",message="itemLimit is immutable after creation; create a new ForecastRun instead",fieldPath=".itemLimit"
 	// +kubebuilder:validation:XValidation:rule="!has(self.dataset) || !has(oldSelf.dataset) || self.dataset == oldSelf.dataset",message="dataset is immutable after creation; create a new ForecastRun instead",fieldPath=".dataset"
@@ -627,6 +648,8 @@ type ForecastRun struct {
 	// +kubebuilder:validation:XValidation:rule="!has(self.resources) || !has(oldSelf.resources) || self.resources == oldSelf.resources",message="resources are immutable after creation; create a new ForecastRun instead",fieldPath=".resources"
 	// +kubebuilder:validation:XValidation:rule="!has(self.timeout) || !has(oldSelf.timeout) || self.timeout == oldSelf.timeout",message="timeout is immutable after creation; create a new ForecastRun instead",fieldPath=".timeout"
 	// +kubebuilder:validation:XValidation:rule="!has(self.queueTimeout) || !has(oldSelf.queueTimeout) || self.queueTimeout == oldSelf.queueTimeout",message="queueTimeout is immutable after creation; create a new ForecastRun instead",fieldPath=".queueTimeout"
+	// +kubebuilder:validation:XValidation:rule="!has(self.startupTimeout) || !has(oldSelf.startupTimeout) || self.startupTimeout == oldSelf.startupTimeout",message="startupTimeout is immutable after creation; create a new ForecastRun instead",fieldPath=".startupTimeout"
+	// +kubebuilder:validation:XValidation:rule="!has(self.progressDeadline) || !has(oldSelf.progressDeadline) || self.progressDeadline == oldSelf.progressDeadline",message="progressDeadline is immutable after creation; create a new ForecastRun instead",fieldPath=".progressDeadline"
 	// +kubebuilder:validation:XValidation:rule="!has(self.output) || !has(oldSelf.output) || self.output == oldSelf.output",message="output is immutable after creation; create a new ForecastRun instead",fieldPath=".output"
 	// +kubebuilder:validation:XValidation:rule="!has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",message="cancel cannot be undone; create a new ForecastRun to run again",fieldPath=".cancel"
 	// +required

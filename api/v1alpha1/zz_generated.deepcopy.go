@@ -192,6 +192,16 @@ func (in *ForecastRunSpec) DeepCopyInto(out *ForecastRunSpec) {
 		*out = new(metav1.Duration)
 		**out = **in
 	}
+	if in.StartupTimeout != nil {
+		in, out := &in.StartupTimeout, &out.StartupTimeout
+		*out = new(metav1.Duration)
+		**out = **in
+	}
+	if in.ProgressDeadline != nil {
+		in, out := &in.ProgressDeadline, &out.ProgressDeadline
+		*out = new(metav1.Duration)
+		**out = **in
+	}
 	if in.Output != nil {
 		in, out := &in.Output, &out.Output
 		*out = new(Output)
