@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -23,6 +25,7 @@ const (
 	actCreateJob       actionKind = "CreateJob"
 	actDeleteJob       actionKind = "DeleteJob"
 	actRemoveFinalizer actionKind = "RemoveFinalizer"
+	actDeleteRun       actionKind = "DeleteRun"
 )
 
 // action is one change to the world that a decision calls for, carried out
@@ -65,6 +68,8 @@ func (r *Reconciler) actOne(ctx context.Context, run *v1alpha1.ForecastRun, w *w
 		return r.createRunnerJob(ctx, run)
 	case actDeleteJob:
 		return r.deleteJob(ctx, run.Namespace, a.job)
+	case actDeleteRun:
+		return r.deleteRun(ctx, run)
 	}
 	return fmt.Errorf("unknown action %q", a.kind)
 }
@@ -94,6 +99,17 @@ func (r *Reconciler) acquire(ctx context.Context, run *v1alpha1.ForecastRun, w *
 		lockTakeovers.WithLabelValues(run.Namespace, lease.Name).Inc()
 		r.Recorder.Eventf(run, nil, corev1.EventTypeWarning, "LockTakenOver", "Admit", "took lock %s over: %s", lease.Name, w.lock.reason)
 	}
+	return nil
+}
+
+// deleteRun deletes a finished run whose time to live is over; the
+// precondition keeps it from deleting a newer run of the same name.
+func (r *Reconciler) deleteRun(ctx context.Context, run *v1alpha1.ForecastRun) error {
+	err := r.Delete(ctx, run, client.Preconditions{UID: &run.UID}, client.PropagationPolicy(metav1.DeletePropagationBackground))
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting finished run %s: %w", run.Name, err)
+	}
+	log.FromContext(ctx).Info("deleted finished run", "ttlSecondsAfterFinished", run.Spec.TTLSecondsAfterFinished)
 	return nil
 }
 

@@ -117,19 +117,15 @@ const nextPassSoon = 50 * time.Millisecond
 // observed. They depend on the record, not on how it was reached, so any
 // pass can take over an action a failed pass did not finish.
 func obligations(run *v1alpha1.ForecastRun, w *world) []action {
-	var acts []action
 	switch stageOf(run) {
 	case stageEnding:
 		return endingActions(run, w)
 	case stageRunning:
-		acts = runningActions(run, w)
+		return runningActions(run, w)
 	case stageWaiting:
-		acts = waitingActions(run, w)
+		return waitingActions(run, w)
 	}
-	if !hasFinalizer(run) {
-		acts = append([]action{{kind: actAddFinalizer}}, acts...)
-	}
-	return acts
+	return nil
 }
 
 // wakeIn asks for another pass within d.

@@ -32,17 +32,17 @@ type fixture struct{ cfg Config }
 func newFixture() fixture { return fixture{cfg: DefaultConfig()} }
 
 // run is a run named name in phase, recorded as the controller leaves it:
-// with its finalizer and, once admitted, a hold with the token of transition
+// once admitted, with its finalizer and a hold with the token of transition
 // 3 of the Lease "lease-uid".
 func (f fixture) run(name string, phase v1alpha1.Phase) *v1alpha1.ForecastRun {
 	run := testutil.MakeForecastRun(name, "ns").Obj()
 	run.UID = types.UID("uid-" + name)
 	run.Generation = 1
-	run.Finalizers = []string{finalizer}
 	run.CreationTimestamp = metav1.NewTime(decideNow.Add(-time.Hour))
 	run.Spec.LockName = "lock"
 	run.Status.Phase = phase
 	if phase == v1alpha1.PhaseRunning {
+		run.Finalizers = []string{finalizer}
 		admitted := metav1.NewTime(decideNow.Add(-10 * time.Minute))
 		run.Status.StartTime, run.Status.AdmittedAt = &admitted, &admitted
 		run.Status.FencingToken = "lease-uid/3/uid-" + name
@@ -115,7 +115,6 @@ func waitingCases(f fixture) []decideCase {
 		return w
 	}
 	fresh := f.run("fresh", "")
-	fresh.Finalizers = nil
 	freeWorld := f.world(fresh, nil, nil, holderFacts{})
 	freeWorld.queue = queueView{position: 1, length: 1, first: "fresh"}
 
@@ -259,10 +258,10 @@ func runningCases(f fixture) []decideCase {
 	return []decideCase{
 		{name: "a completed Job ends the run Succeeded; the lock is released after the record",
 			run: done, w: held(done, f.job(done, batchv1.JobComplete)), phase: v1alpha1.PhaseSucceeded, reason: v1alpha1.ReasonJobSucceeded,
-			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobSucceeded}},
+			actions: []string{"ReleaseLock", "RemoveFinalizer"}, events: []string{v1alpha1.ReasonJobSucceeded}},
 		{name: "a failed Job ends the run Failed",
 			run: failed, w: held(failed, f.job(failed, batchv1.JobFailed)), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobFailed,
-			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobFailed}},
+			actions: []string{"ReleaseLock", "RemoveFinalizer"}, events: []string{v1alpha1.ReasonJobFailed}},
 		{name: "a timed-out run is recorded Failed before its Job is stopped",
 			run: slow, w: held(slow, f.job(slow, "")), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonTimeout,
 			actions: []string{"DeleteJob slow-runner"}, events: []string{v1alpha1.ReasonTimeout}},
@@ -280,7 +279,7 @@ func runningCases(f fixture) []decideCase {
 			actions: []string{"DeleteJob normal-runner"}, events: []string{v1alpha1.ReasonPreemptedUrgent}},
 		{name: "a run whose Job was deleted after it recorded the Job fails instead of executing again",
 			run: orphaned, w: held(orphaned, nil), phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobDeleted,
-			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobDeleted}},
+			actions: []string{"ReleaseLock", "RemoveFinalizer"}, events: []string{v1alpha1.ReasonJobDeleted}},
 		{name: "a child of another owner is reported and waited out, not adopted",
 			run: replaced, w: replacedWorld, phase: v1alpha1.PhaseRunning, events: []string{v1alpha1.ReasonChildConflict},
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
@@ -290,7 +289,7 @@ func runningCases(f fixture) []decideCase {
 			}},
 		{name: "a Job the API server refuses for good fails the run and frees the lock",
 			run: greedy, w: greedyWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonJobRefused,
-			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonJobRefused}},
+			actions: []string{"ReleaseLock", "RemoveFinalizer"}, events: []string{v1alpha1.ReasonJobRefused}},
 		{name: "a Job refused for now (a quota) is not created; the run says why",
 			run: blocked, w: blockedWorld, phase: v1alpha1.PhaseRunning,
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
@@ -300,7 +299,7 @@ func runningCases(f fixture) []decideCase {
 			}},
 		{name: "a run without a Job still times out",
 			run: stuck, w: blockedWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonTimeout,
-			actions: []string{"ReleaseLock"}, events: []string{v1alpha1.ReasonTimeout}},
+			actions: []string{"ReleaseLock", "RemoveFinalizer"}, events: []string{v1alpha1.ReasonTimeout}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
 		{name: "a run whose Pods wait says for what",
@@ -342,6 +341,9 @@ func endingCases(f fixture) []decideCase {
 	old.Status.CompletionTime = &metav1.Time{Time: decideNow.Add(-f.cfg.JobTTL - time.Minute)}
 	recent := old.DeepCopy()
 	recent.Status.CompletionTime = &metav1.Time{Time: decideNow.Add(-time.Minute)}
+	expired := old.DeepCopy()
+	expired.Finalizers = nil
+	expired.Spec.TTLSecondsAfterFinished = ptr.To[int32](60)
 	deleted := f.run("deleted", v1alpha1.PhaseRunning)
 	deleted.DeletionTimestamp = &metav1.Time{Time: decideNow}
 	return []decideCase{
@@ -352,14 +354,19 @@ func endingCases(f fixture) []decideCase {
 		{name: "a Job being deleted is not deleted again",
 			run: finished, w: f.world(finished, f.lease(finished, 3, 0), deleting(f.job(finished, "")), holderFacts{}),
 			phase: v1alpha1.PhaseSucceeded},
-		{name: "a finished run still holding its lock releases it once its Pods have terminated",
+		{name: "a finished run still holding its lock releases it once its Pods have terminated, and lets go of its finalizer",
 			run: finished, w: f.world(finished, f.lease(finished, 3, 0), f.job(finished, batchv1.JobComplete), holderFacts{}),
-			phase: v1alpha1.PhaseSucceeded, actions: []string{"ReleaseLock"}},
+			phase: v1alpha1.PhaseSucceeded, actions: []string{"ReleaseLock", "RemoveFinalizer"}},
 		{name: "a finished Job is kept for --job-ttl after the run recorded its end",
-			run: recent, w: f.world(recent, nil, f.job(recent, batchv1.JobComplete), holderFacts{}), phase: v1alpha1.PhaseSucceeded},
+			run: recent, w: f.world(recent, nil, f.job(recent, batchv1.JobComplete), holderFacts{}), phase: v1alpha1.PhaseSucceeded,
+			actions: []string{"RemoveFinalizer"}},
 		{name: "and deleted then",
 			run: old, w: f.world(old, nil, f.job(old, batchv1.JobComplete), holderFacts{}), phase: v1alpha1.PhaseSucceeded,
-			actions: []string{"DeleteJob old-runner"}},
+			actions: []string{"DeleteJob old-runner", "RemoveFinalizer"}},
+		{name: "a finished run is deleted ttlSecondsAfterFinished after it finished",
+			run: expired, w: f.world(expired, nil, nil, holderFacts{}), phase: v1alpha1.PhaseSucceeded, actions: []string{"DeleteRun"}},
+		{name: "but not while something of it still executes",
+			run: expired, w: f.world(expired, nil, deleting(f.job(expired, "")), holderFacts{}), phase: v1alpha1.PhaseSucceeded},
 		{name: "a run being deleted stops its Job and keeps its lock and finalizer while the Job is there",
 			run: deleted, w: f.world(deleted, f.lease(deleted, 3, 0), f.job(deleted, ""), holderFacts{}),
 			phase: v1alpha1.PhaseRunning, actions: []string{"DeleteJob deleted-runner"}},
@@ -390,7 +397,7 @@ func duplicateCases(f fixture) []decideCase {
 			}},
 		{name: "a duplicate ends with its primary and takes its result",
 			run: mirror, w: &world{now: decideNow, cfg: f.cfg, stage: stageDuplicate, primary: primary},
-			phase: v1alpha1.PhaseSucceeded, reason: v1alpha1.ReasonDuplicate, events: []string{v1alpha1.ReasonDuplicate},
+			phase: v1alpha1.PhaseSucceeded, reason: v1alpha1.ReasonDuplicate, events: []string{v1alpha1.ReasonDuplicate}, actions: []string{"RemoveFinalizer"},
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
 				if next.Status.Result == nil || next.Status.Result.ItemsForecast != 50 {
 					t.Errorf("result = %+v", next.Status.Result)

@@ -19,8 +19,10 @@ func (p *pass) ending() {
 	if run.Spec.Cancel && !run.Status.Phase.Finished() && run.DeletionTimestamp.IsZero() {
 		p.cancel()
 	}
-	if left, ok := jobTTLLeft(run, p.w); ok && left > 0 {
-		p.wakeIn(left)
+	for _, deadline := range []func(*v1alpha1.ForecastRun, *world) (time.Duration, bool){jobTTLLeft, runTTLLeft} {
+		if left, ok := deadline(run, p.w); ok && left > 0 {
+			p.wakeIn(left + 100*time.Millisecond)
+		}
 	}
 	if p.w.stillExecuting() && p.w.lock.state == lockMine {
 		p.wakeIn(p.w.cfg.LeaseDuration / 3) // renew the hold while it stops
@@ -47,10 +49,52 @@ func endingActions(run *v1alpha1.ForecastRun, w *world) []action {
 	if jobExpired(run, w) {
 		acts = append(acts, action{kind: actDeleteJob, job: w.job.Name, why: "the finished Job outlived --job-ttl"})
 	}
-	if !run.DeletionTimestamp.IsZero() && hasFinalizer(run) && !(w.lock.state == lockMine && w.stillExecuting()) {
+	if w.stillExecuting() {
+		return acts
+	}
+	// Nothing of the run executes any more and its hold, if any, is
+	// released by the actions above: the finalizer has nothing left to
+	// guard.
+	if hasFinalizer(run) {
 		acts = append(acts, action{kind: actRemoveFinalizer})
 	}
+	if run.DeletionTimestamp.IsZero() && runExpired(run, w) {
+		acts = append(acts, action{kind: actDeleteRun, why: "ttlSecondsAfterFinished"})
+	}
 	return acts
+}
+
+// guardedByFinalizer puts adding the finalizer before an action that makes
+// or keeps the run a holder of its lock or of a Job.
+func guardedByFinalizer(run *v1alpha1.ForecastRun, a action) []action {
+	if hasFinalizer(run) {
+		return []action{a}
+	}
+	return []action{{kind: actAddFinalizer}, a}
+}
+
+// ttlAfterFinished is how long the finished run is kept: its own
+// ttlSecondsAfterFinished, else the manager's default; ok is false when
+// it is kept for good.
+func ttlAfterFinished(run *v1alpha1.ForecastRun, cfg Config) (time.Duration, bool) {
+	if s := run.Spec.TTLSecondsAfterFinished; s != nil {
+		return time.Duration(*s) * time.Second, true
+	}
+	return cfg.DefaultTTLAfterFinished, cfg.DefaultTTLAfterFinished > 0
+}
+
+// runTTLLeft is how long a finished run is still kept.
+func runTTLLeft(run *v1alpha1.ForecastRun, w *world) (time.Duration, bool) {
+	ttl, ok := ttlAfterFinished(run, w.cfg)
+	if !ok || !run.Status.Phase.Finished() || run.Status.CompletionTime == nil {
+		return 0, false
+	}
+	return run.Status.CompletionTime.Add(ttl).Sub(w.now), true
+}
+
+func runExpired(run *v1alpha1.ForecastRun, w *world) bool {
+	left, ok := runTTLLeft(run, w)
+	return ok && left <= 0
 }
 
 // jobExpired reports whether a finished run's finished Job has been kept

@@ -27,8 +27,10 @@ const (
 	// labelRunUID tells a run's Jobs and Pods apart from those of an
 	// earlier run of the same name, and finds them after the run is gone.
 	labelRunUID = "forecasting.dev/run-uid"
-	// finalizer keeps a run until its Job and Pods are stopped and its lock
-	// released.
+	// finalizer keeps a run that holds its lock until its Job and Pods are
+	// stopped and the lock released. A run gets it just before it takes the
+	// lock and loses it once it has finished and released everything, so
+	// a stopped operator never keeps a namespace from being deleted.
 	finalizer = "forecasting.dev/release-lock"
 	// conflictRetry is how soon a pass that lost an optimistic-concurrency
 	// race runs again; the watch usually brings it back sooner.
@@ -53,6 +55,10 @@ type Config struct {
 	// DefaultProgressDeadline is the progress deadline of runs that do not
 	// set spec.progressDeadline; 0 turns it off for them.
 	DefaultProgressDeadline time.Duration
+	// DefaultTTLAfterFinished is how long finished runs that do not set
+	// spec.ttlSecondsAfterFinished are kept before they are deleted; 0
+	// keeps them.
+	DefaultTTLAfterFinished time.Duration
 }
 
 // DefaultConfig is the configuration the manager's flags default to.

@@ -55,10 +55,10 @@ func runningActions(run *v1alpha1.ForecastRun, w *world) []action {
 		return nil
 	}
 	if w.job == nil && w.childConflict == "" && w.jobRefusal.message == "" {
-		return []action{{kind: actCreateJob, job: run.Status.JobName}}
+		return guardedByFinalizer(run, action{kind: actCreateJob, job: run.Status.JobName})
 	}
 	if renewDue(w.lock.lease, w.cfg, w.now) {
-		return []action{{kind: actRenewLock}}
+		return guardedByFinalizer(run, action{kind: actRenewLock})
 	}
 	return nil
 }

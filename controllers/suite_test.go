@@ -101,6 +101,10 @@ func withProgressDeadline(d time.Duration) managerOption {
 	return func(s *managerSetup) { s.cfg.DefaultProgressDeadline = d }
 }
 
+func withDefaultTTL(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.DefaultTTLAfterFinished = d }
+}
+
 func withClock(clk clock.Clock) managerOption {
 	return func(s *managerSetup) { s.r.Clock = clk }
 }

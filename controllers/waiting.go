@@ -50,7 +50,7 @@ func waitingActions(run *v1alpha1.ForecastRun, w *world) []action {
 	held := w.lock.heldAsRecorded(run)
 	acts := stopActions(w, held, run.Status.FencingToken, "the run went back to the queue")
 	if !held && w.stage == stageWaiting && w.lock.takeable() && w.queue.head() && !w.stillExecuting() {
-		acts = append(acts, action{kind: actAcquireLock})
+		acts = append(acts, guardedByFinalizer(run, action{kind: actAcquireLock})...)
 	}
 	return acts
 }

@@ -65,7 +65,8 @@ const (
 type ModelName string
 
 // ForecastRunSpec is the desired run. In a ForecastRun every field except
-// cancel and priority is fixed at creation (see ForecastRun.Spec).
+// cancel, priority and ttlSecondsAfterFinished is fixed at creation (see
+// ForecastRun.Spec).
 // +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || self.parallelism <= 1 || has(self.output)",message="parallelism above 1 needs spec.output: the shards merge their results on the output volume"
 type ForecastRunSpec struct {
 	// mode chooses how many items are forecast: QuickTest 100, Sample 500,
@@ -187,6 +188,15 @@ type ForecastRunSpec struct {
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="progressDeadline must be a positive duration such as 30m"
 	// +optional
 	ProgressDeadline *metav1.Duration `json:"progressDeadline,omitempty"`
+
+	// ttlSecondsAfterFinished deletes the run this many seconds after it
+	// finished and let go of its lock, as Jobs do; 0 deletes it as soon as
+	// it has. When unset, the manager's --default-ttl-after-finished
+	// decides (by default runs are kept). Unlike the rest of the spec it may
+	// be changed at any time.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
 
 	// output is where the result files are written. When unset, results
 	// stay in the runner Pod and only status.result is kept.
@@ -629,10 +639,11 @@ type ForecastRun struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the desired run.
-	// The spec is immutable except cancel and priority. The rules sit on
+	// The spec is immutable except cancel, priority and
+	// ttlSecondsAfterFinished. The rules sit on
 	// this field, not on ForecastRunSpec, so that a ForecastSchedule can embed
 	// the same spec as an editable template.
-	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.startupTimeout) == has(oldSelf.startupTimeout) && has(self.progressDeadline) == has(oldSelf.progressDeadline) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
+	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.startupTimeout) == has(oldSelf.startupTimeout) && has(self.progressDeadline) == has(oldSelf.progressDeadline) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel, priority and ttlSecondsAfterFinished: fields cannot be added or removed; create a new ForecastRun instead"
 	// +kubebuilder:validation:XValidation:rule="!has(self.mode) || !has(oldSelf.mode) || self.mode == oldSelf.mode",message="mode is immutable after creation; create a new ForecastRun instead",fieldPath=".mode"
 	// +kubebuilder:validation:XValidation:rule="!has(self.itemLimit) || !has(oldSelf.itemLimit) || self.itemLimit == oldSelf.itemLimit",message="itemLimit is immutable after creation; create a new ForecastRun instead",fieldPath=".itemLimit"
 	// +kubebuilder:validation:XValidation:rule="!has(self.dataset) || !has(oldSelf.dataset) || self.dataset == oldSelf.dataset",message="dataset is immutable after creation; create a new ForecastRun instead",fieldPath=".dataset"

@@ -117,6 +117,12 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
 		{"url without scheme", `  dataset: {url: "example.com/sales.csv"}`, "url must start with http:// or https://"},
 		{"negative timeout", `  timeout: "-5m"
   dataset: {synthetic: {}}`, "timeout must be a positive duration"},
+		{"zero startup timeout", `  startupTimeout: "0s"
+  dataset: {synthetic: {}}`, "startupTimeout must be a positive duration"},
+		{"negative progress deadline", `  progressDeadline: "-1m"
+  dataset: {synthetic: {}}`, "progressDeadline must be a positive duration"},
+		{"negative ttl", `  ttlSecondsAfterFinished: -1
+  dataset: {synthetic: {}}`, "spec.ttlSecondsAfterFinished: Invalid value: -1"},
 		{"interval level 100", `  intervals: {levels: [80, 100]}
   dataset: {synthetic: {}}`, "should be less than or equal to 99"},
 		{"path escaping the volume", `  dataset: {persistentVolumeClaim: {claimName: data, path: "../etc/passwd"}}`, "path must be relative to the volume root and must not contain '..'"},
@@ -156,6 +162,9 @@ func TestSpecIsImmutableExceptCancelAndPriority(t *testing.T) {
 		{"dataset", `{"spec":{"dataset":{"synthetic":{"items":51}}}}`, "spec.dataset: Invalid value: dataset is immutable after creation"},
 		{"backtest windows", `{"spec":{"backtest":{"windows":5}}}`, "backtest is immutable after creation"},
 		{"lock name", `{"spec":{"lockName":"other"}}`, "spec.lockName: Invalid value: lockName is immutable after creation"},
+		{"ttlSecondsAfterFinished may be added", `{"spec":{"ttlSecondsAfterFinished":3600}}`, ""},
+		{"and changed", `{"spec":{"ttlSecondsAfterFinished":60}}`, ""},
+		{"startupTimeout added", `{"spec":{"startupTimeout":"5m"}}`, "fields cannot be added or removed"},
 		{"cancel may be set", `{"spec":{"cancel":true}}`, ""},
 		{"cancel cannot be undone", `{"spec":{"cancel":false}}`, "spec.cancel: Invalid value: cancel cannot be undone"},
 	}

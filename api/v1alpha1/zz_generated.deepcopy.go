@@ -202,6 +202,11 @@ func (in *ForecastRunSpec) DeepCopyInto(out *ForecastRunSpec) {
 		*out = new(metav1.Duration)
 		**out = **in
 	}
+	if in.TTLSecondsAfterFinished != nil {
+		in, out := &in.TTLSecondsAfterFinished, &out.TTLSecondsAfterFinished
+		*out = new(int32)
+		**out = **in
+	}
 	if in.Output != nil {
 		in, out := &in.Output, &out.Output
 		*out = new(Output)
