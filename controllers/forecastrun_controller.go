@@ -47,7 +47,9 @@ type Config struct {
 	// end; the controller deletes it then. Jobs carry no
 	// ttlSecondsAfterFinished, which could remove them before.
 	JobTTL time.Duration
-	// BackoffLimit is the number of Pod retries before a Job fails.
+	// BackoffLimit is the number of retries of a failed runner Pod before
+	// its Job fails: of the one Pod, or of each shard of a sharded run.
+	// Pods disrupted by a drain, a preemption or an eviction do not count.
 	BackoffLimit int32
 	// DefaultStartupTimeout is the startup timeout of runs that do not set
 	// spec.startupTimeout; 0 turns it off for them.

@@ -94,7 +94,6 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 		Spec: batchv1.JobSpec{
 			Parallelism:           ptr.To(p),
 			Completions:           ptr.To(p),
-			BackoffLimit:          ptr.To(cfg.BackoffLimit),
 			ActiveDeadlineSeconds: deadlineSeconds(run.Spec.Timeout),
 			// No ttlSecondsAfterFinished: the TTL controller could remove a
 			// finished Job before its outcome is recorded. The controller
@@ -106,9 +105,15 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 		},
 	}
 	if p > 1 {
+		// Each shard retries on its own, so that one crashing shard does not
+		// use up the others' retries; once it has given up the Job fails
+		// rather than letting the rest run to no avail.
 		job.Spec.CompletionMode = ptr.To(batchv1.IndexedCompletion)
+		job.Spec.BackoffLimitPerIndex, job.Spec.MaxFailedIndexes = ptr.To(cfg.BackoffLimit), ptr.To[int32](0)
+	} else {
+		job.Spec.BackoffLimit = ptr.To(cfg.BackoffLimit)
 	}
-	job.Spec.PodFailurePolicy = permanentFailurePolicy()
+	job.Spec.PodFailurePolicy = podFailurePolicy()
 	return job
 }
 
@@ -116,11 +121,17 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 // fix, such as a malformed dataset (runner/job.ExitPermanent).
 const runnerExitPermanent = 3
 
-// permanentFailurePolicy fails the Job at once when the runner exits with
-// runnerExitPermanent, instead of repeating the same failure backoffLimit
-// times; a crash or an eviction is still retried.
-func permanentFailurePolicy() *batchv1.PodFailurePolicy {
+// podFailurePolicy says which Pod failures count. A Pod that failed
+// because it was disrupted (a node drain, a preemption by the scheduler, an
+// eviction for node pressure) is replaced without counting against the
+// retries; it resumes from the checkpoints on the output volume. A runner
+// that exits with runnerExitPermanent fails the Job at once instead of
+// repeating the same failure backoffLimit times; a crash is retried.
+func podFailurePolicy() *batchv1.PodFailurePolicy {
 	return &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{{
+		Action:          batchv1.PodFailurePolicyActionIgnore,
+		OnPodConditions: []batchv1.PodFailurePolicyOnPodConditionsPattern{{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue}},
+	}, {
 		Action: batchv1.PodFailurePolicyActionFailJob,
 		OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
 			ContainerName: ptr.To("runner"),

@@ -56,9 +56,10 @@ func TestConstructJob(t *testing.T) {
 			if got := spec.CompletionMode != nil && *spec.CompletionMode == batchv1.IndexedCompletion; got != tc.indexed {
 				t.Errorf("indexed = %v, want %v", got, tc.indexed)
 			}
-			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods || *spec.BackoffLimit != 3 {
-				t.Errorf("parallelism %d completions %d backoff %d", *spec.Parallelism, *spec.Completions, *spec.BackoffLimit)
+			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods {
+				t.Errorf("parallelism %d completions %d", *spec.Parallelism, *spec.Completions)
 			}
+			assertRetries(t, spec, tc.indexed)
 			if spec.TTLSecondsAfterFinished != nil {
 				t.Errorf("ttlSecondsAfterFinished = %d: the controller removes finished Jobs once their outcome is recorded", *spec.TTLSecondsAfterFinished)
 			}
@@ -105,17 +106,39 @@ func TestConstructJob(t *testing.T) {
 	}
 }
 
-// assertPermanentExitFailsJob checks that the runner's permanent-failure
-// exit code fails the Job without the backoffLimit retries.
+// assertPermanentExitFailsJob checks the Job's pod failure policy: a Pod
+// that failed because it was disrupted (a node drain, a preemption by the
+// scheduler, an eviction) does not count against the retries, and the
+// runner's permanent-failure exit code fails the Job without them.
 func assertPermanentExitFailsJob(t *testing.T, p *batchv1.PodFailurePolicy) {
 	t.Helper()
-	if p == nil || len(p.Rules) != 1 {
-		t.Fatalf("podFailurePolicy = %+v, want one rule", p)
+	if p == nil || len(p.Rules) != 2 {
+		t.Fatalf("podFailurePolicy = %+v, want two rules", p)
 	}
-	r := p.Rules[0]
-	if r.Action != batchv1.PodFailurePolicyActionFailJob || r.OnExitCodes == nil ||
-		r.OnExitCodes.Operator != batchv1.PodFailurePolicyOnExitCodesOpIn || !slices.Equal(r.OnExitCodes.Values, []int32{3}) {
-		t.Errorf("podFailurePolicy rule = %+v, want FailJob on exit code 3", r)
+	ignore, fail := p.Rules[0], p.Rules[1]
+	wantIgnore := []batchv1.PodFailurePolicyOnPodConditionsPattern{{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue}}
+	if ignore.Action != batchv1.PodFailurePolicyActionIgnore || !cmp.Equal(ignore.OnPodConditions, wantIgnore) {
+		t.Errorf("first podFailurePolicy rule = %+v, want Ignore on DisruptionTarget", ignore)
+	}
+	if fail.Action != batchv1.PodFailurePolicyActionFailJob || fail.OnExitCodes == nil ||
+		fail.OnExitCodes.Operator != batchv1.PodFailurePolicyOnExitCodesOpIn || !slices.Equal(fail.OnExitCodes.Values, []int32{3}) {
+		t.Errorf("second podFailurePolicy rule = %+v, want FailJob on exit code 3", fail)
+	}
+}
+
+// assertRetries checks how a Job retries failed Pods: a run with one Pod
+// gets backoffLimit retries, each shard of a sharded run as many of its
+// own (backoffLimitPerIndex), so that one crashing shard neither uses up
+// the others' retries nor lets the rest run on once it has given up
+// (maxFailedIndexes 0).
+func assertRetries(t *testing.T, spec batchv1.JobSpec, indexed bool) {
+	t.Helper()
+	perIndex, maxFailed, limit := ptr.Deref(spec.BackoffLimitPerIndex, -1), ptr.Deref(spec.MaxFailedIndexes, -1), ptr.Deref(spec.BackoffLimit, -1)
+	switch {
+	case indexed && (perIndex != 3 || maxFailed != 0 || spec.BackoffLimit != nil):
+		t.Errorf("backoffLimitPerIndex %d, maxFailedIndexes %d, backoffLimit %d; want 3, 0 and unset", perIndex, maxFailed, limit)
+	case !indexed && (limit != 3 || spec.BackoffLimitPerIndex != nil):
+		t.Errorf("backoffLimit %d, backoffLimitPerIndex %d; want 3 and unset", limit, perIndex)
 	}
 }
 

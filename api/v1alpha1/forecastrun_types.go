@@ -198,8 +198,12 @@ type ForecastRunSpec struct {
 	// +optional
 	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
 
-	// output is where the result files are written. When unset, results
-	// stay in the runner Pod and only status.result is kept.
+	// output is where the result files and the checkpoints are written.
+	// When unset, results stay in the runner Pod and only status.result is
+	// kept; the checkpoints then live in the Pod's scratch space too, so a
+	// replaced Pod (after a crash, a node drain, or a preemption by an
+	// Urgent run) starts its items from the beginning. Set output for runs
+	// that take long enough for that to matter.
 	// +optional
 	Output *Output `json:"output,omitempty"`
 
