@@ -124,3 +124,37 @@ func TestTimeoutFiresWhenTheJobCannotBeCreated(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
 }
+
+// TestParallelShardsNeedASharedOutputClaim (defect 11): shards on
+// different nodes can all mount only a ReadWriteMany claim; on a
+// ReadWriteOnce claim the second node's Pods hang on Multi-Attach. A
+// sharded run whose output claim is not ReadWriteMany is refused before it
+// takes the lock, saying why; one whose claim is runs.
+func TestParallelShardsNeedASharedOutputClaim(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	for name, mode := range map[string]corev1.PersistentVolumeAccessMode{"single": corev1.ReadWriteOnce, "shared": corev1.ReadWriteMany} {
+		create(t, &corev1.PersistentVolumeClaim{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+			Spec: corev1.PersistentVolumeClaimSpec{
+				AccessModes: []corev1.PersistentVolumeAccessMode{mode},
+				Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}},
+			},
+		})
+	}
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("on-single", ns).Parallelism(3).Output("single", "runs").Obj())
+	run := waitPhase(t, ns, "on-single", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonOutputNotShared ||
+		!strings.Contains(c.Message, "ReadWriteMany") || !strings.Contains(c.Message, "single") {
+		t.Errorf("failed condition = %+v, want reason %s naming the claim and ReadWriteMany", c, v1alpha1.ReasonOutputNotShared)
+	}
+	if n := len(listJobs(t, ns)); n != 0 {
+		t.Errorf("%d jobs for a refused run", n)
+	}
+	create(t, testutil.MakeForecastRun("on-shared", ns).Parallelism(3).Output("shared", "runs").Obj())
+	job := waitJob(t, ns, "on-shared-runner")
+	if p := job.Spec.Template.Spec.SecurityContext.FSGroupChangePolicy; p == nil || *p != corev1.FSGroupChangeOnRootMismatch {
+		t.Errorf("fsGroupChangePolicy = %v, want OnRootMismatch: a large results volume is not re-chowned on every Pod start", p)
+	}
+}

@@ -128,6 +128,14 @@ func waitingCases(f fixture) []decideCase {
 	resumableWorld := f.world(resumable, nil, nil, holderFacts{})
 	resumableWorld.queue = queueView{position: 1, length: 1, first: "resumable"}
 	resumableWorld.execution = execution{livePods: 1, examplePod: "resumable-runner-x"}
+	sharded := f.run("sharded", "")
+	sharded.Spec.Parallelism = 3
+	shardedWorld := f.world(sharded, nil, nil, holderFacts{})
+	shardedWorld.queue = queueView{position: 1, length: 1, first: "sharded"}
+	shardedWorld.outputClaim = &corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Name: "results"},
+		Status:     corev1.PersistentVolumeClaimStatus{AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}},
+	}
 	acquired := f.run("acquired", v1alpha1.PhaseQueued)
 	preempted := f.run("preempted", v1alpha1.PhaseRunning)
 	preempted.Status.Phase, preempted.Status.Preemptions = v1alpha1.PhaseQueued, 1
@@ -196,6 +204,9 @@ func waitingCases(f fixture) []decideCase {
 		{name: "a Lease the operator did not create is refused, not taken",
 			run: intruder, w: intruderWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonLockNotOwned,
 			events: []string{v1alpha1.ReasonLockNotOwned}},
+		{name: "a sharded run whose output claim one node at a time can mount is refused before it takes the lock",
+			run: sharded, w: shardedWorld, phase: v1alpha1.PhaseFailed, reason: v1alpha1.ReasonOutputNotShared,
+			events: []string{v1alpha1.ReasonOutputNotShared}},
 		{name: "an identical active run is joined instead of queueing",
 			run: twin, w: twinWorld, phase: v1alpha1.PhaseRunning, reason: v1alpha1.ReasonDuplicate,
 			events: []string{v1alpha1.ReasonDuplicate},

@@ -169,11 +169,13 @@ func podTemplate(run *v1alpha1.ForecastRun, cfg Config) corev1.PodTemplateSpec {
 			ServiceAccountName: runnerName(run),
 			RestartPolicy:      corev1.RestartPolicyNever,
 			SecurityContext: &corev1.PodSecurityContext{
-				RunAsNonRoot:   ptr.To(true),
-				RunAsUser:      ptr.To[int64](runnerUID),
-				RunAsGroup:     ptr.To[int64](runnerUID),
-				FSGroup:        ptr.To[int64](runnerUID),
-				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+				RunAsNonRoot: ptr.To(true),
+				RunAsUser:    ptr.To[int64](runnerUID),
+				RunAsGroup:   ptr.To[int64](runnerUID),
+				FSGroup:      ptr.To[int64](runnerUID),
+				// A large results volume is not re-chowned on every start.
+				FSGroupChangePolicy: ptr.To(corev1.FSGroupChangeOnRootMismatch),
+				SeccompProfile:      &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 			},
 			Containers: []corev1.Container{container},
 			Volumes:    volumes,

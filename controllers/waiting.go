@@ -2,8 +2,10 @@ package controllers
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -29,6 +31,8 @@ func (p *pass) waiting() {
 		p.joinDuplicate(w.primary)
 	case w.lock.state == lockForeign:
 		p.failForeignLock()
+	case w.outputClaim != nil && !sharedClaim(w.outputClaim):
+		p.failOutputNotShared()
 	case w.lock.takeable() && w.queue.head() && !w.stillExecuting():
 		p.wakeIn(nextPassSoon) // acquired after this pass, recorded by the next
 	case w.lock.takeable() && w.queue.head():
@@ -129,4 +133,30 @@ func (p *pass) awaitOwnExecution() {
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonWaitingForLock, msg, p.now())
 	p.setPhase(v1alpha1.PhaseQueued, v1alpha1.ReasonWaitingForLock, msg)
 	p.wakeIn(p.w.cfg.LeaseDuration / 3)
+}
+
+// sharedClaim reports whether Pods on several nodes can mount the claim at
+// once: its access modes, as bound or else as requested, include
+// ReadWriteMany.
+func sharedClaim(pvc *corev1.PersistentVolumeClaim) bool {
+	modes := pvc.Status.AccessModes
+	if len(modes) == 0 {
+		modes = pvc.Spec.AccessModes
+	}
+	return slices.Contains(modes, corev1.ReadWriteMany)
+}
+
+// failOutputNotShared refuses a sharded run whose output claim only one
+// node can mount: the shards scheduled to other nodes would hang on
+// Multi-Attach until the startup timeout.
+func (p *pass) failOutputNotShared() {
+	run, pvc := p.run, p.w.outputClaim
+	modes := pvc.Status.AccessModes
+	if len(modes) == 0 {
+		modes = pvc.Spec.AccessModes
+	}
+	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
+	p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonOutputNotShared, fmt.Sprintf(
+		"parallelism %d needs output claim %s to be ReadWriteMany, so that shards on different nodes can all mount it; it is %v: use parallelism 1 or a ReadWriteMany claim",
+		run.Spec.Parallelism, pvc.Name, modes))
 }

@@ -37,6 +37,9 @@ type world struct {
 	lock lockView
 	// queue is where a waiting run stands among the runs of its lock.
 	queue queueView
+	// outputClaim is a sharded run's output claim; nil when the run is not
+	// sharded or the claim does not exist (yet).
+	outputClaim *corev1.PersistentVolumeClaim
 	// primary is, for a waiting run, the identical run it should join, and
 	// for a duplicate the run it follows; nil when there is none.
 	primary *v1alpha1.ForecastRun
@@ -191,6 +194,9 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 	if w.primary, err = r.findPrimary(ctx, run); err != nil {
 		return err
 	}
+	if w.outputClaim, err = r.shardedOutputClaim(ctx, run); err != nil {
+		return err
+	}
 	if w.queue, err = r.observeQueue(ctx, run, w.lock.lease); err != nil {
 		return err
 	}
@@ -198,6 +204,22 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 		w.historicalETA = r.historicalETA(ctx, run)
 	}
 	return nil
+}
+
+// shardedOutputClaim reads the output claim of a sharded run.
+func (r *Reconciler) shardedOutputClaim(ctx context.Context, run *v1alpha1.ForecastRun) (*corev1.PersistentVolumeClaim, error) {
+	if run.Spec.Parallelism <= 1 || run.Spec.Output == nil {
+		return nil, nil
+	}
+	var pvc corev1.PersistentVolumeClaim
+	err := r.APIReader.Get(ctx, keyOf(run.Namespace, run.Spec.Output.PersistentVolumeClaim.ClaimName), &pvc)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading output claim %s: %w", run.Spec.Output.PersistentVolumeClaim.ClaimName, err)
+	}
+	return &pvc, nil
 }
 
 // observeQueue places run in the queue of its lock.

@@ -73,6 +73,9 @@ const (
 	// ReasonJobRefused: the API server refused the runner Job for good (an
 	// invalid resources or podTemplate, say); a retry cannot fix it.
 	ReasonJobRefused = "JobRefused"
+	// ReasonOutputNotShared: parallel shards need an output claim that Pods
+	// on several nodes can mount (ReadWriteMany).
+	ReasonOutputNotShared = "OutputNotShared"
 	// ReasonJobDeleted: the runner Job was deleted by someone else before
 	// it finished; the run fails rather than executing again.
 	ReasonJobDeleted = "JobDeleted"
