@@ -214,6 +214,9 @@ func waitingCases(f fixture) []decideCase {
 				if next.Status.DuplicateOf != "other" {
 					t.Errorf("duplicateOf = %q", next.Status.DuplicateOf)
 				}
+				if c := meta.FindStatusCondition(next.Status.Conditions, v1alpha1.ConditionAdmitted); c == nil || c.Status != metav1.ConditionFalse {
+					t.Errorf("a duplicate is not admitted: %+v", c)
+				}
 			}},
 	}
 }

@@ -112,8 +112,8 @@ func (p *pass) joinDuplicate(primary *v1alpha1.ForecastRun) {
 	run := p.run
 	run.Status.DuplicateOf = primary.Name
 	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
-	msg := fmt.Sprintf("identical to %s, which is %s; sharing its execution", primary.Name, phaseOrPending(primary))
-	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonDuplicate, msg, p.now())
+	msg := fmt.Sprintf("identical to %s, which is %s; sharing its execution instead of taking the lock", primary.Name, phaseOrPending(primary))
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonDuplicate, msg, p.now())
 	p.mirror(primary)
 }
 
@@ -144,7 +144,7 @@ func primaryDelivers(p *v1alpha1.ForecastRun) bool {
 func (p *pass) detach() {
 	run := p.run
 	msg := fmt.Sprintf("%s will not deliver a result; re-evaluating this run on its own", run.Status.DuplicateOf)
-	run.Status.DuplicateOf, run.Status.Progress, run.Status.ETA = "", nil, ""
+	run.Status.DuplicateOf, run.Status.Progress, run.Status.EstimatedCompletionTime = "", nil, nil
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonPending, msg, p.now())
 	p.setPhase(v1alpha1.PhasePending, v1alpha1.ReasonPending, msg)
 }
@@ -153,7 +153,8 @@ func (p *pass) detach() {
 func (p *pass) mirror(primary *v1alpha1.ForecastRun) {
 	run := p.run
 	run.Status.Progress = primary.Status.Progress.DeepCopy()
-	run.Status.ETA = primary.Status.ETA
+	run.Status.EstimatedCompletionTime = primary.Status.EstimatedCompletionTime.DeepCopy()
+	run.Status.EstimatedDuration = primary.Status.EstimatedDuration.DeepCopy()
 	phase := phaseOrPending(primary)
 	state := string(phase)
 	if primary.Status.Progress != nil {

@@ -82,7 +82,8 @@ func TestCancelQueuedAndRunning(t *testing.T) {
 
 	setCancel(t, ns, "queued")
 	q := waitPhase(t, ns, "queued", v1alpha1.PhaseCancelled)
-	assertConditions(t, q, map[string]bool{v1alpha1.ConditionFailed: true, v1alpha1.ConditionStalled: true})
+	assertConditions(t, q, map[string]bool{v1alpha1.ConditionStalled: true, v1alpha1.ConditionReady: false})
+	assertNoCondition(t, q, v1alpha1.ConditionFailed) // cancelled, not failed
 	eventually(t, 10*time.Second, "the next run moves up", queueIs(ns, "zz-next"))
 
 	setCancel(t, ns, "running")

@@ -69,7 +69,7 @@ func (p *pass) requeueHeld(reason, msg string) {
 	run := p.run
 	now := p.now()
 	run.Status.Preemptions++
-	run.Status.ETA = ""
+	run.Status.EstimatedCompletionTime = nil
 	setCondition(run, v1alpha1.ConditionPreempted, metav1.ConditionTrue, reason, msg, now)
 	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, reason, msg, now)
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, reason, msg, now)

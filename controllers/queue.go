@@ -53,14 +53,15 @@ func (r *Reconciler) describeHolder(ctx context.Context, ns string, lease *coord
 	if err := r.Get(ctx, keyOf(ns, name), &holder); err != nil {
 		return &v1alpha1.LockHolder{Name: name}
 	}
-	lh := &v1alpha1.LockHolder{Name: name, Phase: holder.Status.Phase, ETA: holder.Status.ETA}
+	lh := &v1alpha1.LockHolder{Name: name, Phase: holder.Status.Phase, EstimatedCompletionTime: holder.Status.EstimatedCompletionTime.DeepCopy()}
 	if holder.Status.Progress != nil {
 		lh.Percent = holder.Status.Progress.Percent
 	}
 	return lh
 }
 
-// holderPhrase is "held by nightly-full (Running, 42%, ETA 2m10s)".
+// holderPhrase is "held by nightly-full (Running, 42%, ETA
+// 2026-11-27T10:02:10Z)".
 func holderPhrase(h *v1alpha1.LockHolder) string {
 	if h == nil {
 		return "is free"
@@ -69,8 +70,8 @@ func holderPhrase(h *v1alpha1.LockHolder) string {
 		return "held by " + h.Name
 	}
 	details := []string{string(h.Phase), fmt.Sprintf("%d%%", h.Percent)}
-	if h.ETA != "" {
-		details = append(details, "ETA "+h.ETA)
+	if h.EstimatedCompletionTime != nil {
+		details = append(details, "ETA "+formatTime(h.EstimatedCompletionTime))
 	}
 	return fmt.Sprintf("held by %s (%s)", h.Name, strings.Join(details, ", "))
 }

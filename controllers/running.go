@@ -161,7 +161,6 @@ func (p *pass) runningRequeue() time.Duration {
 func (p *pass) finishFromJob(cond *batchv1.JobCondition) {
 	run, job := p.run, p.w.job
 	p.observeProgress()
-	run.Status.ETA = ""
 	if res := run.Status.Result; res != nil && (res.FencingToken == "" || res.FencingToken != run.Status.FencingToken) {
 		run.Status.Result = nil // another execution's, not this one's
 	}
@@ -197,20 +196,21 @@ func succeededMessage(run *v1alpha1.ForecastRun, job *batchv1.Job) string {
 	return fmt.Sprintf("succeeded: runner Job %s completed without reporting a result", job.Name)
 }
 
-// observeProgress sums the shards into progress, estimates the time left
-// and says so in the message.
+// observeProgress sums the shards into progress, estimates when the run
+// completes and says so in the message.
 func (p *pass) observeProgress() {
 	run := p.run
 	applyShardProgress(run)
+	if at, ok := estimateCompletion(run); ok {
+		run.Status.EstimatedCompletionTime = &metav1.Time{Time: at.Truncate(time.Second)}
+	}
 	pr := run.Status.Progress
-	if pr == nil || pr.ItemsDone == 0 || run.Status.AdmittedAt == nil || pr.UpdatedAt == nil {
+	if pr == nil || pr.ItemsDone == 0 {
 		return
 	}
-	// Both times are stored in whole seconds; a report in the second of
-	// admission still took some time.
-	elapsed := max(pr.UpdatedAt.Sub(run.Status.AdmittedAt.Time), time.Second)
-	if eta, ok := etaFromThroughput(pr.ItemsDone, pr.ItemsTotal, elapsed); ok {
-		run.Status.ETA = formatETA(eta)
+	eta := "unknown"
+	if t := run.Status.EstimatedCompletionTime; t != nil {
+		eta = formatTime(t)
 	}
-	run.Status.Message = fmt.Sprintf("running: %s of items (%s), ETA %s; holds lock %s", pr.PercentText, pr.Items, run.Status.ETA, run.Spec.LockName)
+	run.Status.Message = fmt.Sprintf("running: %s of items (%s), ETA %s; holds lock %s", pr.PercentText, pr.Items, eta, run.Spec.LockName)
 }

@@ -30,8 +30,8 @@ func (p *pass) followStartup() (failed bool) {
 	if podsStarted(run) {
 		return false
 	}
-	if run.Status.ETA == "" {
-		run.Status.ETA = w.historicalETA
+	if run.Status.EstimatedDuration == nil {
+		run.Status.EstimatedDuration = w.historicalDuration
 	}
 	if shards := max(run.Spec.Parallelism, 1); max(startedPods(w.jobPods, w.job), reportedShards(run)) >= shards {
 		msg := fmt.Sprintf("runner Job %s is running; holds lock %s", run.Status.JobName, run.Spec.LockName)

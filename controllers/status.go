@@ -87,15 +87,18 @@ func (p *pass) setPhase(phase v1alpha1.Phase, reason, msg string) {
 }
 
 // setFinished records the end of a run: completion time, the Succeeded or
-// Failed condition, and Running/Admitted no longer true.
+// Failed condition, and Running no longer true. A Rejected or Cancelled run
+// neither succeeded nor failed: Stalled (set with the phase) says it ended
+// without a result, and the phase and reason say why.
 func setFinished(run *v1alpha1.ForecastRun, phase v1alpha1.Phase, reason, msg string, now metav1.Time) {
 	if run.Status.CompletionTime == nil {
 		run.Status.CompletionTime = &now
 	}
-	run.Status.QueuePosition, run.Status.ETA = nil, ""
-	if phase == v1alpha1.PhaseSucceeded {
+	run.Status.QueuePosition, run.Status.EstimatedCompletionTime = nil, nil
+	switch phase {
+	case v1alpha1.PhaseSucceeded:
 		setCondition(run, v1alpha1.ConditionSucceeded, metav1.ConditionTrue, reason, msg, now)
-	} else {
+	case v1alpha1.PhaseFailed:
 		setCondition(run, v1alpha1.ConditionFailed, metav1.ConditionTrue, reason, msg, now)
 	}
 	if meta.IsStatusConditionTrue(run.Status.Conditions, v1alpha1.ConditionRunning) {

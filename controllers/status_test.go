@@ -60,9 +60,15 @@ func TestSetPhaseConditions(t *testing.T) {
 			cond("Ready", "True", v1alpha1.ReasonJobSucceeded), cond("Reconciling", "False", v1alpha1.ReasonJobSucceeded), cond("Stalled", "False", v1alpha1.ReasonJobSucceeded),
 			cond("Succeeded", "True", v1alpha1.ReasonJobSucceeded),
 		}, 1},
-		{v1alpha1.PhaseCancelled, v1alpha1.ReasonCancelled, []metav1.Condition{
+		{v1alpha1.PhaseCancelled, v1alpha1.ReasonCancelled, []metav1.Condition{ // stalled, not failed
 			cond("Ready", "False", v1alpha1.ReasonCancelled), cond("Reconciling", "False", v1alpha1.ReasonCancelled), cond("Stalled", "True", v1alpha1.ReasonCancelled),
-			cond("Failed", "True", v1alpha1.ReasonCancelled),
+		}, 1},
+		{v1alpha1.PhaseRejected, v1alpha1.ReasonRejected, []metav1.Condition{ // stalled, not failed
+			cond("Ready", "False", v1alpha1.ReasonRejected), cond("Reconciling", "False", v1alpha1.ReasonRejected), cond("Stalled", "True", v1alpha1.ReasonRejected),
+		}, 1},
+		{v1alpha1.PhaseFailed, v1alpha1.ReasonTimeout, []metav1.Condition{
+			cond("Ready", "False", v1alpha1.ReasonTimeout), cond("Reconciling", "False", v1alpha1.ReasonTimeout), cond("Stalled", "True", v1alpha1.ReasonTimeout),
+			cond("Failed", "True", v1alpha1.ReasonTimeout),
 		}, 1},
 	}
 	for _, tc := range cases {

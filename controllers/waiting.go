@@ -82,8 +82,8 @@ func (p *pass) enqueue() {
 	pos := q.position
 	msg := fmt.Sprintf("waiting for lock %s %s%s; position %d of %d", run.Spec.LockName, holderPhrase(q.holder), p.holderStopping(), pos, q.length)
 	run.Status.QueuePosition, run.Status.LockHolder = &pos, q.holder
-	if run.Status.ETA == "" {
-		run.Status.ETA = p.w.historicalETA
+	if run.Status.EstimatedDuration == nil {
+		run.Status.EstimatedDuration = p.w.historicalDuration
 	}
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonWaitingForLock, msg, p.now())
 	p.setPhase(v1alpha1.PhaseQueued, v1alpha1.ReasonWaitingForLock, msg)

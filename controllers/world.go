@@ -9,6 +9,7 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
@@ -52,10 +53,9 @@ type world struct {
 	// run is about to create (a server-side dry run); empty when it would
 	// accept it.
 	jobRefusal refusal
-	// historicalETA is the ETA of a run that has not reported progress,
-	// from the last Succeeded run of its mode; "" when unknown or not
-	// needed.
-	historicalETA string
+	// historicalDuration is how long the run is expected to execute, from
+	// the last Succeeded run of its mode; nil when unknown or not needed.
+	historicalDuration *metav1.Duration
 }
 
 // lockView is the run's Lease as one pass read it and what it means for the
@@ -173,8 +173,8 @@ func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastR
 	if w.preemptor, err = r.preemptor(ctx, run); err != nil {
 		return err
 	}
-	if run.Status.ETA == "" {
-		w.historicalETA = r.historicalETA(ctx, run)
+	if run.Status.EstimatedDuration == nil {
+		w.historicalDuration = r.historicalDuration(ctx, run)
 	}
 	return nil
 }
@@ -200,8 +200,8 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 	if w.queue, err = r.observeQueue(ctx, run, w.lock.lease); err != nil {
 		return err
 	}
-	if run.Status.ETA == "" {
-		w.historicalETA = r.historicalETA(ctx, run)
+	if run.Status.EstimatedDuration == nil {
+		w.historicalDuration = r.historicalDuration(ctx, run)
 	}
 	return nil
 }

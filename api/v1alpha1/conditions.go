@@ -4,8 +4,10 @@ package v1alpha1
 // Preempted describe the run's life; Ready, Reconciling and Stalled follow
 // the kstatus conventions so that Flux and Argo CD can read a run's health.
 const (
-	// ConditionAdmitted is True once the run holds its lock (or shares the
-	// execution of an identical run).
+	// ConditionAdmitted is True once the run took its lock for its current
+	// or last execution. It is False while the run waits for the lock,
+	// after it was rejected, and for a duplicate, which shares an
+	// identical run's execution instead of holding the lock itself.
 	ConditionAdmitted = "Admitted"
 	// ConditionRunning is True once every runner Pod of the current hold
 	// has started, until the run ends or goes back to the queue. While it
@@ -15,7 +17,10 @@ const (
 	ConditionRunning = "Running"
 	// ConditionSucceeded is True when every shard finished.
 	ConditionSucceeded = "Succeeded"
-	// ConditionFailed is True when the run ended without results.
+	// ConditionFailed is True when the run failed: its Job failed, a
+	// deadline passed, its Job could not be created. A Rejected or
+	// Cancelled run did not fail and is not Failed; like a failed run it
+	// is Stalled.
 	ConditionFailed = "Failed"
 	// ConditionPreempted is True while an Urgent run has displaced this one.
 	ConditionPreempted = "Preempted"
@@ -23,7 +28,8 @@ const (
 	ConditionReady = "Ready"
 	// ConditionReconciling is True while the run is still progressing.
 	ConditionReconciling = "Reconciling"
-	// ConditionStalled is True when the run ended and will not progress.
+	// ConditionStalled is True when the run ended without a result: it
+	// failed, was rejected or was cancelled.
 	ConditionStalled = "Stalled"
 )
 

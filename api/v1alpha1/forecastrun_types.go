@@ -426,8 +426,11 @@ type ForecastRunStatus struct {
 	// +optional
 	Phase Phase `json:"phase,omitempty"`
 
-	// conditions are the detailed state: Admitted, Running, Succeeded,
-	// Failed, Preempted, and Ready, Reconciling and Stalled for kstatus.
+	// conditions are the detailed state: Admitted (holds its lock), Running
+	// (its runner Pods run; while False during a hold, the reason says what
+	// they wait for), Succeeded, Failed, Preempted, and Ready, Reconciling
+	// and Stalled for kstatus. A Rejected or Cancelled run is Stalled but
+	// not Failed; a duplicate is not Admitted.
 	// +listType=map
 	// +listMapKey=type
 	// +optional
@@ -446,9 +449,22 @@ type ForecastRunStatus struct {
 	// +optional
 	Progress *Progress `json:"progress,omitempty"`
 
-	// eta is the estimated time remaining, such as "2m10s".
+	// estimatedCompletionTime is when a running run is expected to finish:
+	// from its throughput so far once it reports progress, from its
+	// estimatedDuration before. It is an absolute time, so it does not go
+	// stale as time passes; the time left is this minus now (the ETA
+	// printer column shows the time itself, since the API server renders
+	// only past times as ages).
 	// +optional
-	ETA string `json:"eta,omitempty"`
+	EstimatedCompletionTime *metav1.Time `json:"estimatedCompletionTime,omitempty"`
+
+	// estimatedDuration is how long the run is expected to execute, from the
+	// last Succeeded run of the same mode scaled to this run's items; unset
+	// when there is no such run. A queued run's estimated start is its lock
+	// holder's estimatedCompletionTime plus the estimatedDuration of every
+	// run ahead of it.
+	// +optional
+	EstimatedDuration *metav1.Duration `json:"estimatedDuration,omitempty"`
 
 	// message says, in a sentence, what the run is doing or why it ended.
 	// +optional
@@ -550,9 +566,9 @@ type LockHolder struct {
 	// percent done of the holding run.
 	// +optional
 	Percent int32 `json:"percent,omitempty"`
-	// eta of the holding run, such as "2m10s".
+	// estimatedCompletionTime of the holding run.
 	// +optional
-	ETA string `json:"eta,omitempty"`
+	EstimatedCompletionTime *metav1.Time `json:"estimatedCompletionTime,omitempty"`
 }
 
 // Progress is how far execution has got.
@@ -563,7 +579,8 @@ type Progress struct {
 	// +optional
 	Percent int32 `json:"percent,omitempty"`
 
-	// percentText is percent for display, such as "42%".
+	// percentText is percent rendered for the printer column, such as
+	// "42%". Display only: read percent.
 	// +optional
 	PercentText string `json:"percentText,omitempty"`
 
@@ -579,7 +596,8 @@ type Progress struct {
 	// +optional
 	ItemsTotal int32 `json:"itemsTotal,omitempty"`
 
-	// items is itemsDone/itemsTotal for display, such as "420/3707".
+	// items is itemsDone/itemsTotal rendered for the printer column, such
+	// as "420/3707". Display only: read itemsDone and itemsTotal.
 	// +optional
 	Items string `json:"items,omitempty"`
 
@@ -634,7 +652,7 @@ type Result struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Progress",type=string,JSONPath=`.status.progress.percentText`
 // +kubebuilder:printcolumn:name="Items",type=string,JSONPath=`.status.progress.items`
-// +kubebuilder:printcolumn:name="ETA",type=string,JSONPath=`.status.eta`
+// +kubebuilder:printcolumn:name="ETA",type=string,format=date-time,JSONPath=`.status.estimatedCompletionTime`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.message`,priority=1
 // +kubebuilder:printcolumn:name="Queue",type=integer,JSONPath=`.status.queuePosition`,priority=1

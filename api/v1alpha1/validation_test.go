@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -190,11 +191,11 @@ func TestKubectlGetShowsTheRunColumns(t *testing.T) {
 		t.Fatalf("create: %v", err)
 	}
 	run.Status = v1alpha1.ForecastRunStatus{
-		Phase:         v1alpha1.PhaseQueued,
-		ETA:           "2m10s",
-		Message:       "waiting for lock forecast-pipeline held by nightly (42%)",
-		QueuePosition: ptr.To[int32](2),
-		Progress:      &v1alpha1.Progress{},
+		Phase:                   v1alpha1.PhaseQueued,
+		EstimatedCompletionTime: &metav1.Time{Time: time.Date(2026, 11, 27, 10, 2, 10, 0, time.UTC)},
+		Message:                 "waiting for lock forecast-pipeline held by nightly (42%)",
+		QueuePosition:           ptr.To[int32](2),
+		Progress:                &v1alpha1.Progress{},
 	}
 	run.Status.Progress.SetCounts(420, 3707, metav1.Now())
 	if err := k8sClient.Status().Update(ctx, run); err != nil {
@@ -206,14 +207,14 @@ func TestKubectlGetShowsTheRunColumns(t *testing.T) {
 		t.Fatalf("kubectl get: %v\n%s", err, out)
 	}
 	assertTable(t, out, []string{"NAME", "MODE", "PRIORITY", "PHASE", "PROGRESS", "ITEMS", "ETA", "AGE"},
-		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2m10s"})
+		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2026-11-27T10:02:10Z"})
 
 	out, err = kubectl(t, "", "get", "fr", "columns", "-n", "default", "-o", "wide")
 	if err != nil {
 		t.Fatalf("kubectl get -o wide: %v\n%s", err, out)
 	}
 	assertTable(t, out, []string{"NAME", "MODE", "PRIORITY", "PHASE", "PROGRESS", "ITEMS", "ETA", "AGE", "MESSAGE", "QUEUE"},
-		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2m10s", "waiting for lock forecast-pipeline held by nightly (42%)", "2"})
+		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2026-11-27T10:02:10Z", "waiting for lock forecast-pipeline held by nightly (42%)", "2"})
 }
 
 // assertTable checks kubectl's header and that the single row holds want in

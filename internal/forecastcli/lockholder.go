@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -46,9 +47,10 @@ func (s *session) readLock(ctx context.Context, name string, runs []v1alpha1.For
 	return v, nil
 }
 
-// timeLeft is how long until the holder lets go: its ETA while it runs,
-// nothing when the lock is free or its holder has finished.
-func (v *lockView) timeLeft() estimate {
+// timeLeft is how long after now the holder lets go: until its estimated
+// completion while it runs, nothing when the lock is free or its holder
+// has finished.
+func (v *lockView) timeLeft(now time.Time) estimate {
 	switch {
 	case v.identity == "":
 		return estimate{known: true}
@@ -57,7 +59,7 @@ func (v *lockView) timeLeft() estimate {
 	case v.run.Status.Phase.Finished():
 		return estimate{known: true}
 	}
-	return parseETA(v.run.Status.ETA)
+	return until(v.run.Status.EstimatedCompletionTime, now)
 }
 
 // namesRun reports whether the identity has the controller's
