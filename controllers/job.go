@@ -114,6 +114,7 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 		job.Spec.BackoffLimit = ptr.To(cfg.BackoffLimit)
 	}
 	job.Spec.PodFailurePolicy = podFailurePolicy()
+	applyPodTemplate(job, run.Spec.PodTemplate)
 	return job
 }
 

@@ -255,3 +255,58 @@ func TestParallelShardsSumProgress(t *testing.T) {
 		t.Errorf("final progress %+v", got.Status.Progress)
 	}
 }
+
+// TestPodTemplateIsMergedPredictably: a run's podTemplate reaches the
+// runner Pods (and, for labels and annotations, the Job Kueue reads) without
+// changing what the controller needs: its labels stay, the restrictions
+// stay, and an empty securityContext leaves the IDs to the platform.
+func TestPodTemplateIsMergedPredictably(t *testing.T) {
+	run := testutil.MakeForecastRun("placed", "ns").Obj()
+	run.UID = "uid-1"
+	run.Spec.PodTemplate = &v1alpha1.RunnerPodTemplate{
+		Metadata: v1alpha1.RunnerPodMetadata{
+			Labels:      map[string]string{"kueue.x-k8s.io/queue-name": "forecasting", "team": "planning"},
+			Annotations: map[string]string{"cluster-autoscaler.kubernetes.io/safe-to-evict": "false"},
+		},
+		Spec: v1alpha1.RunnerPodSpec{
+			NodeSelector:      map[string]string{"pool": "batch"},
+			Tolerations:       []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "batch", Effect: corev1.TaintEffectNoSchedule}},
+			PriorityClassName: "batch-low",
+			ImagePullSecrets:  []corev1.LocalObjectReference{{Name: "registry"}},
+			RuntimeClassName:  ptr.To("gvisor"),
+			SecurityContext:   &v1alpha1.RunnerSecurityContext{},
+		},
+	}
+	job := constructJob(run, Config{RunnerImage: "runner:test", BackoffLimit: 3})
+	pod := job.Spec.Template
+	for what, labels := range map[string]map[string]string{"job": job.Labels, "pod": pod.Labels} {
+		want := map[string]string{"kueue.x-k8s.io/queue-name": "forecasting", "team": "planning", labelManagedBy: managerName, labelRun: "placed", labelRunUID: "uid-1"}
+		if diff := cmp.Diff(want, labels); diff != "" {
+			t.Errorf("%s labels (-want +got):\n%s", what, diff)
+		}
+	}
+	if job.Annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"] != "false" || pod.Annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"] != "false" {
+		t.Errorf("annotations: job %v, pod %v", job.Annotations, pod.Annotations)
+	}
+	spec := pod.Spec
+	if spec.NodeSelector["pool"] != "batch" || len(spec.Tolerations) != 1 || spec.PriorityClassName != "batch-low" ||
+		len(spec.ImagePullSecrets) != 1 || ptr.Deref(spec.RuntimeClassName, "") != "gvisor" {
+		t.Errorf("scheduling fields not taken: %+v", spec)
+	}
+	if sc := spec.SecurityContext; sc.RunAsUser != nil || sc.RunAsGroup != nil || sc.FSGroup != nil {
+		t.Errorf("an empty securityContext must leave the IDs to the platform: %+v", sc)
+	}
+	if spec.ServiceAccountName != runnerName(run) {
+		t.Errorf("serviceAccountName = %q, want the run's own", spec.ServiceAccountName)
+	}
+	assertRestricted(t, spec, spec.Containers[0])
+
+	run.Spec.PodTemplate.Spec.SecurityContext = &v1alpha1.RunnerSecurityContext{RunAsUser: ptr.To[int64](1000680000), FSGroup: ptr.To[int64](1000680000)}
+	sc := constructJob(run, Config{}).Spec.Template.Spec.SecurityContext
+	if ptr.Deref(sc.RunAsUser, 0) != 1000680000 || ptr.Deref(sc.FSGroup, 0) != 1000680000 || sc.RunAsGroup != nil {
+		t.Errorf("security context IDs = %+v, want exactly those given", sc)
+	}
+	if sc := constructJob(testutil.MakeForecastRun("plain", "ns").Obj(), Config{}).Spec.Template.Spec.SecurityContext; ptr.Deref(sc.RunAsUser, 0) != runnerUID {
+		t.Errorf("without a podTemplate the runner runs as %v, want the image's user %d", sc.RunAsUser, runnerUID)
+	}
+}

@@ -121,3 +121,59 @@ func finishStuckPods(t *testing.T, ns string) {
 		return nil
 	})
 }
+
+// TestSuspendedJobWaitsForItsQueue: a run whose podTemplate names a Kueue
+// queue gets a Job with that label; Kueue suspends it until the queue has
+// room. While it is suspended the startup timeout does not count (the run
+// says what it waits for); once resumed, it does.
+func TestSuspendedJobWaitsForItsQueue(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns, withStartupTimeout(2*time.Second))
+	run := testutil.MakeForecastRun("queued-in-kueue", ns).Obj()
+	run.Spec.PodTemplate = &v1alpha1.RunnerPodTemplate{Metadata: v1alpha1.RunnerPodMetadata{
+		Labels: map[string]string{"kueue.x-k8s.io/queue-name": "forecasting"},
+	}}
+	create(t, run)
+	job := waitJob(t, ns, "queued-in-kueue-runner")
+	if job.Labels["kueue.x-k8s.io/queue-name"] != "forecasting" {
+		t.Fatalf("job labels %v, want Kueue's queue-name", job.Labels)
+	}
+	setSuspended(t, job, true) // as Kueue's webhook does until it admits the Job
+	eventually(t, 10*time.Second, "the run says its Job is suspended", func() error {
+		if c := findCondition(getRun(t, ns, "queued-in-kueue"), v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonJobSuspended {
+			return fmt.Errorf("running condition %+v", c)
+		}
+		return nil
+	})
+	consistently(t, 3*time.Second, "no startup timeout while suspended", phaseIs(ns, "queued-in-kueue", v1alpha1.PhaseRunning))
+	setSuspended(t, job, false) // Kueue admits it, but its Pods never start
+	run = waitPhase(t, ns, "queued-in-kueue", v1alpha1.PhaseFailed)
+	if c := findCondition(run, v1alpha1.ConditionFailed); c == nil || c.Reason != v1alpha1.ReasonStartupTimeout {
+		t.Errorf("failed condition = %+v, want reason %s", c, v1alpha1.ReasonStartupTimeout)
+	}
+}
+
+// setSuspended suspends or resumes a Job, with the Suspended condition the
+// Job controller would add.
+func setSuspended(t *testing.T, job *batchv1.Job, suspend bool) {
+	t.Helper()
+	ctx := context.Background()
+	eventually(t, 10*time.Second, "the job is updated", func() error {
+		var j batchv1.Job
+		if err := k8sClient.Get(ctx, keyOf(job.Namespace, job.Name), &j); err != nil {
+			return err
+		}
+		j.Spec.Suspend = &suspend
+		if err := k8sClient.Update(ctx, &j); err != nil {
+			return err
+		}
+		status := corev1.ConditionFalse
+		if suspend {
+			status = corev1.ConditionTrue
+		}
+		now := metav1.Now()
+		j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobSuspended, Status: status, Reason: "JobSuspended", LastTransitionTime: now, LastProbeTime: now}}
+		return k8sClient.Status().Update(ctx, &j)
+	})
+}

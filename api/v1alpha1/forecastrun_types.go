@@ -207,6 +207,16 @@ type ForecastRunSpec struct {
 	// +optional
 	Output *Output `json:"output,omitempty"`
 
+	// podTemplate fits the runner Pods to the cluster they land in: labels
+	// and annotations (of the Job too, for Kueue's queue-name), node
+	// selection, tolerations and affinity, priority class, image pull
+	// secrets, runtime class, and the user and group IDs. What the runner
+	// does (its command, environment, volumes, ServiceAccount and its
+	// restricted security profile) is the controller's and cannot be
+	// changed.
+	// +optional
+	PodTemplate *RunnerPodTemplate `json:"podTemplate,omitempty"`
+
 	// cancel, set to true, stops a queued or running run: it ends Cancelled
 	// and the lock is released. It cannot be set back to false.
 	// +optional
@@ -665,7 +675,7 @@ type ForecastRun struct {
 	// ttlSecondsAfterFinished. The rules sit on
 	// this field, not on ForecastRunSpec, so that a ForecastSchedule can embed
 	// the same spec as an editable template.
-	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.startupTimeout) == has(oldSelf.startupTimeout) && has(self.progressDeadline) == has(oldSelf.progressDeadline) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel, priority and ttlSecondsAfterFinished: fields cannot be added or removed; create a new ForecastRun instead"
+	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.startupTimeout) == has(oldSelf.startupTimeout) && has(self.progressDeadline) == has(oldSelf.progressDeadline) && has(self.output) == has(oldSelf.output) && has(self.podTemplate) == has(oldSelf.podTemplate)",message="spec is immutable after creation except cancel, priority and ttlSecondsAfterFinished: fields cannot be added or removed; create a new ForecastRun instead"
 	// +kubebuilder:validation:XValidation:rule="!has(self.mode) || !has(oldSelf.mode) || self.mode == oldSelf.mode",message="mode is immutable after creation; create a new ForecastRun instead",fieldPath=".mode"
 	// +kubebuilder:validation:XValidation:rule="!has(self.itemLimit) || !has(oldSelf.itemLimit) || self.itemLimit == oldSelf.itemLimit",message="itemLimit is immutable after creation; create a new ForecastRun instead",fieldPath=".itemLimit"
 	// +kubebuilder:validation:XValidation:rule="!has(self.dataset) || !has(oldSelf.dataset) || self.dataset == oldSelf.dataset",message="dataset is immutable after creation; create a new ForecastRun instead",fieldPath=".dataset"
@@ -684,6 +694,7 @@ type ForecastRun struct {
 	// +kubebuilder:validation:XValidation:rule="!has(self.startupTimeout) || !has(oldSelf.startupTimeout) || self.startupTimeout == oldSelf.startupTimeout",message="startupTimeout is immutable after creation; create a new ForecastRun instead",fieldPath=".startupTimeout"
 	// +kubebuilder:validation:XValidation:rule="!has(self.progressDeadline) || !has(oldSelf.progressDeadline) || self.progressDeadline == oldSelf.progressDeadline",message="progressDeadline is immutable after creation; create a new ForecastRun instead",fieldPath=".progressDeadline"
 	// +kubebuilder:validation:XValidation:rule="!has(self.output) || !has(oldSelf.output) || self.output == oldSelf.output",message="output is immutable after creation; create a new ForecastRun instead",fieldPath=".output"
+	// +kubebuilder:validation:XValidation:rule="!has(self.podTemplate) || !has(oldSelf.podTemplate) || self.podTemplate == oldSelf.podTemplate",message="podTemplate is immutable after creation; create a new ForecastRun instead",fieldPath=".podTemplate"
 	// +kubebuilder:validation:XValidation:rule="!has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",message="cancel cannot be undone; create a new ForecastRun to run again",fieldPath=".cancel"
 	// +required
 	Spec ForecastRunSpec `json:"spec"`

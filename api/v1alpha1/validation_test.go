@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,16 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
   dataset: {synthetic: {}}`, "parallelism above 1 needs spec.output"},
 		{"bad lock name", `  lockName: "Not_A_Name"
   dataset: {synthetic: {}}`, "spec.lockName: Invalid value"},
+		{"a label the controller sets", `  podTemplate: {metadata: {labels: {forecasting.dev/run: other}}}
+  dataset: {synthetic: {}}`, "labels may not use the keys the controller sets"},
+		{"the Job controller's label", `  podTemplate: {metadata: {labels: {batch.kubernetes.io/job-name: x}}}
+  dataset: {synthetic: {}}`, "labels may not use the keys the controller sets"},
+		{"a label value too long", `  podTemplate: {metadata: {labels: {team: ` + strings.Repeat("x", 64) + `}}}
+  dataset: {synthetic: {}}`, "label values at most 63 characters"},
+		{"root", `  podTemplate: {spec: {securityContext: {runAsUser: 0}}}
+  dataset: {synthetic: {}}`, "spec.podTemplate.spec.securityContext.runAsUser: Invalid value: 0"},
+		{"too many tolerations", `  podTemplate: {spec: {tolerations: [` + strings.Repeat(`{operator: Exists},`, 33) + `]}}
+  dataset: {synthetic: {}}`, "spec.podTemplate.spec.tolerations: Too many: 33: must have at most 32 items"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,6 +177,7 @@ func TestSpecIsImmutableExceptCancelAndPriority(t *testing.T) {
 		{"ttlSecondsAfterFinished may be added", `{"spec":{"ttlSecondsAfterFinished":3600}}`, ""},
 		{"and changed", `{"spec":{"ttlSecondsAfterFinished":60}}`, ""},
 		{"startupTimeout added", `{"spec":{"startupTimeout":"5m"}}`, "fields cannot be added or removed"},
+		{"podTemplate added", `{"spec":{"podTemplate":{"spec":{"nodeSelector":{"pool":"batch"}}}}}`, "fields cannot be added or removed"},
 		{"cancel may be set", `{"spec":{"cancel":true}}`, ""},
 		{"cancel cannot be undone", `{"spec":{"cancel":false}}`, "spec.cancel: Invalid value: cancel cannot be undone"},
 	}
@@ -314,5 +326,20 @@ func TestLongNamesAreRefused(t *testing.T) {
 	fits := strings.Repeat("n", 63)
 	if out, err := kubectl(t, fmt.Sprintf(validRun, fits, "  dataset: {synthetic: {}}\n"), "apply", "-f", "-"); err != nil {
 		t.Errorf("a 63-character name was refused: %s", out)
+	}
+}
+
+// TestPlacementSamplesAreAccepted: the podTemplate samples people copy
+// (a tainted batch node pool, Kueue's queue-name, OpenShift's assigned user
+// IDs) are valid as they are.
+func TestPlacementSamplesAreAccepted(t *testing.T) {
+	out, err := kubectl(t, "", "apply", "--server-side", "--dry-run=server", "-n", "default", "-k", filepath.Join(testutil.RepoRoot(), "config", "samples", "placement"))
+	if err != nil {
+		t.Fatalf("kubectl apply of the placement samples: %v\n%s", err, out)
+	}
+	for _, name := range []string{"nightly-on-batch-pool", "nightly-through-kueue", "quicktest-on-openshift"} {
+		if want := "forecastrun.forecasting.dev/" + name + " serverside-applied (server dry run)"; !strings.Contains(out, want) {
+			t.Errorf("kubectl said:\n%s\nwant %q", out, want)
+		}
 	}
 }
