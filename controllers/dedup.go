@@ -57,9 +57,9 @@ func identityHash(run *v1alpha1.ForecastRun) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// canLead reports whether run may be the primary of identical runs: it is
+// eligiblePrimary reports whether run may be the primary of identical runs: it is
 // unfinished, no duplicate itself, and not being cancelled or deleted.
-func canLead(run *v1alpha1.ForecastRun) bool {
+func eligiblePrimary(run *v1alpha1.ForecastRun) bool {
 	return run.Status.DuplicateOf == "" && !run.Status.Phase.Finished() &&
 		!run.Spec.Cancel && run.DeletionTimestamp.IsZero()
 }
@@ -97,7 +97,7 @@ func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun)
 	same := []v1alpha1.ForecastRun{*run}
 	for i := range list.Items {
 		o := &list.Items[i]
-		if o.Name != run.Name && canLead(o) && identityHash(o) == hash {
+		if o.Name != run.Name && eligiblePrimary(o) && identityHash(o) == hash {
 			same = append(same, *o)
 		}
 	}
