@@ -158,13 +158,30 @@ func (r *Reconciler) observeRunning(ctx context.Context, run *v1alpha1.ForecastR
 		}
 	}
 	if w.job == nil {
-		if w.lock.heldAsRecorded(run) && !jobSeen(run) {
-			if w.childConflict, err = r.childConflict(ctx, run); err == nil && w.childConflict == "" {
-				w.jobRefusal = r.tryJob(ctx, run)
-			}
-		}
-		return err
+		return r.observeJobCreation(ctx, run, w)
 	}
+	return r.observeExecution(ctx, run, w)
+}
+
+// observeJobCreation reads, for a running run whose Job is to be created,
+// whether one of its children is someone else's and whether the API server
+// would accept the Job.
+func (r *Reconciler) observeJobCreation(ctx context.Context, run *v1alpha1.ForecastRun, w *world) error {
+	if !w.lock.heldAsRecorded(run) || jobSeen(run) {
+		return nil
+	}
+	var err error
+	if w.childConflict, err = r.childConflict(ctx, run); err == nil && w.childConflict == "" {
+		w.jobRefusal = r.tryJob(ctx, run)
+	}
+	return err
+}
+
+// observeExecution reads what a running run's Job needs watching for: why
+// it has no Pods yet, an Urgent run to yield to, and the history that
+// estimates its duration.
+func (r *Reconciler) observeExecution(ctx context.Context, run *v1alpha1.ForecastRun, w *world) error {
+	var err error
 	if len(w.jobPods) == 0 && !podsStarted(run) {
 		if w.failedCreate, err = failedCreate(ctx, r.APIReader, w.job); err != nil {
 			return err
