@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"slices"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -59,9 +57,9 @@ func identityHash(run *v1alpha1.ForecastRun) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// canLead reports whether run may be the primary of identical runs: it is
+// eligiblePrimary reports whether run may be the primary of identical runs: it is
 // unfinished, no duplicate itself, and not being cancelled or deleted.
-func canLead(run *v1alpha1.ForecastRun) bool {
+func eligiblePrimary(run *v1alpha1.ForecastRun) bool {
 	return run.Status.DuplicateOf == "" && !run.Status.Phase.Finished() &&
 		!run.Spec.Cancel && run.DeletionTimestamp.IsZero()
 }
@@ -99,7 +97,7 @@ func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun)
 	same := []v1alpha1.ForecastRun{*run}
 	for i := range list.Items {
 		o := &list.Items[i]
-		if o.Name != run.Name && canLead(o) && identityHash(o) == hash {
+		if o.Name != run.Name && eligiblePrimary(o) && identityHash(o) == hash {
 			same = append(same, *o)
 		}
 	}
@@ -109,37 +107,27 @@ func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun)
 	return nil, nil
 }
 
-// joinDuplicate makes run a duplicate of an identical active run when there
-// is one. It is only asked for runs that do not hold their lock.
-func (r *Reconciler) joinDuplicate(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (bool, error) {
-	primary, err := r.findPrimary(ctx, run)
-	if err != nil || primary == nil {
-		return false, err
-	}
+// joinDuplicate makes the run a duplicate of an identical active run.
+func (p *pass) joinDuplicate(primary *v1alpha1.ForecastRun) {
+	run := p.run
 	run.Status.DuplicateOf = primary.Name
 	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
-	msg := fmt.Sprintf("identical to %s, which is %s; sharing its execution", primary.Name, phaseOrPending(primary))
-	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonDuplicate, msg, metav1.NewTime(r.Clock.Now()))
-	r.mirror(run, st, primary)
-	return true, nil
+	msg := fmt.Sprintf("identical to %s, which is %s; sharing its execution instead of taking the lock", primary.Name, phaseOrPending(primary))
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonDuplicate, msg, p.now())
+	p.mirror(primary)
 }
 
-// reconcileDuplicate follows the primary: its progress while it is active,
-// its phase and result once it ends. When the primary cannot deliver a
-// result (deleted, cancelled, rejected, or itself a duplicate now), the run
-// stands on its own again and is re-evaluated on the next pass.
-func (r *Reconciler) reconcileDuplicate(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (ctrl.Result, error) {
-	var primary v1alpha1.ForecastRun
-	err := r.Get(ctx, keyOf(run.Namespace, run.Status.DuplicateOf), &primary)
-	if err != nil && !apierrors.IsNotFound(err) {
-		return ctrl.Result{}, fmt.Errorf("reading primary %s: %w", run.Status.DuplicateOf, err)
+// duplicate follows the primary: its progress while it is active, its
+// phase and result once it ends. When the primary cannot deliver a result
+// (deleted, cancelled, rejected, or itself a duplicate now), the run stands
+// on its own again and is re-evaluated on the next pass.
+func (p *pass) duplicate() {
+	if primary := p.w.primary; primary != nil && primaryDelivers(primary) {
+		p.mirror(primary)
+		return
 	}
-	if err != nil || !primaryDelivers(&primary) {
-		r.detach(run, st)
-		return ctrl.Result{RequeueAfter: conflictRetry}, nil
-	}
-	r.mirror(run, st, &primary)
-	return ctrl.Result{}, nil
+	p.detach()
+	p.wakeIn(conflictRetry)
 }
 
 // primaryDelivers reports whether a duplicate can keep following primary.
@@ -153,28 +141,31 @@ func primaryDelivers(p *v1alpha1.ForecastRun) bool {
 	return true
 }
 
-func (r *Reconciler) detach(run *v1alpha1.ForecastRun, st *statusUpdate) {
+func (p *pass) detach() {
+	run := p.run
 	msg := fmt.Sprintf("%s will not deliver a result; re-evaluating this run on its own", run.Status.DuplicateOf)
-	run.Status.DuplicateOf, run.Status.Progress, run.Status.ETA = "", nil, ""
-	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonPending, msg, metav1.NewTime(r.Clock.Now()))
-	r.setPhase(run, st, v1alpha1.PhasePending, v1alpha1.ReasonPending, msg)
+	run.Status.DuplicateOf, run.Status.Progress, run.Status.EstimatedCompletionTime = "", nil, nil
+	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonPending, msg, p.now())
+	p.setPhase(v1alpha1.PhasePending, v1alpha1.ReasonPending, msg)
 }
 
 // mirror copies the primary's phase, progress and, at the end, its result.
-func (r *Reconciler) mirror(run *v1alpha1.ForecastRun, st *statusUpdate, p *v1alpha1.ForecastRun) {
-	run.Status.Progress = p.Status.Progress.DeepCopy()
-	run.Status.ETA = p.Status.ETA
-	phase := phaseOrPending(p)
+func (p *pass) mirror(primary *v1alpha1.ForecastRun) {
+	run := p.run
+	run.Status.Progress = primary.Status.Progress.DeepCopy()
+	run.Status.EstimatedCompletionTime = primary.Status.EstimatedCompletionTime.DeepCopy()
+	run.Status.EstimatedDuration = primary.Status.EstimatedDuration.DeepCopy()
+	phase := phaseOrPending(primary)
 	state := string(phase)
-	if p.Status.Progress != nil {
-		state += ", " + p.Status.Progress.PercentText
+	if primary.Status.Progress != nil {
+		state += ", " + primary.Status.Progress.PercentText
 	}
-	msg := fmt.Sprintf("duplicate of %s (%s): sharing its execution", p.Name, state)
+	msg := fmt.Sprintf("duplicate of %s (%s): sharing its execution", primary.Name, state)
 	if phase.Finished() {
-		run.Status.Result = p.Status.Result.DeepCopy()
-		msg = fmt.Sprintf("%s with identical run %s: %s", phase, p.Name, p.Status.Message)
+		run.Status.Result = primary.Status.Result.DeepCopy()
+		msg = fmt.Sprintf("%s with identical run %s: %s", phase, primary.Name, primary.Status.Message)
 	}
-	r.setPhase(run, st, phase, v1alpha1.ReasonDuplicate, msg)
+	p.setPhase(phase, v1alpha1.ReasonDuplicate, msg)
 }
 
 func phaseOrPending(run *v1alpha1.ForecastRun) v1alpha1.Phase {

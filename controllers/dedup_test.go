@@ -150,8 +150,8 @@ func TestTwentyIdenticalRunsShareOneJob(t *testing.T) {
 	eventually(t, 10*time.Second, "duplicates mirror progress", func() error {
 		return allRuns(ns, func(r *v1alpha1.ForecastRun) error { return progressIs(ns, r.Name, 30, 50)() })
 	})
-	result := &v1alpha1.Result{ItemsForecast: 50, Winners: map[string]int32{"Theta": 50}, Score: "0.91"}
 	p = getRun(t, ns, primary)
+	result := &v1alpha1.Result{ItemsForecast: 50, Winners: map[string]int32{"Theta": 50}, Score: "0.91", FencingToken: p.Status.FencingToken}
 	p.Status.Result = result
 	if err := k8sClient.Status().Update(context.Background(), p); err != nil {
 		t.Fatalf("writing the result as the runner would: %v", err)

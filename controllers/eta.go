@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -22,10 +23,32 @@ func etaFromThroughput(done, total int32, elapsed time.Duration) (time.Duration,
 	return time.Duration(float64(elapsed) * float64(left) / float64(done)), true
 }
 
-// formatETA renders a duration the way people read it: "2m10s".
-func formatETA(d time.Duration) string {
-	return max(d, 0).Round(time.Second).String()
+// estimateCompletion is when a running run is expected to finish: the time
+// of its last report plus the time left at its throughput until then, or,
+// before any report, its admission plus its estimated duration. ok is
+// false when neither tells.
+func estimateCompletion(run *v1alpha1.ForecastRun) (time.Time, bool) {
+	admitted, p := run.Status.AdmittedAt, run.Status.Progress
+	if admitted == nil {
+		return time.Time{}, false
+	}
+	if p != nil && p.ItemsDone > 0 && p.UpdatedAt != nil {
+		// Both times are stored in whole seconds; a report in the second of
+		// admission still took some time.
+		elapsed := max(p.UpdatedAt.Sub(admitted.Time), time.Second)
+		if left, ok := etaFromThroughput(p.ItemsDone, p.ItemsTotal, elapsed); ok {
+			return p.UpdatedAt.Add(left), true
+		}
+	}
+	if d := run.Status.EstimatedDuration; d != nil {
+		return admitted.Add(d.Duration), true
+	}
+	return time.Time{}, false
 }
+
+// formatTime renders an estimated time in messages: RFC 3339 in UTC, to
+// the second.
+func formatTime(t *metav1.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // expectedItems is how many items a run will forecast when the spec says;
 // 0 means "every item of a dataset whose size is not known here".
@@ -75,16 +98,16 @@ func etaFromHistory(run *v1alpha1.ForecastRun, others []v1alpha1.ForecastRun) (t
 	return time.Duration(float64(items) / rate * float64(time.Second)), true
 }
 
-// historicalETA is etaFromHistory over the run's namespace, "" when there
-// is no history to go by.
-func (r *Reconciler) historicalETA(ctx context.Context, run *v1alpha1.ForecastRun) string {
+// historicalDuration is etaFromHistory over the run's namespace, nil when
+// there is no history to go by.
+func (r *Reconciler) historicalDuration(ctx context.Context, run *v1alpha1.ForecastRun) *metav1.Duration {
 	var list v1alpha1.ForecastRunList
 	if err := r.List(ctx, &list, client.InNamespace(run.Namespace)); err != nil {
-		log.FromContext(ctx).Error(err, "listing runs to estimate the ETA")
-		return ""
+		log.FromContext(ctx).Error(err, "listing runs to estimate the duration")
+		return nil
 	}
 	if d, ok := etaFromHistory(run, list.Items); ok {
-		return formatETA(d)
+		return &metav1.Duration{Duration: d.Round(time.Second)}
 	}
-	return ""
+	return nil
 }

@@ -2,11 +2,11 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
@@ -14,7 +14,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -25,7 +24,13 @@ const (
 	managerName    = "forecastrun"
 	labelManagedBy = "app.kubernetes.io/managed-by"
 	labelRun       = "forecasting.dev/run"
-	// finalizer keeps a run until its Job is stopped and its lock released.
+	// labelRunUID tells a run's Jobs and Pods apart from those of an
+	// earlier run of the same name, and finds them after the run is gone.
+	labelRunUID = "forecasting.dev/run-uid"
+	// finalizer keeps a run that holds its lock until its Job and Pods are
+	// stopped and the lock released. A run gets it just before it takes the
+	// lock and loses it once it has finished and released everything, so
+	// a stopped operator never keeps a namespace from being deleted.
 	finalizer = "forecasting.dev/release-lock"
 	// conflictRetry is how soon a pass that lost an optimistic-concurrency
 	// race runs again; the watch usually brings it back sooner.
@@ -38,10 +43,24 @@ type Config struct {
 	RunnerImage string
 	// LeaseDuration is how long a lock Lease stays valid without renewal.
 	LeaseDuration time.Duration
-	// JobTTL is how long a finished Job is kept (ttlSecondsAfterFinished).
+	// JobTTL is how long a finished Job is kept after its run recorded the
+	// end; the controller deletes it then. Jobs carry no
+	// ttlSecondsAfterFinished, which could remove them before.
 	JobTTL time.Duration
-	// BackoffLimit is the number of Pod retries before a Job fails.
+	// BackoffLimit is the number of retries of a failed runner Pod before
+	// its Job fails: of the one Pod, or of each shard of a sharded run.
+	// Pods disrupted by a drain, a preemption or an eviction do not count.
 	BackoffLimit int32
+	// DefaultStartupTimeout is the startup timeout of runs that do not set
+	// spec.startupTimeout; 0 turns it off for them.
+	DefaultStartupTimeout time.Duration
+	// DefaultProgressDeadline is the progress deadline of runs that do not
+	// set spec.progressDeadline; 0 turns it off for them.
+	DefaultProgressDeadline time.Duration
+	// DefaultTTLAfterFinished is how long finished runs that do not set
+	// spec.ttlSecondsAfterFinished are kept before they are deleted; 0
+	// keeps them.
+	DefaultTTLAfterFinished time.Duration
 }
 
 // DefaultConfig is the configuration the manager's flags default to.
@@ -51,6 +70,12 @@ func DefaultConfig() Config {
 		LeaseDuration: 60 * time.Second,
 		JobTTL:        24 * time.Hour,
 		BackoffLimit:  3,
+		// Ten minutes covers a large image pulled over a slow link and a
+		// cluster autoscaler adding a node (typically 2 to 5 minutes).
+		DefaultStartupTimeout: 10 * time.Minute,
+		// Runners report at least every whole percent; thirty minutes
+		// without one is far beyond the slowest item of a tournament.
+		DefaultProgressDeadline: 30 * time.Minute,
 	}
 }
 
@@ -67,76 +92,28 @@ type Reconciler struct {
 	Config    Config
 }
 
-// Reconcile reads the run, decides and acts, then writes status once.
+// Reconcile is one pass: read the run, observe its world, decide, record
+// the decision, then act on it. The order is fixed here rather than left to
+// each transition, so no transition can act before its record is written.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var run v1alpha1.ForecastRun
 	if err := r.Get(ctx, req.NamespacedName, &run); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	st := newStatusUpdate(&run)
-	res, err := r.reconcile(ctx, &run, st)
+	w, err := r.observe(ctx, &run)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	d := decide(&run, w)
+	err = r.record(ctx, &run, d)
 	if err == nil {
-		err = r.writeStatus(ctx, &run, st)
+		err = r.act(ctx, d.run, w, d.actions)
 	}
 	if apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err) {
 		log.FromContext(ctx).V(1).Info("retrying after a concurrent change", "reason", err.Error())
 		return ctrl.Result{RequeueAfter: conflictRetry}, nil
 	}
-	return res, err
-}
-
-// reconcile routes the run to the handler of its stage.
-func (r *Reconciler) reconcile(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (ctrl.Result, error) {
-	switch {
-	case !run.DeletionTimestamp.IsZero():
-		return ctrl.Result{}, r.finalize(ctx, run)
-	case run.Status.Phase.Finished():
-		return ctrl.Result{}, r.releaseAnyHold(ctx, run, "the run has finished")
-	}
-	if err := r.ensureFinalizer(ctx, run, st); err != nil {
-		return ctrl.Result{}, err
-	}
-	switch {
-	case run.Spec.Cancel:
-		return ctrl.Result{}, r.cancel(ctx, run, st)
-	case run.Status.DuplicateOf != "":
-		return r.reconcileDuplicate(ctx, run, st)
-	case run.Status.Phase == v1alpha1.PhaseRunning:
-		return r.reconcileRunning(ctx, run, st)
-	}
-	return r.reconcileWaiting(ctx, run, st)
-}
-
-// ensureFinalizer adds the finalizer before the run can hold anything.
-func (r *Reconciler) ensureFinalizer(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) error {
-	if !controllerutil.AddFinalizer(run, finalizer) {
-		return nil
-	}
-	if err := r.Update(ctx, run); err != nil {
-		return fmt.Errorf("adding finalizer: %w", err)
-	}
-	st.rebase(run)
-	return nil
-}
-
-// finalize stops the Job and releases the lock of a run being deleted. The
-// Job is deleted here rather than left to garbage collection so that it
-// cannot run on after the next run has the lock.
-func (r *Reconciler) finalize(ctx context.Context, run *v1alpha1.ForecastRun) error {
-	if !controllerutil.ContainsFinalizer(run, finalizer) {
-		return nil
-	}
-	if err := r.deleteJob(ctx, run); err != nil {
-		return err
-	}
-	if err := r.releaseAnyHold(ctx, run, "the run is being deleted"); err != nil {
-		return err
-	}
-	controllerutil.RemoveFinalizer(run, finalizer)
-	if err := r.Update(ctx, run); err != nil {
-		return fmt.Errorf("removing finalizer: %w", err)
-	}
-	return nil
+	return ctrl.Result{RequeueAfter: d.requeue}, err
 }
 
 // SetupWithManager registers the controller, its field indexes and watches.
@@ -148,6 +125,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ForecastRun{}).
 		Owns(&batchv1.Job{}).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(runOfPod)).
 		Watches(&v1alpha1.ForecastRun{}, handler.EnqueueRequestsFromMapFunc(r.relatedToRun)).
 		Watches(&coordinationv1.Lease{}, handler.EnqueueRequestsFromMapFunc(r.waitingOnLease)).
 		WithOptions(opts).

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -38,7 +39,7 @@ func TestUncontendedRunLifecycle(t *testing.T) {
 	if got, want := ptr.Deref(l.Spec.HolderIdentity, ""), "solo/"+string(run.UID); got != want {
 		t.Fatalf("lease holder = %q, want %q", got, want)
 	}
-	if want := fmt.Sprintf("%d/%s", ptr.Deref(l.Spec.LeaseTransitions, -1), run.UID); run.Status.FencingToken != want {
+	if want := fmt.Sprintf("%s/%d/%s", l.UID, ptr.Deref(l.Spec.LeaseTransitions, -1), run.UID); run.Status.FencingToken != want {
 		t.Fatalf("fencing token = %q, want %q", run.Status.FencingToken, want)
 	}
 	if tok := envValue(job.Spec.Template.Spec.Containers[0].Env, EnvFencingToken); tok != run.Status.FencingToken {
@@ -50,8 +51,8 @@ func TestUncontendedRunLifecycle(t *testing.T) {
 	eventually(t, 10*time.Second, "progress is summed", progressIs(ns, "solo", 25, 50))
 	reportShard(t, ns, "solo", 0, 49, 50, "0/some-older-holder")
 	consistently(t, time.Second, "an old token is ignored", progressIs(ns, "solo", 25, 50))
-	if eta := getRun(t, ns, "solo").Status.ETA; eta == "" {
-		t.Errorf("no ETA while running at 50%%")
+	if r := getRun(t, ns, "solo"); r.Status.EstimatedCompletionTime == nil || r.Status.EstimatedCompletionTime.Before(r.Status.Progress.UpdatedAt) {
+		t.Errorf("estimated completion %v at 50%% reported at %v: want a time after the report", r.Status.EstimatedCompletionTime, r.Status.Progress.UpdatedAt)
 	}
 
 	if c, _ := eventCounts(ns, "solo"); c[v1alpha1.ReasonLockLost] > 0 {
@@ -77,9 +78,12 @@ func TestUncontendedRunLifecycle(t *testing.T) {
 	create(t, testutil.MakeForecastRun("warm", ns).Obj())
 	waitJob(t, ns, "warm-runner")
 	t.Logf("MEASURE create to Running with Job, warm manager: %s", time.Since(start))
-	eventually(t, 10*time.Second, "an ETA from the previous run's throughput before any report", func() error {
-		if r := getRun(t, ns, "warm"); r.Status.ETA == "" || r.Status.Progress != nil {
-			return fmt.Errorf("eta %q, progress %+v", r.Status.ETA, r.Status.Progress)
+	eventually(t, 10*time.Second, "estimates from the previous run's throughput before any report", func() error {
+		r := getRun(t, ns, "warm")
+		if r.Status.EstimatedDuration == nil || r.Status.EstimatedCompletionTime == nil || r.Status.Progress != nil ||
+			!r.Status.EstimatedCompletionTime.Equal(&metav1.Time{Time: r.Status.AdmittedAt.Add(r.Status.EstimatedDuration.Duration)}) {
+			return fmt.Errorf("estimated duration %v, completion %v, admitted %v, progress %+v",
+				r.Status.EstimatedDuration, r.Status.EstimatedCompletionTime, r.Status.AdmittedAt, r.Status.Progress)
 		}
 		return nil
 	})
@@ -142,6 +146,14 @@ func leaseHolderIs(ns, name, want string) func() error {
 			return fmt.Errorf("lease %s holder = %q, want %q", name, l.holder, want)
 		}
 		return nil
+	}
+}
+
+// assertNoCondition checks that the run has no condition of type typ.
+func assertNoCondition(t *testing.T, run *v1alpha1.ForecastRun, typ string) {
+	t.Helper()
+	if c := meta.FindStatusCondition(run.Status.Conditions, typ); c != nil {
+		t.Errorf("run %s has condition %+v, want none of type %s", run.Name, c, typ)
 	}
 }
 

@@ -76,10 +76,14 @@ func ownerRef(run *v1alpha1.ForecastRun) metav1.OwnerReference {
 
 func childMeta(run *v1alpha1.ForecastRun, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{
-		Name: name, Namespace: run.Namespace,
-		Labels:          map[string]string{labelManagedBy: managerName, labelRun: run.Name},
+		Name: name, Namespace: run.Namespace, Labels: childLabels(run),
 		OwnerReferences: []metav1.OwnerReference{ownerRef(run)},
 	}
+}
+
+// childLabels mark the run's Jobs and Pods as the operator's and the run's.
+func childLabels(run *v1alpha1.ForecastRun) map[string]string {
+	return map[string]string{labelManagedBy: managerName, labelRun: run.Name, labelRunUID: string(run.UID)}
 }
 
 // constructJob builds the runner Job of the run's current hold of the lock.
@@ -88,18 +92,29 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 	job := &batchv1.Job{
 		ObjectMeta: childMeta(run, jobName(run)),
 		Spec: batchv1.JobSpec{
-			Parallelism:             ptr.To(p),
-			Completions:             ptr.To(p),
-			BackoffLimit:            ptr.To(cfg.BackoffLimit),
-			ActiveDeadlineSeconds:   deadlineSeconds(run.Spec.Timeout),
-			TTLSecondsAfterFinished: ptr.To(int32(cfg.JobTTL.Seconds())),
-			Template:                podTemplate(run, cfg),
+			Parallelism:           ptr.To(p),
+			Completions:           ptr.To(p),
+			ActiveDeadlineSeconds: deadlineSeconds(run.Spec.Timeout),
+			// No ttlSecondsAfterFinished: the TTL controller could remove a
+			// finished Job before its outcome is recorded. The controller
+			// deletes finished Jobs, cfg.JobTTL after recording the end.
+			// A replacement Pod starts only once the one it replaces has
+			// terminated, so one shard never runs twice at once.
+			PodReplacementPolicy: ptr.To(batchv1.Failed),
+			Template:             podTemplate(run, cfg),
 		},
 	}
 	if p > 1 {
+		// Each shard retries on its own, so that one crashing shard does not
+		// use up the others' retries; once it has given up the Job fails
+		// rather than letting the rest run to no avail.
 		job.Spec.CompletionMode = ptr.To(batchv1.IndexedCompletion)
+		job.Spec.BackoffLimitPerIndex, job.Spec.MaxFailedIndexes = ptr.To(cfg.BackoffLimit), ptr.To[int32](0)
+	} else {
+		job.Spec.BackoffLimit = ptr.To(cfg.BackoffLimit)
 	}
-	job.Spec.PodFailurePolicy = permanentFailurePolicy()
+	job.Spec.PodFailurePolicy = podFailurePolicy()
+	applyPodTemplate(job, run.Spec.PodTemplate)
 	return job
 }
 
@@ -107,11 +122,17 @@ func constructJob(run *v1alpha1.ForecastRun, cfg Config) *batchv1.Job {
 // fix, such as a malformed dataset (runner/job.ExitPermanent).
 const runnerExitPermanent = 3
 
-// permanentFailurePolicy fails the Job at once when the runner exits with
-// runnerExitPermanent, instead of repeating the same failure backoffLimit
-// times; a crash or an eviction is still retried.
-func permanentFailurePolicy() *batchv1.PodFailurePolicy {
+// podFailurePolicy says which Pod failures count. A Pod that failed
+// because it was disrupted (a node drain, a preemption by the scheduler, an
+// eviction for node pressure) is replaced without counting against the
+// retries; it resumes from the checkpoints on the output volume. A runner
+// that exits with runnerExitPermanent fails the Job at once instead of
+// repeating the same failure backoffLimit times; a crash is retried.
+func podFailurePolicy() *batchv1.PodFailurePolicy {
 	return &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{{
+		Action:          batchv1.PodFailurePolicyActionIgnore,
+		OnPodConditions: []batchv1.PodFailurePolicyOnPodConditionsPattern{{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue}},
+	}, {
 		Action: batchv1.PodFailurePolicyActionFailJob,
 		OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
 			ContainerName: ptr.To("runner"),
@@ -144,16 +165,18 @@ func podTemplate(run *v1alpha1.ForecastRun, cfg Config) corev1.PodTemplateSpec {
 		container.Resources = *run.Spec.Resources
 	}
 	return corev1.PodTemplateSpec{
-		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelManagedBy: managerName, labelRun: run.Name}},
+		ObjectMeta: metav1.ObjectMeta{Labels: childLabels(run)},
 		Spec: corev1.PodSpec{
 			ServiceAccountName: runnerName(run),
 			RestartPolicy:      corev1.RestartPolicyNever,
 			SecurityContext: &corev1.PodSecurityContext{
-				RunAsNonRoot:   ptr.To(true),
-				RunAsUser:      ptr.To[int64](runnerUID),
-				RunAsGroup:     ptr.To[int64](runnerUID),
-				FSGroup:        ptr.To[int64](runnerUID),
-				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+				RunAsNonRoot: ptr.To(true),
+				RunAsUser:    ptr.To[int64](runnerUID),
+				RunAsGroup:   ptr.To[int64](runnerUID),
+				FSGroup:      ptr.To[int64](runnerUID),
+				// A large results volume is not re-chowned on every start.
+				FSGroupChangePolicy: ptr.To(corev1.FSGroupChangeOnRootMismatch),
+				SeccompProfile:      &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 			},
 			Containers: []corev1.Container{container},
 			Volumes:    volumes,
@@ -215,27 +238,28 @@ func claimVolume(name, claim string, readOnly bool) corev1.Volume {
 	}}
 }
 
-// getJob reads the Job of the run's current hold; nil when it is absent.
+// getJob reads the Job named in the run's status.jobName, that of its
+// current or last hold; nil when there is none.
 func getJob(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (*batchv1.Job, error) {
+	name := run.Status.JobName
+	if name == "" {
+		return nil, nil
+	}
 	var job batchv1.Job
-	err := reader.Get(ctx, keyOf(run.Namespace, jobName(run)), &job)
+	err := reader.Get(ctx, keyOf(run.Namespace, name), &job)
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading job %s: %w", jobName(run), err)
+		return nil, fmt.Errorf("reading job %s: %w", name, err)
 	}
 	return &job, nil
 }
 
-// jobActive reports whether run has a Job that has not finished.
-func jobActive(ctx context.Context, reader client.Reader, run *v1alpha1.ForecastRun) (bool, error) {
-	job, err := getJob(ctx, reader, run)
-	if err != nil || job == nil {
-		return false, err
-	}
+// jobUnfinished reports whether job exists and has not finished.
+func jobUnfinished(job *batchv1.Job) bool {
 	_, finished := jobOutcome(job)
-	return !finished && job.DeletionTimestamp.IsZero(), nil
+	return job != nil && !finished
 }
 
 // jobOutcome reads a finished Job's result: its Complete or Failed
@@ -252,23 +276,12 @@ func jobOutcome(job *batchv1.Job) (*batchv1.JobCondition, bool) {
 	return nil, false
 }
 
-// createRunnerJob creates the runner's identity and then its Job. Objects
-// that already exist are kept: a pass that raced another, or a restarted
-// manager, adopts them by their deterministic names.
-func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
-	for _, obj := range append(runnerRBAC(run), constructJob(run, r.Config)) {
-		if err := r.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("creating %T %s: %w", obj, obj.GetName(), err)
-		}
-	}
-	return nil
-}
-
-// deleteJob stops the run's current Job; background propagation lets the
-// garbage collector remove its Pods without blocking this pass.
-func (r *Reconciler) deleteJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
-	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: run.Namespace, Name: jobName(run)}}
-	err := r.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))
+// deleteJob stops a Job of the run. Foreground propagation keeps the Job
+// until the garbage collector has removed its Pods, so that "the Job is
+// gone" means "nothing of it runs any more".
+func (r *Reconciler) deleteJob(ctx context.Context, ns, name string) error {
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	err := r.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationForeground))
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting job %s: %w", job.Name, err)
 	}

@@ -56,8 +56,12 @@ func TestConstructJob(t *testing.T) {
 			if got := spec.CompletionMode != nil && *spec.CompletionMode == batchv1.IndexedCompletion; got != tc.indexed {
 				t.Errorf("indexed = %v, want %v", got, tc.indexed)
 			}
-			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods || *spec.BackoffLimit != 3 || *spec.TTLSecondsAfterFinished != 3600 {
-				t.Errorf("parallelism %d completions %d backoff %d ttl %d", *spec.Parallelism, *spec.Completions, *spec.BackoffLimit, *spec.TTLSecondsAfterFinished)
+			if *spec.Parallelism != tc.pods || *spec.Completions != tc.pods {
+				t.Errorf("parallelism %d completions %d", *spec.Parallelism, *spec.Completions)
+			}
+			assertRetries(t, spec, tc.indexed)
+			if spec.TTLSecondsAfterFinished != nil {
+				t.Errorf("ttlSecondsAfterFinished = %d: the controller removes finished Jobs once their outcome is recorded", *spec.TTLSecondsAfterFinished)
 			}
 			if diff := cmp.Diff(tc.deadline, spec.ActiveDeadlineSeconds); diff != "" {
 				t.Errorf("activeDeadlineSeconds (-want +got):\n%s", diff)
@@ -69,6 +73,13 @@ func TestConstructJob(t *testing.T) {
 			}
 			if pod.RestartPolicy != corev1.RestartPolicyNever {
 				t.Errorf("restartPolicy = %s", pod.RestartPolicy)
+			}
+			if p := spec.PodReplacementPolicy; p == nil || *p != batchv1.Failed {
+				t.Errorf("podReplacementPolicy = %v, want Failed: a shard's replacement starts only once it has terminated", p)
+			}
+			wantLabels := map[string]string{labelManagedBy: managerName, labelRun: tc.run.Name, labelRunUID: "uid-1"}
+			if diff := cmp.Diff(wantLabels, spec.Template.Labels); diff != "" {
+				t.Errorf("pod labels (-want +got):\n%s", diff)
 			}
 			assertPermanentExitFailsJob(t, spec.PodFailurePolicy)
 			want := map[string]string{EnvRunName: tc.run.Name, EnvFencingToken: "4/uid-1", EnvShards: itoa(tc.pods)}
@@ -95,17 +106,39 @@ func TestConstructJob(t *testing.T) {
 	}
 }
 
-// assertPermanentExitFailsJob checks that the runner's permanent-failure
-// exit code fails the Job without the backoffLimit retries.
+// assertPermanentExitFailsJob checks the Job's pod failure policy: a Pod
+// that failed because it was disrupted (a node drain, a preemption by the
+// scheduler, an eviction) does not count against the retries, and the
+// runner's permanent-failure exit code fails the Job without them.
 func assertPermanentExitFailsJob(t *testing.T, p *batchv1.PodFailurePolicy) {
 	t.Helper()
-	if p == nil || len(p.Rules) != 1 {
-		t.Fatalf("podFailurePolicy = %+v, want one rule", p)
+	if p == nil || len(p.Rules) != 2 {
+		t.Fatalf("podFailurePolicy = %+v, want two rules", p)
 	}
-	r := p.Rules[0]
-	if r.Action != batchv1.PodFailurePolicyActionFailJob || r.OnExitCodes == nil ||
-		r.OnExitCodes.Operator != batchv1.PodFailurePolicyOnExitCodesOpIn || !slices.Equal(r.OnExitCodes.Values, []int32{3}) {
-		t.Errorf("podFailurePolicy rule = %+v, want FailJob on exit code 3", r)
+	ignore, fail := p.Rules[0], p.Rules[1]
+	wantIgnore := []batchv1.PodFailurePolicyOnPodConditionsPattern{{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue}}
+	if ignore.Action != batchv1.PodFailurePolicyActionIgnore || !cmp.Equal(ignore.OnPodConditions, wantIgnore) {
+		t.Errorf("first podFailurePolicy rule = %+v, want Ignore on DisruptionTarget", ignore)
+	}
+	if fail.Action != batchv1.PodFailurePolicyActionFailJob || fail.OnExitCodes == nil ||
+		fail.OnExitCodes.Operator != batchv1.PodFailurePolicyOnExitCodesOpIn || !slices.Equal(fail.OnExitCodes.Values, []int32{3}) {
+		t.Errorf("second podFailurePolicy rule = %+v, want FailJob on exit code 3", fail)
+	}
+}
+
+// assertRetries checks how a Job retries failed Pods: a run with one Pod
+// gets backoffLimit retries, each shard of a sharded run as many of its
+// own (backoffLimitPerIndex), so that one crashing shard neither uses up
+// the others' retries nor lets the rest run on once it has given up
+// (maxFailedIndexes 0).
+func assertRetries(t *testing.T, spec batchv1.JobSpec, indexed bool) {
+	t.Helper()
+	perIndex, maxFailed, limit := ptr.Deref(spec.BackoffLimitPerIndex, -1), ptr.Deref(spec.MaxFailedIndexes, -1), ptr.Deref(spec.BackoffLimit, -1)
+	switch {
+	case indexed && (perIndex != 3 || maxFailed != 0 || spec.BackoffLimit != nil):
+		t.Errorf("backoffLimitPerIndex %d, maxFailedIndexes %d, backoffLimit %d; want 3, 0 and unset", perIndex, maxFailed, limit)
+	case !indexed && (limit != 3 || spec.BackoffLimitPerIndex != nil):
+		t.Errorf("backoffLimit %d, backoffLimitPerIndex %d; want 3 and unset", limit, perIndex)
 	}
 }
 
@@ -220,5 +253,60 @@ func TestParallelShardsSumProgress(t *testing.T) {
 	finishJob(t, ns, "wide-runner", true)
 	if got := waitPhase(t, ns, "wide", v1alpha1.PhaseSucceeded); got.Status.Progress.PercentText != "100%" {
 		t.Errorf("final progress %+v", got.Status.Progress)
+	}
+}
+
+// TestPodTemplateIsMergedPredictably: a run's podTemplate reaches the
+// runner Pods (and, for labels and annotations, the Job Kueue reads) without
+// changing what the controller needs: its labels stay, the restrictions
+// stay, and an empty securityContext leaves the IDs to the platform.
+func TestPodTemplateIsMergedPredictably(t *testing.T) {
+	run := testutil.MakeForecastRun("placed", "ns").Obj()
+	run.UID = "uid-1"
+	run.Spec.PodTemplate = &v1alpha1.RunnerPodTemplate{
+		Metadata: v1alpha1.RunnerPodMetadata{
+			Labels:      map[string]string{"kueue.x-k8s.io/queue-name": "forecasting", "team": "planning"},
+			Annotations: map[string]string{"cluster-autoscaler.kubernetes.io/safe-to-evict": "false"},
+		},
+		Spec: v1alpha1.RunnerPodSpec{
+			NodeSelector:      map[string]string{"pool": "batch"},
+			Tolerations:       []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "batch", Effect: corev1.TaintEffectNoSchedule}},
+			PriorityClassName: "batch-low",
+			ImagePullSecrets:  []corev1.LocalObjectReference{{Name: "registry"}},
+			RuntimeClassName:  ptr.To("gvisor"),
+			SecurityContext:   &v1alpha1.RunnerSecurityContext{},
+		},
+	}
+	job := constructJob(run, Config{RunnerImage: "runner:test", BackoffLimit: 3})
+	pod := job.Spec.Template
+	for what, labels := range map[string]map[string]string{"job": job.Labels, "pod": pod.Labels} {
+		want := map[string]string{"kueue.x-k8s.io/queue-name": "forecasting", "team": "planning", labelManagedBy: managerName, labelRun: "placed", labelRunUID: "uid-1"}
+		if diff := cmp.Diff(want, labels); diff != "" {
+			t.Errorf("%s labels (-want +got):\n%s", what, diff)
+		}
+	}
+	if job.Annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"] != "false" || pod.Annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"] != "false" {
+		t.Errorf("annotations: job %v, pod %v", job.Annotations, pod.Annotations)
+	}
+	spec := pod.Spec
+	if spec.NodeSelector["pool"] != "batch" || len(spec.Tolerations) != 1 || spec.PriorityClassName != "batch-low" ||
+		len(spec.ImagePullSecrets) != 1 || ptr.Deref(spec.RuntimeClassName, "") != "gvisor" {
+		t.Errorf("scheduling fields not taken: %+v", spec)
+	}
+	if sc := spec.SecurityContext; sc.RunAsUser != nil || sc.RunAsGroup != nil || sc.FSGroup != nil {
+		t.Errorf("an empty securityContext must leave the IDs to the platform: %+v", sc)
+	}
+	if spec.ServiceAccountName != runnerName(run) {
+		t.Errorf("serviceAccountName = %q, want the run's own", spec.ServiceAccountName)
+	}
+	assertRestricted(t, spec, spec.Containers[0])
+
+	run.Spec.PodTemplate.Spec.SecurityContext = &v1alpha1.RunnerSecurityContext{RunAsUser: ptr.To[int64](1000680000), FSGroup: ptr.To[int64](1000680000)}
+	sc := constructJob(run, Config{}).Spec.Template.Spec.SecurityContext
+	if ptr.Deref(sc.RunAsUser, 0) != 1000680000 || ptr.Deref(sc.FSGroup, 0) != 1000680000 || sc.RunAsGroup != nil {
+		t.Errorf("security context IDs = %+v, want exactly those given", sc)
+	}
+	if sc := constructJob(testutil.MakeForecastRun("plain", "ns").Obj(), Config{}).Spec.Template.Spec.SecurityContext; ptr.Deref(sc.RunAsUser, 0) != runnerUID {
+		t.Errorf("without a podTemplate the runner runs as %v, want the image's user %d", sc.RunAsUser, runnerUID)
 	}
 }

@@ -23,14 +23,19 @@ import (
 func TestDecideLock(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	lease := func(holder string, renewedAgo time.Duration) *coordinationv1.Lease {
-		l := &coordinationv1.Lease{Spec: coordinationv1.LeaseSpec{LeaseDurationSeconds: ptr.To[int32](60)}}
+		l := &coordinationv1.Lease{
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelManagedBy: managerName}},
+			Spec:       coordinationv1.LeaseSpec{LeaseDurationSeconds: ptr.To[int32](60)},
+		}
 		if holder != "" {
 			l.Spec.HolderIdentity = ptr.To(holder)
 			l.Spec.RenewTime = &metav1.MicroTime{Time: now.Add(-renewedAgo)}
 		}
 		return l
 	}
-	live := holderFacts{isRun: true, found: true, activeWith: true}
+	foreign := func(l *coordinationv1.Lease) *coordinationv1.Lease { l.Labels = nil; return l }
+	live := holderFacts{isRun: true, found: true, execution: execution{unfinishedJob: "other-runner"}}
+	stopping := holderFacts{isRun: true, found: true, finished: true, execution: execution{livePods: 1}}
 	cases := []struct {
 		name  string
 		lease *coordinationv1.Lease
@@ -46,8 +51,12 @@ func TestDecideLock(t *testing.T) {
 		{"silent holder without a job", lease("other/uid-o", 61*time.Second), holderFacts{isRun: true, found: true}, lockStale},
 		{"silent holder not yet expired", lease("other/uid-o", 59*time.Second), holderFacts{isRun: true, found: true}, lockHeld},
 		{"silent holder with a live job is re-adopted, not taken", lease("other/uid-o", time.Hour), live, lockHeld},
+		{"a finished holder keeps the lock while a Pod of it still runs", lease("other/uid-o", time.Hour), stopping, lockHeld},
+		{"so does a deleted holder", lease("other/uid-o", time.Hour), holderFacts{isRun: true, execution: execution{livePods: 2}}, lockHeld},
 		{"foreign holder respected while renewed", lease("maintenance", 30*time.Second), holderFacts{}, lockHeld},
 		{"foreign holder taken once expired", lease("maintenance", 60*time.Second), holderFacts{}, lockStale},
+		{"a Lease the operator did not create is never used", foreign(lease("payments/replica-1", time.Hour)), holderFacts{isRun: true}, lockForeign},
+		{"not even when nobody holds it", foreign(lease("", 0)), holderFacts{}, lockForeign},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,12 +73,12 @@ func TestDecideLock(t *testing.T) {
 
 func TestParseHolder(t *testing.T) {
 	run := testutil.MakeForecastRun("nightly", "ns").Obj()
-	run.UID = "1234"
+	run.UID = "5c0e3f5e-8d1a-4c36-9a43-6f1f0c1b2a10"
 	name, uid, ok := parseHolder(holderID(run))
-	if !ok || name != "nightly" || uid != "1234" {
+	if !ok || name != "nightly" || uid != run.UID {
 		t.Errorf("parseHolder(holderID) = %q, %q, %v", name, uid, ok)
 	}
-	for _, foreign := range []string{"", "maintenance", "/x", "x/"} {
+	for _, foreign := range []string{"", "maintenance", "/x", "x/", "alice/maintenance", "kube-system/kube-scheduler"} {
 		if _, _, ok := parseHolder(foreign); ok {
 			t.Errorf("parseHolder(%q) took a foreign holder for a run", foreign)
 		}
@@ -112,32 +121,34 @@ func TestStaleLockHolderDeletedWhileNoManager(t *testing.T) {
 	eventually(t, 10*time.Second, "a takeover event", eventsAre(ns, "heir", "LockTakenOver"))
 }
 
-// TestUnrenewedLeaseTakenOverAfterItsDuration: a Lease held by something
-// that is not a run and stops renewing is respected for its duration, then
-// taken over; the queued run wakes up by itself when it expires.
+// TestUnrenewedLeaseTakenOverAfterItsDuration: the operator's Lease, held
+// by something that is not a run (a person holding the lock for a
+// maintenance window writes its holderIdentity), is respected for its
+// duration even though the identity contains a "/", then taken over once it
+// goes unrenewed; the queued run wakes up by itself when it expires.
 func TestUnrenewedLeaseTakenOverAfterItsDuration(t *testing.T) {
 	t.Parallel()
 	ns := newNamespace(t)
 	renewed := metav1.NewMicroTime(time.Now())
 	create(t, &coordinationv1.Lease{
-		ObjectMeta: metav1.ObjectMeta{Name: "forecast-pipeline", Namespace: ns},
+		ObjectMeta: metav1.ObjectMeta{Name: "forecast-pipeline", Namespace: ns, Labels: map[string]string{labelManagedBy: managerName}},
 		Spec: coordinationv1.LeaseSpec{
-			HolderIdentity: ptr.To("maintenance-window"), LeaseDurationSeconds: ptr.To[int32](3),
+			HolderIdentity: ptr.To("ops/maintenance-window"), LeaseDurationSeconds: ptr.To[int32](3),
 			AcquireTime: &renewed, RenewTime: &renewed, LeaseTransitions: ptr.To[int32](7),
 		},
 	})
 	startManager(t, ns, withLease(3*time.Second))
 	create(t, testutil.MakeForecastRun("patient", ns).Obj())
 	q := waitPhase(t, ns, "patient", v1alpha1.PhaseQueued)
-	if !strings.Contains(q.Status.Message, "held by maintenance-window") {
+	if !strings.Contains(q.Status.Message, "held by ops/maintenance-window") {
 		t.Errorf("message = %q, want it to name the holder", q.Status.Message)
 	}
 	run := waitPhase(t, ns, "patient", v1alpha1.PhaseRunning)
 	if waited := time.Since(renewed.Time); waited < 3*time.Second {
 		t.Errorf("taken over after %s, before the lease's 3s duration", waited)
 	}
-	if run.Status.FencingToken != "8/"+string(run.UID) {
-		t.Errorf("fencing token = %q, want the next transition 8", run.Status.FencingToken)
+	if want := fmt.Sprintf("%s/8/%s", lease(t, ns, "forecast-pipeline").UID, run.UID); run.Status.FencingToken != want {
+		t.Errorf("fencing token = %q, want %q, the next transition 8", run.Status.FencingToken, want)
 	}
 	waitJob(t, ns, "patient-runner")
 }
@@ -332,4 +343,75 @@ func playJobController(ctx context.Context, ns string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestRecreatedLeaseGivesANewToken (defect 8): the Lease is deleted while
+// its holder runs (a clean-up script, a namespace restore). The holder goes
+// back to the queue and is admitted again under a Lease created afresh,
+// whose transitions count from 0 again. Its new fencing token must still
+// differ from the old one, so the runner of the first hold cannot move the
+// progress of the second.
+func TestRecreatedLeaseGivesANewToken(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("twice", ns).Obj())
+	waitJob(t, ns, "twice-runner")
+	first := waitPhase(t, ns, "twice", v1alpha1.PhaseRunning)
+	reportShard(t, ns, "twice", 0, 10, 50, first.Status.FencingToken)
+	eventually(t, 10*time.Second, "progress", progressIs(ns, "twice", 10, 50))
+
+	if err := k8sClient.Delete(context.Background(), lease(t, ns, "forecast-pipeline")); err != nil {
+		t.Fatalf("deleting the lease: %v", err)
+	}
+	waitJob(t, ns, "twice-runner-1")
+	var second *v1alpha1.ForecastRun
+	eventually(t, 20*time.Second, "admitted again", func() error {
+		second = getRunNoT(ns, "twice")
+		if second == nil || second.Status.Phase != v1alpha1.PhaseRunning || second.Status.JobName != "twice-runner-1" {
+			return fmt.Errorf("run is %+v", second)
+		}
+		return nil
+	})
+	if second.Status.FencingToken == first.Status.FencingToken {
+		t.Fatalf("the second hold has the first hold's token %q", first.Status.FencingToken)
+	}
+	reportShard(t, ns, "twice", 0, 45, 50, first.Status.FencingToken) // the first runner, late
+	consistently(t, time.Second, "the first hold's runner is ignored", progressIs(ns, "twice", 10, 50))
+}
+
+// TestForeignLeaseIsNotTaken (defect 9): spec.lockName names a Lease that
+// another application uses for its leader election, and whose holder
+// identity happens to look like "<name>/<something>". The run must not
+// take it over (before, the identity was read as a vanished run and taken
+// at once): it fails with a message saying whose Lease it is, and the Lease
+// is left as it was.
+func TestForeignLeaseIsNotTaken(t *testing.T) {
+	t.Parallel()
+	ns := newNamespace(t)
+	renewed := metav1.NewMicroTime(time.Now())
+	create(t, &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{Name: "payments", Namespace: ns},
+		Spec: coordinationv1.LeaseSpec{
+			HolderIdentity: ptr.To("payments/replica-1"), LeaseDurationSeconds: ptr.To[int32](15),
+			AcquireTime: &renewed, RenewTime: &renewed, LeaseTransitions: ptr.To[int32](2),
+		},
+	})
+	before := lease(t, ns, "payments")
+	startManager(t, ns)
+	create(t, testutil.MakeForecastRun("intruder", ns).LockName("payments").Obj())
+	run := waitPhase(t, ns, "intruder", v1alpha1.PhaseFailed)
+	c := findCondition(run, v1alpha1.ConditionFailed)
+	if c == nil || c.Reason != v1alpha1.ReasonLockNotOwned || !strings.Contains(c.Message, "lease payments") {
+		t.Errorf("failed condition = %+v, want reason %s naming the lease", c, v1alpha1.ReasonLockNotOwned)
+	}
+	consistently(t, time.Second, "the foreign Lease is left alone", func() error {
+		if l := leaseOrNil(ns, "payments"); l == nil || l.ResourceVersion != before.ResourceVersion {
+			return fmt.Errorf("lease changed: %+v", l)
+		}
+		if n := len(listJobs(t, ns)); n != 0 {
+			return fmt.Errorf("%d jobs", n)
+		}
+		return nil
+	})
 }

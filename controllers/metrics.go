@@ -53,13 +53,14 @@ func registerMetrics(reader client.Reader) {
 
 // observeDuration records a finished run's duration once its status is
 // written.
-func (r *Reconciler) observeDuration(run *v1alpha1.ForecastRun, st *statusUpdate) {
+func (p *pass) observeDuration() {
+	run := p.run
 	if run.Status.StartTime == nil || run.Status.CompletionTime == nil {
 		return
 	}
 	secs := run.Status.CompletionTime.Sub(run.Status.StartTime.Time).Seconds()
 	mode, phase := string(run.Spec.Mode), string(run.Status.Phase)
-	st.onWritten(func() { runDuration.WithLabelValues(mode, phase).Observe(secs) })
+	p.onWritten(func() { runDuration.WithLabelValues(mode, phase).Observe(secs) })
 }
 
 // runCollector computes the gauges from cached runs at scrape time.

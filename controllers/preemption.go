@@ -5,9 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	coordinationv1 "k8s.io/api/coordination/v1"
-	"sigs.k8s.io/controller-runtime/pkg/log"
-
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -47,45 +44,34 @@ func (r *Reconciler) preemptor(ctx context.Context, run *v1alpha1.ForecastRun) (
 }
 
 // yieldTo hands the lock to an Urgent run.
-func (r *Reconciler) yieldTo(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, urgent *v1alpha1.ForecastRun, err error) error {
-	if err != nil {
-		return err
-	}
+func (p *pass) yieldTo(urgent *v1alpha1.ForecastRun) {
 	msg := fmt.Sprintf("preempted by Urgent run %s; back in the queue, will resume from checkpoints", urgent.Name)
-	return r.requeueHeld(ctx, run, st, v1alpha1.ReasonPreemptedUrgent, msg)
+	p.requeueHeld(v1alpha1.ReasonPreemptedUrgent, msg)
 }
 
 // lostLock handles a running run whose lock was taken over (its hold went
 // stale): the same as a preemption, so its Job stops and it resumes later.
-func (r *Reconciler) lostLock(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, lease *coordinationv1.Lease, err error) error {
-	if err != nil {
-		return err
-	}
-	holder, token := "nobody", ""
+func (p *pass) lostLock() {
+	run, lease := p.run, p.w.lock.lease
+	holder := "nobody"
 	if lease != nil {
-		holder, token = cmp.Or(leaseHolder(lease), holder), fencingToken(lease, run.UID)
+		holder = cmp.Or(leaseHolder(lease), holder)
 	}
-	log.FromContext(ctx).Info("lost lock", "lock", run.Spec.LockName, "holder", holder, "leaseToken", token, "runToken", run.Status.FencingToken)
 	msg := fmt.Sprintf("lost lock %s (now held by %s); back in the queue, will resume from checkpoints", run.Spec.LockName, holder)
-	return r.requeueHeld(ctx, run, st, v1alpha1.ReasonLockLost, msg)
+	p.requeueHeld(v1alpha1.ReasonLockLost, msg)
 }
 
-// requeueHeld ends the run's current hold: its Job is deleted, the lock
-// released (if still held) and the run queued again with one more
-// preemption, which also gives its next Job a new name.
-func (r *Reconciler) requeueHeld(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, reason, msg string) error {
-	if err := r.deleteJob(ctx, run); err != nil {
-		return err
-	}
-	if err := r.releaseLock(ctx, run, "the run goes back to the queue"); err != nil {
-		return err
-	}
-	now := metav1.NewTime(r.Clock.Now())
+// requeueHeld records the end of the run's current hold: the run is queued
+// again with one more preemption, which also gives its next Job a new name.
+// Its Job, still named in status.jobName, is stopped and the hold released
+// by the waiting run's actions, after this is recorded.
+func (p *pass) requeueHeld(reason, msg string) {
+	run := p.run
+	now := p.now()
 	run.Status.Preemptions++
-	run.Status.JobName, run.Status.ETA = "", ""
+	run.Status.EstimatedCompletionTime = nil
 	setCondition(run, v1alpha1.ConditionPreempted, metav1.ConditionTrue, reason, msg, now)
 	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, reason, msg, now)
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, reason, msg, now)
-	r.setPhase(run, st, v1alpha1.PhaseQueued, reason, msg)
-	return nil
+	p.setPhase(v1alpha1.PhaseQueued, reason, msg)
 }

@@ -60,7 +60,8 @@ func TestHolderPhrase(t *testing.T) {
 	}{
 		{nil, "is free"},
 		{&v1alpha1.LockHolder{Name: "maintenance"}, "held by maintenance"},
-		{&v1alpha1.LockHolder{Name: "nightly-full", Phase: v1alpha1.PhaseRunning, Percent: 42, ETA: "2m10s"}, "held by nightly-full (Running, 42%, ETA 2m10s)"},
+		{&v1alpha1.LockHolder{Name: "nightly-full", Phase: v1alpha1.PhaseRunning, Percent: 42, EstimatedCompletionTime: &metav1.Time{Time: time.Date(2026, 11, 27, 10, 2, 10, 0, time.UTC)}},
+			"held by nightly-full (Running, 42%, ETA 2026-11-27T10:02:10Z)"},
 		{&v1alpha1.LockHolder{Name: "a", Phase: v1alpha1.PhaseRunning}, "held by a (Running, 0%)"},
 	}
 	for _, tc := range cases {
@@ -147,7 +148,8 @@ func TestRejectNamesHolder(t *testing.T) {
 	if want := "rejected: lock forecast-pipeline held by holder (Running, 20%"; !strings.HasPrefix(run.Status.Message, want) {
 		t.Errorf("message = %q, want prefix %q", run.Status.Message, want)
 	}
-	assertConditions(t, run, map[string]bool{v1alpha1.ConditionFailed: true, v1alpha1.ConditionStalled: true, v1alpha1.ConditionReady: false})
+	assertConditions(t, run, map[string]bool{v1alpha1.ConditionStalled: true, v1alpha1.ConditionReady: false, v1alpha1.ConditionAdmitted: false})
+	assertNoCondition(t, run, v1alpha1.ConditionFailed) // rejected, not failed
 	consistently(t, time.Second, "no job for the rejected run", func() error {
 		if n := len(listJobs(t, ns)); n != 1 {
 			return fmt.Errorf("%d jobs", n)

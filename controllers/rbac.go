@@ -2,6 +2,10 @@ package controllers
 
 // The manager's permissions, generated into config/rbac by controller-gen.
 //
+// The manager reads the Job controller's FailedCreate events about its
+// runner Jobs, which are the only place a quota's refusal of their Pods is
+// reported.
+//
 // The manager creates a ServiceAccount, Role and RoleBinding per run for its
 // runner. Kubernetes refuses to let anyone grant a permission they do not
 // hold themselves, so the manager also needs get on configmaps (the runner
@@ -12,9 +16,11 @@ package controllers
 // +kubebuilder:rbac:groups=forecasting.dev,resources=forecastruns/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=forecasting.dev,resources=forecastruns/finalizers,verbs=update
 // +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
 // +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;delete
 // +kubebuilder:rbac:groups="",resources=serviceaccounts,verbs=get;create
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles;rolebindings,verbs=get;create
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get
-// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=get
+// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch;list
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch

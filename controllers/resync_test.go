@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -39,8 +40,15 @@ spec:
 	waitPhase(t, ns, "kept-in-git", v1alpha1.PhaseRunning)
 	waitJob(t, ns, "kept-in-git-runner")
 	finishJob(t, ns, "kept-in-git-runner", true)
-	done := waitPhase(t, ns, "kept-in-git", v1alpha1.PhaseSucceeded)
+	waitPhase(t, ns, "kept-in-git", v1alpha1.PhaseSucceeded)
 	eventually(t, 10*time.Second, "lock released", leaseHolderIs(ns, "forecast-pipeline", ""))
+	var done *v1alpha1.ForecastRun
+	eventually(t, 10*time.Second, "the finished run let go of its finalizer", func() error {
+		if done = getRun(t, ns, "kept-in-git"); hasFinalizer(done) {
+			return fmt.Errorf("finalizers %v", done.Finalizers)
+		}
+		return nil
+	})
 
 	m.stop(t)
 	apply()

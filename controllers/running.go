@@ -1,43 +1,79 @@
 package controllers
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
-	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
-// admit makes the run the lock's holder and moves it to Running. The Job is
-// created by the next pass, once this status (with the fencing token) is
-// written: a pass that acted on an outdated view of the run loses the
-// status write and so never reaches Job creation.
-func (r *Reconciler) admit(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, lease *coordinationv1.Lease, d lockDecision) error {
-	if d.state != lockMine {
-		var err error
-		if lease, err = r.acquireLock(ctx, run, lease); err != nil {
-			return err
-		}
-		log.FromContext(ctx).Info("acquired lock", "lock", lease.Name, "transitions", *lease.Spec.LeaseTransitions)
+// running decides for a run that holds its lock: its Job's outcome ends
+// it, a lost lock or an Urgent run sends it back to the queue, its timeout
+// fails it; otherwise it follows the Job's progress.
+func (p *pass) running() {
+	run, w := p.run, p.w
+	if cond, done := jobOutcome(w.job); done {
+		p.finishFromJob(cond)
+		return
 	}
-	if d.state == lockStale {
-		lockTakeovers.WithLabelValues(run.Namespace, lease.Name).Inc()
-		st.event(corev1.EventTypeWarning, "LockTakenOver", "Admit", "took lock %s over: %s", lease.Name, d.reason)
+	if w.job == nil && jobSeen(run) {
+		p.failJobDeleted()
+		return
 	}
-	now := metav1.NewTime(r.Clock.Now())
+	if p.timedOut() {
+		p.failTimeout()
+		return
+	}
+	if !w.lock.heldAsRecorded(run) {
+		p.lostLock()
+		return
+	}
+	if w.job == nil {
+		p.awaitJob()
+		return
+	}
+	if w.preemptor != nil {
+		p.yieldTo(w.preemptor)
+		return
+	}
+	p.observeProgress()
+	if failed := p.followStartup(); !failed && p.progressStalled() {
+		p.failStalled()
+	}
+	p.wakeIn(p.runningRequeue())
+}
+
+// runningActions keep a running run's Job in place and its Lease renewed.
+func runningActions(run *v1alpha1.ForecastRun, w *world) []action {
+	if w.stage != stageRunning || !w.lock.heldAsRecorded(run) {
+		return nil
+	}
+	if w.job == nil && w.childConflict == "" && w.jobRefusal.message == "" {
+		return guardedByFinalizer(run, action{kind: actCreateJob, job: run.Status.JobName})
+	}
+	if renewDue(w.lock.lease, w.cfg, w.now) {
+		return guardedByFinalizer(run, action{kind: actRenewLock})
+	}
+	return nil
+}
+
+// admit records that the run holds its lock, under the fencing token of the
+// Lease it acquired, and moves it to Running. Its Job is created by the
+// next pass, from this record.
+func (p *pass) admit() {
+	run, lease := p.run, p.w.lock.lease
+	now := p.now()
 	if run.Status.StartTime == nil {
 		run.Status.StartTime = &now
 		wait := now.Sub(run.CreationTimestamp.Time).Seconds()
-		st.onWritten(func() { queueWait.WithLabelValues(run.Namespace, run.Spec.LockName).Observe(wait) })
+		ns, lock := run.Namespace, run.Spec.LockName
+		p.onWritten(func() { queueWait.WithLabelValues(ns, lock).Observe(wait) })
 	}
 	run.Status.AdmittedAt, run.Status.FencingToken = &now, fencingToken(lease, run.UID)
 	run.Status.QueuePosition, run.Status.LockHolder, run.Status.JobName = nil, nil, jobName(run)
@@ -47,96 +83,97 @@ func (r *Reconciler) admit(ctx context.Context, run *v1alpha1.ForecastRun, st *s
 	msg := fmt.Sprintf("holds lock %s; starting runner Job %s", lease.Name, run.Status.JobName)
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionTrue, v1alpha1.ReasonLockAcquired, msg, now)
 	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonCreatingJob, msg, now)
-	r.setPhase(run, st, v1alpha1.PhaseRunning, v1alpha1.ReasonLockAcquired, msg)
-	return nil
+	p.setPhase(v1alpha1.PhaseRunning, v1alpha1.ReasonLockAcquired, msg)
 }
 
-// reconcileRunning looks after a run that holds its lock: it keeps the Job
-// in place, follows it to the end, enforces the timeout, yields to an Urgent
-// run, sums progress and renews the Lease.
-func (r *Reconciler) reconcileRunning(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (ctrl.Result, error) {
-	job, err := getJob(ctx, r.Client, run)
-	if err != nil {
-		return ctrl.Result{}, err
+// awaitJob decides for a run whose Job does not exist yet: it is created
+// after this pass unless a child of another owner is in the way, or the
+// API server would refuse it (for good: the run fails; for now: the run
+// says why and tries again).
+func (p *pass) awaitJob() {
+	w := p.w
+	switch {
+	case w.childConflict != "":
+		p.recordChildConflict()
+	case w.jobRefusal.permanent:
+		p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonJobRefused,
+			fmt.Sprintf("the API server refuses runner Job %s: %s", p.run.Status.JobName, w.jobRefusal.message))
+		p.observeDuration()
+		return
+	case w.jobRefusal.message != "":
+		msg := fmt.Sprintf("cannot create runner Job %s yet: %s", p.run.Status.JobName, w.jobRefusal.message)
+		setCondition(p.run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonCreatingJob, msg, p.now())
+		p.run.Status.Message = msg
 	}
-	// A finished Job ends the run even when the lock is already released: a
-	// pass may have released it and then lost its status write.
-	if cond, done := jobOutcome(job); done {
-		return ctrl.Result{}, r.finishFromJob(ctx, run, st, job, cond)
-	}
-	lease, held, err := r.holdsLock(ctx, run, false)
-	if err != nil || !held {
-		return ctrl.Result{}, r.lostLock(ctx, run, st, lease, err)
-	}
-	if job == nil {
-		return r.startJob(ctx, run, st)
-	}
-	if r.timedOut(run) {
-		return ctrl.Result{}, r.failTimeout(ctx, run, st)
-	}
-	if urgent, err := r.preemptor(ctx, run); err != nil || urgent != nil {
-		return ctrl.Result{}, r.yieldTo(ctx, run, st, urgent, err)
-	}
-	r.observeProgress(ctx, run, st)
-	if err := r.renewLock(ctx, lease); err != nil {
-		return ctrl.Result{}, err
-	}
-	return ctrl.Result{RequeueAfter: r.runningRequeue(run)}, nil
+	p.wakeIn(p.runningRequeue())
 }
 
-// startJob creates the Job after confirming, on a fresh read, that the run
-// still holds the lock under the token in its status; the cache alone could
-// show a hold that has already ended.
-func (r *Reconciler) startJob(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) (ctrl.Result, error) {
-	lease, held, err := r.holdsLock(ctx, run, true)
-	if err != nil || !held {
-		return ctrl.Result{}, r.lostLock(ctx, run, st, lease, err)
+// recordChildConflict says, in the Running condition and once in an event,
+// that an object the run needs is someone else's and that it waits for it
+// to go.
+func (p *pass) recordChildConflict() {
+	run := p.run
+	msg := p.w.childConflict + "; waiting for it to go before creating the runner Job"
+	if c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning); c == nil || c.Reason != v1alpha1.ReasonChildConflict {
+		p.event(corev1.EventTypeWarning, v1alpha1.ReasonChildConflict, "CreateJob", "%s", msg)
 	}
-	if err := r.createRunnerJob(ctx, run); err != nil {
-		return ctrl.Result{}, err
-	}
-	log.FromContext(ctx).Info("created runner job", "job", jobName(run), "token", run.Status.FencingToken)
-	now := metav1.NewTime(r.Clock.Now())
-	msg := fmt.Sprintf("runner Job %s started; holds lock %s", jobName(run), run.Spec.LockName)
-	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionTrue, v1alpha1.ReasonJobRunning, msg, now)
+	setCondition(run, v1alpha1.ConditionRunning, metav1.ConditionFalse, v1alpha1.ReasonChildConflict, msg, p.now())
 	run.Status.Message = msg
-	if run.Status.ETA == "" {
-		run.Status.ETA = r.historicalETA(ctx, run)
-	}
-	st.event(corev1.EventTypeNormal, v1alpha1.ReasonJobRunning, "CreateJob", "%s", msg)
-	return ctrl.Result{RequeueAfter: r.runningRequeue(run)}, nil
+}
+
+// jobSeen reports whether the run recorded that its current hold's Job
+// exists: from then on, a missing Job was deleted, not yet to be created.
+func jobSeen(run *v1alpha1.ForecastRun) bool {
+	c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning)
+	return c != nil && (c.Reason == v1alpha1.ReasonWaitingForPods || c.Reason == v1alpha1.ReasonJobSuspended || c.Reason == v1alpha1.ReasonJobRunning)
+}
+
+// podsStarted reports whether the run recorded that every runner Pod of its
+// current hold has started.
+func podsStarted(run *v1alpha1.ForecastRun) bool {
+	c := meta.FindStatusCondition(run.Status.Conditions, v1alpha1.ConditionRunning)
+	return c != nil && c.Status == metav1.ConditionTrue && c.Reason == v1alpha1.ReasonJobRunning
+}
+
+// failJobDeleted ends a run whose Job someone deleted before it finished.
+// Executing it again in a new Job would surprise whoever deleted the Job,
+// and repeat a run that may well have been nearly done.
+func (p *pass) failJobDeleted() {
+	p.setPhase(v1alpha1.PhaseFailed, v1alpha1.ReasonJobDeleted, fmt.Sprintf(
+		"runner Job %s was deleted before it finished; the run is not started again (kubectl forecast rerun %s starts a new one)",
+		p.run.Status.JobName, p.run.Name))
+	p.observeDuration()
 }
 
 // runningRequeue wakes a running run to renew its Lease at a third of the
-// duration, or at its timeout when that is sooner.
-func (r *Reconciler) runningRequeue(run *v1alpha1.ForecastRun) time.Duration {
-	next := r.Config.LeaseDuration / 3
-	if left, ok := r.timeLeft(run); ok && left+100*time.Millisecond < next {
-		next = left + 100*time.Millisecond
+// duration, or at its next deadline when that is sooner.
+func (p *pass) runningRequeue() time.Duration {
+	next := p.w.cfg.LeaseDuration / 3
+	for _, deadline := range []func(*v1alpha1.ForecastRun, *world) (time.Duration, bool){timeLeftOf, startupLeft, progressLeft} {
+		if left, ok := deadline(p.run, p.w); ok && left+100*time.Millisecond < next {
+			next = max(left, 0) + 100*time.Millisecond
+		}
 	}
 	return next
 }
 
-// finishFromJob ends the run as its Job ended and releases the lock first,
-// so that a failed status write can never keep the lock held.
-func (r *Reconciler) finishFromJob(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate, job *batchv1.Job, cond *batchv1.JobCondition) error {
-	log.FromContext(ctx).Info("runner job finished", "job", job.Name, "condition", cond.Type, "reason", cond.Reason, "message", cond.Message)
-	if err := r.releaseLock(ctx, run, "the runner Job has finished"); err != nil {
-		return err
+// finishFromJob ends the run as its Job ended.
+func (p *pass) finishFromJob(cond *batchv1.JobCondition) {
+	run, job := p.run, p.w.job
+	p.observeProgress()
+	if res := run.Status.Result; res != nil && (res.FencingToken == "" || res.FencingToken != run.Status.FencingToken) {
+		run.Status.Result = nil // another execution's, not this one's
 	}
-	r.observeProgress(ctx, run, st)
-	run.Status.ETA = ""
 	if cond.Type == batchv1.JobComplete {
-		r.setPhase(run, st, v1alpha1.PhaseSucceeded, v1alpha1.ReasonJobSucceeded, succeededMessage(run, job))
+		p.setPhase(v1alpha1.PhaseSucceeded, v1alpha1.ReasonJobSucceeded, succeededMessage(run, job))
 	} else {
 		reason := v1alpha1.ReasonJobFailed
 		if cond.Reason == batchv1.JobReasonDeadlineExceeded {
 			reason = v1alpha1.ReasonTimeout
 		}
-		r.setPhase(run, st, v1alpha1.PhaseFailed, reason, failedMessage(run, job, cond))
+		p.setPhase(v1alpha1.PhaseFailed, reason, failedMessage(run, job, cond))
 	}
-	r.observeDuration(run, st)
-	return nil
+	p.observeDuration()
 }
 
 // failedMessage leads with the runner's own error when a shard of the
@@ -156,22 +193,24 @@ func succeededMessage(run *v1alpha1.ForecastRun, job *batchv1.Job) string {
 	if res := run.Status.Result; res != nil {
 		return fmt.Sprintf("succeeded: %d items forecast (%d fell back to naive)", res.ItemsForecast, res.ItemsFailed)
 	}
-	return fmt.Sprintf("succeeded: runner Job %s completed", job.Name)
+	return fmt.Sprintf("succeeded: runner Job %s completed without reporting a result", job.Name)
 }
 
-// observeProgress sums the shards into progress, estimates the time left
-// and says so in the message.
-func (r *Reconciler) observeProgress(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) {
+// observeProgress sums the shards into progress, estimates when the run
+// completes and says so in the message.
+func (p *pass) observeProgress() {
+	run := p.run
 	applyShardProgress(run)
-	p := run.Status.Progress
-	if p == nil || p.ItemsDone == 0 || run.Status.AdmittedAt == nil || p.UpdatedAt == nil {
+	if at, ok := estimateCompletion(run); ok {
+		run.Status.EstimatedCompletionTime = &metav1.Time{Time: at.Truncate(time.Second)}
+	}
+	pr := run.Status.Progress
+	if pr == nil || pr.ItemsDone == 0 {
 		return
 	}
-	// Both times are stored in whole seconds; a report in the second of
-	// admission still took some time.
-	elapsed := max(p.UpdatedAt.Sub(run.Status.AdmittedAt.Time), time.Second)
-	if eta, ok := etaFromThroughput(p.ItemsDone, p.ItemsTotal, elapsed); ok {
-		run.Status.ETA = formatETA(eta)
+	eta := "unknown"
+	if t := run.Status.EstimatedCompletionTime; t != nil {
+		eta = formatTime(t)
 	}
-	run.Status.Message = fmt.Sprintf("running: %s of items (%s), ETA %s; holds lock %s", p.PercentText, p.Items, run.Status.ETA, run.Spec.LockName)
+	run.Status.Message = fmt.Sprintf("running: %s of items (%s), ETA %s; holds lock %s", pr.PercentText, pr.Items, eta, run.Spec.LockName)
 }

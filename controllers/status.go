@@ -14,61 +14,27 @@ import (
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
-// event is a Kubernetes Event to emit once the status write succeeded.
-type event struct {
-	kind, reason, action, note string
-}
-
-// statusUpdate collects what one pass decided: the run's status is changed
-// in place on the run, and the events and metrics that describe the change
-// wait here until the single status write has succeeded, so that a pass
-// that loses a conflict neither emits nor counts anything.
-type statusUpdate struct {
-	orig   *v1alpha1.ForecastRun
-	events []event
-	after  []func()
-}
-
-func newStatusUpdate(run *v1alpha1.ForecastRun) *statusUpdate {
-	return &statusUpdate{orig: run.DeepCopy()}
-}
-
-// rebase makes run the base of the status patch after a metadata write.
-func (st *statusUpdate) rebase(run *v1alpha1.ForecastRun) { st.orig = run.DeepCopy() }
-
-func (st *statusUpdate) event(kind, reason, action, note string, args ...any) {
-	st.events = append(st.events, event{kind, reason, action, fmt.Sprintf(note, args...)})
-}
-
-// onWritten runs f after the status write succeeded (metrics).
-func (st *statusUpdate) onWritten(f func()) { st.after = append(st.after, f) }
-
-// writeStatus patches the status when the pass changed it. The patch carries
-// the resourceVersion the pass read, so a pass that acted on an outdated
-// view fails with a conflict instead of overwriting a newer status.
-func (r *Reconciler) writeStatus(ctx context.Context, run *v1alpha1.ForecastRun, st *statusUpdate) error {
-	// This pass looked at the current generation, so every condition is
-	// current as of it, not only those that changed.
-	if run.DeletionTimestamp.IsZero() {
-		run.Status.ObservedGeneration = run.Generation
-		for i := range run.Status.Conditions {
-			run.Status.Conditions[i].ObservedGeneration = run.Generation
-		}
-	}
-	if equality.Semantic.DeepEqual(st.orig.Status, run.Status) {
+// record writes the decided status when it differs from what was read.
+// The patch carries the resourceVersion the pass read, so a pass that
+// acted on an outdated view fails with a conflict instead of overwriting a
+// newer status; its actions are then not carried out. Events and metrics
+// follow a successful write, so a pass that loses a conflict neither emits
+// nor counts anything.
+func (r *Reconciler) record(ctx context.Context, read *v1alpha1.ForecastRun, d decision) error {
+	if equality.Semantic.DeepEqual(read.Status, d.run.Status) {
 		return nil
 	}
-	patch := client.MergeFromWithOptions(st.orig, client.MergeFromWithOptimisticLock{})
-	if err := r.Status().Patch(ctx, run, patch); err != nil {
-		return fmt.Errorf("writing status of %s: %w", run.Name, err)
+	patch := client.MergeFromWithOptions(read, client.MergeFromWithOptimisticLock{})
+	if err := r.Status().Patch(ctx, d.run, patch); err != nil {
+		return fmt.Errorf("writing status of %s: %w", read.Name, err)
 	}
-	if st.orig.Status.Phase != run.Status.Phase {
-		log.FromContext(ctx).Info("run changed phase", "from", st.orig.Status.Phase, "to", run.Status.Phase, "message", run.Status.Message)
+	if read.Status.Phase != d.run.Status.Phase {
+		log.FromContext(ctx).Info("run changed phase", "from", read.Status.Phase, "to", d.run.Status.Phase, "message", d.run.Status.Message)
 	}
-	for _, e := range st.events {
-		r.Recorder.Eventf(run, nil, e.kind, e.reason, e.action, "%s", e.note)
+	for _, e := range d.events {
+		r.Recorder.Eventf(d.run, nil, e.kind, e.reason, e.action, "%s", e.note)
 	}
-	for _, f := range st.after {
+	for _, f := range d.after {
 		f()
 	}
 	return nil
@@ -105,31 +71,34 @@ func setCondition(run *v1alpha1.ForecastRun, typ string, status metav1.Condition
 // setPhase moves the run to phase with a reason and a message for people,
 // keeping the kstatus conditions and the final-phase conditions in step. It
 // records a Normal or Warning Event when the phase actually changes.
-func (r *Reconciler) setPhase(run *v1alpha1.ForecastRun, st *statusUpdate, phase v1alpha1.Phase, reason, msg string) {
-	now := metav1.NewTime(r.Clock.Now())
+func (p *pass) setPhase(phase v1alpha1.Phase, reason, msg string) {
+	run, now := p.run, p.now()
 	changed := run.Status.Phase != phase
 	run.Status.Phase, run.Status.Message = phase, msg
 	for _, c := range kstatusConditions(phase, reason, msg) {
 		setCondition(run, c.Type, c.Status, c.Reason, c.Message, now)
 	}
 	if phase.Finished() {
-		r.setFinished(run, phase, reason, msg, now)
+		setFinished(run, phase, reason, msg, now)
 	}
 	if changed {
-		st.event(eventType(phase, reason), reason, string(phase), "%s", msg)
+		p.event(eventType(phase, reason), reason, string(phase), "%s", msg)
 	}
 }
 
 // setFinished records the end of a run: completion time, the Succeeded or
-// Failed condition, and Running/Admitted no longer true.
-func (r *Reconciler) setFinished(run *v1alpha1.ForecastRun, phase v1alpha1.Phase, reason, msg string, now metav1.Time) {
+// Failed condition, and Running no longer true. A Rejected or Cancelled run
+// neither succeeded nor failed: Stalled (set with the phase) says it ended
+// without a result, and the phase and reason say why.
+func setFinished(run *v1alpha1.ForecastRun, phase v1alpha1.Phase, reason, msg string, now metav1.Time) {
 	if run.Status.CompletionTime == nil {
 		run.Status.CompletionTime = &now
 	}
-	run.Status.QueuePosition, run.Status.ETA = nil, ""
-	if phase == v1alpha1.PhaseSucceeded {
+	run.Status.QueuePosition, run.Status.EstimatedCompletionTime = nil, nil
+	switch phase {
+	case v1alpha1.PhaseSucceeded:
 		setCondition(run, v1alpha1.ConditionSucceeded, metav1.ConditionTrue, reason, msg, now)
-	} else {
+	case v1alpha1.PhaseFailed:
 		setCondition(run, v1alpha1.ConditionFailed, metav1.ConditionTrue, reason, msg, now)
 	}
 	if meta.IsStatusConditionTrue(run.Status.Conditions, v1alpha1.ConditionRunning) {

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -74,15 +75,45 @@ type testManager struct {
 	requests *atomic.Int64
 }
 
+// managerSetup is what the options of a test manager adjust.
+type managerSetup struct {
+	cfg  *Config
+	r    *Reconciler
+	hook func(*http.Request)
+}
+
 // managerOption adjusts a test manager.
-type managerOption func(*Config, *Reconciler)
+type managerOption func(*managerSetup)
 
 func withLease(d time.Duration) managerOption {
-	return func(c *Config, _ *Reconciler) { c.LeaseDuration = d }
+	return func(s *managerSetup) { s.cfg.LeaseDuration = d }
+}
+
+func withJobTTL(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.JobTTL = d }
+}
+
+func withStartupTimeout(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.DefaultStartupTimeout = d }
+}
+
+func withProgressDeadline(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.DefaultProgressDeadline = d }
+}
+
+func withDefaultTTL(d time.Duration) managerOption {
+	return func(s *managerSetup) { s.cfg.DefaultTTLAfterFinished = d }
 }
 
 func withClock(clk clock.Clock) managerOption {
-	return func(_ *Config, r *Reconciler) { r.Clock = clk }
+	return func(s *managerSetup) { s.r.Clock = clk }
+}
+
+// withRequestHook calls hook with every API request of the manager before
+// it is sent, so that a test can make something happen at the moment the
+// manager acts.
+func withRequestHook(hook func(*http.Request)) managerOption {
+	return func(s *managerSetup) { s.hook = hook }
 }
 
 // startManager starts a manager watching ns and returns a function that
@@ -91,8 +122,9 @@ func withClock(clk clock.Clock) managerOption {
 func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
 	t.Helper()
 	tm := &testManager{done: make(chan error, 1), requests: &atomic.Int64{}}
+	var hook atomic.Pointer[func(*http.Request)]
 	cfg := rest.CopyConfig(cp.Config)
-	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, tm.requests} }
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, tm.requests, &hook} }
 	cacheOpts := CacheOptions()
 	cacheOpts.DefaultNamespaces = map[string]cache.Config{ns: {}}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
@@ -112,10 +144,14 @@ func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme,
 		Recorder: mgr.GetEventRecorder("forecasting.dev-forecastrun"), Clock: clock.RealClock{},
 	}
+	setup := managerSetup{cfg: &conf, r: r}
 	for _, o := range opts {
-		o(&conf, r)
+		o(&setup)
 	}
 	r.Config = conf
+	if setup.hook != nil {
+		hook.Store(&setup.hook)
+	}
 	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 2}); err != nil {
 		t.Fatalf("setting up reconciler: %v", err)
 	}
@@ -154,6 +190,7 @@ func (tm *testManager) stop(t *testing.T) {
 type countingTransport struct {
 	next http.RoundTripper
 	n    *atomic.Int64
+	hook *atomic.Pointer[func(*http.Request)]
 }
 
 var (
@@ -166,6 +203,9 @@ func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	requestKindsMu.Lock()
 	requestKinds[req.Method+" "+resourceOf(req.URL.Path)]++
 	requestKindsMu.Unlock()
+	if h := c.hook.Load(); h != nil {
+		(*h)(req)
+	}
 	return c.next.RoundTrip(req)
 }
 
@@ -208,7 +248,109 @@ func newNamespace(t *testing.T) string {
 	if err := k8sClient.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		t.Fatalf("creating namespace %s: %v", ns, err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go playGarbageCollector(ctx, ns)
 	return ns
+}
+
+// playGarbageCollector does for the runner Jobs of one namespace what
+// kube-controller-manager's garbage collector does, which envtest does not
+// run: the Jobs of a run that is gone are deleted, the Pods of a Job that
+// is gone or being deleted are deleted, and a Job deleted in the
+// foreground goes once no Pod of it is left. A Pod bound to a node stays,
+// terminating, until the test plays its kubelet and deletes it for good
+// (deletePodNow).
+func playGarbageCollector(ctx context.Context, ns string) {
+	for ctx.Err() == nil {
+		collectGarbage(ctx, ns)
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func collectGarbage(ctx context.Context, ns string) {
+	// Dependents are listed before their owners: an owner created after
+	// its dependent's list was read is then never missed, and a dependent
+	// never looks orphaned for want of an owner created a moment ago.
+	var runs v1alpha1.ForecastRunList
+	var jobs batchv1.JobList
+	var pods corev1.PodList
+	if k8sClient.List(ctx, &pods, client.InNamespace(ns)) != nil || k8sClient.List(ctx, &jobs, client.InNamespace(ns)) != nil ||
+		k8sClient.List(ctx, &runs, client.InNamespace(ns)) != nil {
+		return
+	}
+	runUIDs := map[types.UID]bool{}
+	for _, r := range runs.Items {
+		runUIDs[r.UID] = true
+	}
+	live := map[types.UID]*batchv1.Job{}
+	for i := range jobs.Items {
+		job := &jobs.Items[i]
+		live[job.UID] = job
+		if owner := metav1.GetControllerOf(job); owner != nil && owner.Kind == "ForecastRun" && !runUIDs[owner.UID] && job.DeletionTimestamp.IsZero() {
+			_ = k8sClient.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground))
+		}
+	}
+	podsOf := map[types.UID]int{}
+	for i := range pods.Items {
+		pod := &pods.Items[i]
+		owner := metav1.GetControllerOf(pod)
+		if owner == nil || owner.Kind != "Job" {
+			continue
+		}
+		podsOf[owner.UID]++
+		if job := live[owner.UID]; (job == nil || !job.DeletionTimestamp.IsZero()) && pod.DeletionTimestamp.IsZero() {
+			_ = k8sClient.Delete(ctx, pod)
+		}
+	}
+	for _, job := range live {
+		if !job.DeletionTimestamp.IsZero() && podsOf[job.UID] == 0 && controllerutil.ContainsFinalizer(job, metav1.FinalizerDeleteDependents) {
+			patch := client.MergeFrom(job.DeepCopy())
+			controllerutil.RemoveFinalizer(job, metav1.FinalizerDeleteDependents)
+			_ = k8sClient.Patch(ctx, job, patch)
+		}
+	}
+}
+
+// startRunnerPod creates a Pod of the Job as the Job controller would and
+// reports it running on node, as its kubelet would.
+func startRunnerPod(t *testing.T, job *batchv1.Job, node string) *corev1.Pod {
+	t.Helper()
+	return createRunnerPod(t, job, node, corev1.PodStatus{Phase: corev1.PodRunning})
+}
+
+// createRunnerPod creates a Pod of the Job as the Job controller would,
+// bound to node unless it is empty, and gives it status as the scheduler
+// and the kubelet would.
+func createRunnerPod(t *testing.T, job *batchv1.Job, node string, status corev1.PodStatus) *corev1.Pod {
+	t.Helper()
+	name := job.Name + "-" + node
+	if node == "" {
+		name = job.Name + "-unscheduled"
+	}
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: name, Namespace: job.Namespace, Labels: job.Spec.Template.Labels,
+			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))},
+		},
+		Spec: *job.Spec.Template.Spec.DeepCopy(),
+	}
+	pod.Spec.NodeName = node
+	create(t, pod)
+	pod.Status = status
+	if err := k8sClient.Status().Update(context.Background(), pod); err != nil {
+		t.Fatalf("setting the status of pod %s: %v", pod.Name, err)
+	}
+	return pod
+}
+
+// deletePodNow removes a Pod for good, as its kubelet does once the
+// containers have stopped.
+func deletePodNow(t *testing.T, pod *corev1.Pod) {
+	t.Helper()
+	if err := k8sClient.Delete(context.Background(), pod, client.GracePeriodSeconds(0)); err != nil && !apierrors.IsNotFound(err) {
+		t.Fatalf("deleting pod %s: %v", pod.Name, err)
+	}
 }
 
 // eventually polls check until it returns nil or the timeout passes.
@@ -346,6 +488,12 @@ func jobCondition(typ batchv1.JobConditionType, reason, msg string, now metav1.T
 // of its own.
 func reportShard(t *testing.T, ns, run string, index, done, total int32, token string) {
 	t.Helper()
+	if err := reportShardErr(ns, run, index, done, total, token); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func reportShardErr(ns, run string, index, done, total int32, token string) error {
 	patch := map[string]any{
 		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "ForecastRun",
 		"metadata": map[string]any{"name": run, "namespace": ns},
@@ -357,14 +505,15 @@ func reportShard(t *testing.T, ns, run string, index, done, total int32, token s
 	}
 	data, err := json.Marshal(patch)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	obj := &v1alpha1.ForecastRun{ObjectMeta: metav1.ObjectMeta{Name: run, Namespace: ns}}
 	err = k8sClient.Status().Patch(context.Background(), obj, client.RawPatch(types.ApplyPatchType, data),
 		client.FieldOwner(fmt.Sprintf("runner-shard-%d", index)), client.ForceOwnership)
 	if err != nil {
-		t.Fatalf("reporting shard %d of %s: %v", index, run, err)
+		return fmt.Errorf("reporting shard %d of %s: %w", index, run, err)
 	}
+	return nil
 }
 
 // lease reads a lock Lease; nil when absent.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -39,11 +41,27 @@ func addIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 	return nil
 }
 
-// CacheOptions limits the manager's Job cache to the Jobs this operator
-// creates; other Jobs in the cluster are of no interest to it.
+// CacheOptions limits the manager's Job and Lease caches to the objects
+// this operator creates; other Jobs and Leases in the cluster (every node's
+// heartbeat Lease, every controller's leader election) are of no interest
+// to it and would only cost memory and watch traffic.
 func CacheOptions() cache.Options {
 	sel := labels.SelectorFromSet(labels.Set{labelManagedBy: managerName})
-	return cache.Options{ByObject: map[client.Object]cache.ByObject{&batchv1.Job{}: {Label: sel}}}
+	return cache.Options{ByObject: map[client.Object]cache.ByObject{
+		&batchv1.Job{}:          {Label: sel},
+		&corev1.Pod{}:           {Label: sel},
+		&coordinationv1.Lease{}: {Label: sel},
+	}}
+}
+
+// runOfPod maps a runner Pod's change to its run: a Pod that terminates or
+// goes may be what the run waits for before it lets go of its lock.
+func runOfPod(_ context.Context, o client.Object) []reconcile.Request {
+	name := o.GetLabels()[labelRun]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
 }
 
 // relatedToRun maps a change of one run to the unfinished runs that depend

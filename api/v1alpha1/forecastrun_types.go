@@ -65,7 +65,8 @@ const (
 type ModelName string
 
 // ForecastRunSpec is the desired run. In a ForecastRun every field except
-// cancel and priority is fixed at creation (see ForecastRun.Spec).
+// cancel, priority and ttlSecondsAfterFinished is fixed at creation (see
+// ForecastRun.Spec).
 // +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || self.parallelism <= 1 || has(self.output)",message="parallelism above 1 needs spec.output: the shards merge their results on the output volume"
 type ForecastRunSpec struct {
 	// mode chooses how many items are forecast: QuickTest 100, Sample 500,
@@ -167,10 +168,54 @@ type ForecastRunSpec struct {
 	// +optional
 	QueueTimeout *metav1.Duration `json:"queueTimeout,omitempty"`
 
-	// output is where the result files are written. When unset, results
-	// stay in the runner Pod and only status.result is kept.
+	// startupTimeout bounds how long the runner Pods may take to start once
+	// the run holds its lock (for example "10m"). A run whose Pods are
+	// still not all running then fails with the Pods' own reason
+	// (ErrImagePull, Unschedulable, FailedCreate with the quota's message,
+	// ...) and releases the lock, so that Pods that can never start do not
+	// block every other run. Time the Job spends suspended (by a queueing
+	// system such as Kueue) does not count. When unset, the manager's
+	// --default-startup-timeout (10m unless changed).
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="startupTimeout must be a positive duration such as 10m"
+	// +optional
+	StartupTimeout *metav1.Duration `json:"startupTimeout,omitempty"`
+
+	// progressDeadline fails a run whose Pods have started but whose
+	// progress has not moved for this long (for example "30m"): no shard
+	// reported a new item count or message. When unset, the manager's
+	// --default-progress-deadline (30m unless changed; 0 there turns the
+	// check off for runs that do not set it).
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="progressDeadline must be a positive duration such as 30m"
+	// +optional
+	ProgressDeadline *metav1.Duration `json:"progressDeadline,omitempty"`
+
+	// ttlSecondsAfterFinished deletes the run this many seconds after it
+	// finished and let go of its lock, as Jobs do; 0 deletes it as soon as
+	// it has. When unset, the manager's --default-ttl-after-finished
+	// decides (by default runs are kept). Unlike the rest of the spec it may
+	// be changed at any time.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
+
+	// output is where the result files and the checkpoints are written.
+	// When unset, results stay in the runner Pod and only status.result is
+	// kept; the checkpoints then live in the Pod's scratch space too, so a
+	// replaced Pod (after a crash, a node drain, or a preemption by an
+	// Urgent run) starts its items from the beginning. Set output for runs
+	// that take long enough for that to matter.
 	// +optional
 	Output *Output `json:"output,omitempty"`
+
+	// podTemplate fits the runner Pods to the cluster they land in: labels
+	// and annotations (of the Job too, for Kueue's queue-name), node
+	// selection, tolerations and affinity, priority class, image pull
+	// secrets, runtime class, and the user and group IDs. What the runner
+	// does (its command, environment, volumes, ServiceAccount and its
+	// restricted security profile) is the controller's and cannot be
+	// changed.
+	// +optional
+	PodTemplate *RunnerPodTemplate `json:"podTemplate,omitempty"`
 
 	// cancel, set to true, stops a queued or running run: it ends Cancelled
 	// and the lock is released. It cannot be set back to false.
@@ -391,8 +436,11 @@ type ForecastRunStatus struct {
 	// +optional
 	Phase Phase `json:"phase,omitempty"`
 
-	// conditions are the detailed state: Admitted, Running, Succeeded,
-	// Failed, Preempted, and Ready, Reconciling and Stalled for kstatus.
+	// conditions are the detailed state: Admitted (holds its lock), Running
+	// (its runner Pods run; while False during a hold, the reason says what
+	// they wait for), Succeeded, Failed, Preempted, and Ready, Reconciling
+	// and Stalled for kstatus. A Rejected or Cancelled run is Stalled but
+	// not Failed; a duplicate is not Admitted.
 	// +listType=map
 	// +listMapKey=type
 	// +optional
@@ -411,9 +459,22 @@ type ForecastRunStatus struct {
 	// +optional
 	Progress *Progress `json:"progress,omitempty"`
 
-	// eta is the estimated time remaining, such as "2m10s".
+	// estimatedCompletionTime is when a running run is expected to finish:
+	// from its throughput so far once it reports progress, from its
+	// estimatedDuration before. It is an absolute time, so it does not go
+	// stale as time passes; the time left is this minus now (the ETA
+	// printer column shows the time itself, since the API server renders
+	// only past times as ages).
 	// +optional
-	ETA string `json:"eta,omitempty"`
+	EstimatedCompletionTime *metav1.Time `json:"estimatedCompletionTime,omitempty"`
+
+	// estimatedDuration is how long the run is expected to execute, from the
+	// last Succeeded run of the same mode scaled to this run's items; unset
+	// when there is no such run. A queued run's estimated start is its lock
+	// holder's estimatedCompletionTime plus the estimatedDuration of every
+	// run ahead of it.
+	// +optional
+	EstimatedDuration *metav1.Duration `json:"estimatedDuration,omitempty"`
 
 	// message says, in a sentence, what the run is doing or why it ended.
 	// +optional
@@ -444,10 +505,13 @@ type ForecastRunStatus struct {
 	DuplicateOf string `json:"duplicateOf,omitempty"`
 
 	// fencingToken identifies the run's current hold on its lock, as
-	// "<leaseTransitions>/<run UID>". The runner receives it in the
+	// "<lease UID>/<leaseTransitions>/<run UID>": it changes with every
+	// acquisition, and the Lease's UID keeps it from repeating when the
+	// Lease is deleted and created again. The runner receives it in the
 	// FORECASTRUN_FENCING_TOKEN variable and copies it into every shards
-	// entry it writes; the controller ignores entries with another token, so
-	// a runner left over from an earlier hold cannot move the progress.
+	// entry and into the result it writes; the controller ignores entries
+	// and results with another token, so a runner left over from an earlier
+	// hold can neither move the progress nor supply the result.
 	// +optional
 	FencingToken string `json:"fencingToken,omitempty"`
 
@@ -512,9 +576,9 @@ type LockHolder struct {
 	// percent done of the holding run.
 	// +optional
 	Percent int32 `json:"percent,omitempty"`
-	// eta of the holding run, such as "2m10s".
+	// estimatedCompletionTime of the holding run.
 	// +optional
-	ETA string `json:"eta,omitempty"`
+	EstimatedCompletionTime *metav1.Time `json:"estimatedCompletionTime,omitempty"`
 }
 
 // Progress is how far execution has got.
@@ -525,7 +589,8 @@ type Progress struct {
 	// +optional
 	Percent int32 `json:"percent,omitempty"`
 
-	// percentText is percent for display, such as "42%".
+	// percentText is percent rendered for the printer column, such as
+	// "42%". Display only: read percent.
 	// +optional
 	PercentText string `json:"percentText,omitempty"`
 
@@ -541,7 +606,8 @@ type Progress struct {
 	// +optional
 	ItemsTotal int32 `json:"itemsTotal,omitempty"`
 
-	// items is itemsDone/itemsTotal for display, such as "420/3707".
+	// items is itemsDone/itemsTotal rendered for the printer column, such
+	// as "420/3707". Display only: read itemsDone and itemsTotal.
 	// +optional
 	Items string `json:"items,omitempty"`
 
@@ -573,6 +639,15 @@ type Result struct {
 	// outputPath is where the result files were written.
 	// +optional
 	OutputPath string `json:"outputPath,omitempty"`
+
+	// fencingToken is the token of the runner that wrote the result. When
+	// the Job completes, the controller keeps the result only if it carries
+	// the run's current status.fencingToken, so a runner left over from an
+	// earlier hold of the lock cannot pass its result off as this
+	// execution's.
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	FencingToken string `json:"fencingToken,omitempty"`
 }
 
 // ForecastRun runs one forecasting tournament as a Job, one run per lock at a
@@ -581,12 +656,13 @@ type Result struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=fr,categories=forecasting
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="metadata.name must be at most 63 characters: the run's name is a label value on its Job and Pods"
 // +kubebuilder:printcolumn:name="Mode",type=string,JSONPath=`.spec.mode`
 // +kubebuilder:printcolumn:name="Priority",type=string,JSONPath=`.spec.priority`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Progress",type=string,JSONPath=`.status.progress.percentText`
 // +kubebuilder:printcolumn:name="Items",type=string,JSONPath=`.status.progress.items`
-// +kubebuilder:printcolumn:name="ETA",type=string,JSONPath=`.status.eta`
+// +kubebuilder:printcolumn:name="ETA",type=string,format=date-time,JSONPath=`.status.estimatedCompletionTime`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.message`,priority=1
 // +kubebuilder:printcolumn:name="Queue",type=integer,JSONPath=`.status.queuePosition`,priority=1
@@ -595,10 +671,11 @@ type ForecastRun struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the desired run.
-	// The spec is immutable except cancel and priority. The rules sit on
+	// The spec is immutable except cancel, priority and
+	// ttlSecondsAfterFinished. The rules sit on
 	// this field, not on ForecastRunSpec, so that a ForecastSchedule can embed
 	// the same spec as an editable template.
-	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.output) == has(oldSelf.output)",message="spec is immutable after creation except cancel and priority: fields cannot be added or removed; create a new ForecastRun instead"
+	// +kubebuilder:validation:XValidation:rule="has(self.itemLimit) == has(oldSelf.itemLimit) && has(self.horizon) == has(oldSelf.horizon) && has(self.models) == has(oldSelf.models) && has(self.resources) == has(oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && has(self.queueTimeout) == has(oldSelf.queueTimeout) && has(self.startupTimeout) == has(oldSelf.startupTimeout) && has(self.progressDeadline) == has(oldSelf.progressDeadline) && has(self.output) == has(oldSelf.output) && has(self.podTemplate) == has(oldSelf.podTemplate)",message="spec is immutable after creation except cancel, priority and ttlSecondsAfterFinished: fields cannot be added or removed; create a new ForecastRun instead"
 	// +kubebuilder:validation:XValidation:rule="!has(self.mode) || !has(oldSelf.mode) || self.mode == oldSelf.mode",message="mode is immutable after creation; create a new ForecastRun instead",fieldPath=".mode"
 	// +kubebuilder:validation:XValidation:rule="!has(self.itemLimit) || !has(oldSelf.itemLimit) || self.itemLimit == oldSelf.itemLimit",message="itemLimit is immutable after creation; create a new ForecastRun instead",fieldPath=".itemLimit"
 	// +kubebuilder:validation:XValidation:rule="!has(self.dataset) || !has(oldSelf.dataset) || self.dataset == oldSelf.dataset",message="dataset is immutable after creation; create a new ForecastRun instead",fieldPath=".dataset"
@@ -614,7 +691,10 @@ type ForecastRun struct {
 	// +kubebuilder:validation:XValidation:rule="!has(self.resources) || !has(oldSelf.resources) || self.resources == oldSelf.resources",message="resources are immutable after creation; create a new ForecastRun instead",fieldPath=".resources"
 	// +kubebuilder:validation:XValidation:rule="!has(self.timeout) || !has(oldSelf.timeout) || self.timeout == oldSelf.timeout",message="timeout is immutable after creation; create a new ForecastRun instead",fieldPath=".timeout"
 	// +kubebuilder:validation:XValidation:rule="!has(self.queueTimeout) || !has(oldSelf.queueTimeout) || self.queueTimeout == oldSelf.queueTimeout",message="queueTimeout is immutable after creation; create a new ForecastRun instead",fieldPath=".queueTimeout"
+	// +kubebuilder:validation:XValidation:rule="!has(self.startupTimeout) || !has(oldSelf.startupTimeout) || self.startupTimeout == oldSelf.startupTimeout",message="startupTimeout is immutable after creation; create a new ForecastRun instead",fieldPath=".startupTimeout"
+	// +kubebuilder:validation:XValidation:rule="!has(self.progressDeadline) || !has(oldSelf.progressDeadline) || self.progressDeadline == oldSelf.progressDeadline",message="progressDeadline is immutable after creation; create a new ForecastRun instead",fieldPath=".progressDeadline"
 	// +kubebuilder:validation:XValidation:rule="!has(self.output) || !has(oldSelf.output) || self.output == oldSelf.output",message="output is immutable after creation; create a new ForecastRun instead",fieldPath=".output"
+	// +kubebuilder:validation:XValidation:rule="!has(self.podTemplate) || !has(oldSelf.podTemplate) || self.podTemplate == oldSelf.podTemplate",message="podTemplate is immutable after creation; create a new ForecastRun instead",fieldPath=".podTemplate"
 	// +kubebuilder:validation:XValidation:rule="!has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",message="cancel cannot be undone; create a new ForecastRun to run again",fieldPath=".cancel"
 	// +required
 	Spec ForecastRunSpec `json:"spec"`

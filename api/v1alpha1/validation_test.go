@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -117,6 +119,12 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
 		{"url without scheme", `  dataset: {url: "example.com/sales.csv"}`, "url must start with http:// or https://"},
 		{"negative timeout", `  timeout: "-5m"
   dataset: {synthetic: {}}`, "timeout must be a positive duration"},
+		{"zero startup timeout", `  startupTimeout: "0s"
+  dataset: {synthetic: {}}`, "startupTimeout must be a positive duration"},
+		{"negative progress deadline", `  progressDeadline: "-1m"
+  dataset: {synthetic: {}}`, "progressDeadline must be a positive duration"},
+		{"negative ttl", `  ttlSecondsAfterFinished: -1
+  dataset: {synthetic: {}}`, "spec.ttlSecondsAfterFinished: Invalid value: -1"},
 		{"interval level 100", `  intervals: {levels: [80, 100]}
   dataset: {synthetic: {}}`, "should be less than or equal to 99"},
 		{"path escaping the volume", `  dataset: {persistentVolumeClaim: {claimName: data, path: "../etc/passwd"}}`, "path must be relative to the volume root and must not contain '..'"},
@@ -124,6 +132,16 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
   dataset: {synthetic: {}}`, "parallelism above 1 needs spec.output"},
 		{"bad lock name", `  lockName: "Not_A_Name"
   dataset: {synthetic: {}}`, "spec.lockName: Invalid value"},
+		{"a label the controller sets", `  podTemplate: {metadata: {labels: {forecasting.dev/run: other}}}
+  dataset: {synthetic: {}}`, "labels may not use the keys the controller sets"},
+		{"the Job controller's label", `  podTemplate: {metadata: {labels: {batch.kubernetes.io/job-name: x}}}
+  dataset: {synthetic: {}}`, "labels may not use the keys the controller sets"},
+		{"a label value too long", `  podTemplate: {metadata: {labels: {team: ` + strings.Repeat("x", 64) + `}}}
+  dataset: {synthetic: {}}`, "label values at most 63 characters"},
+		{"root", `  podTemplate: {spec: {securityContext: {runAsUser: 0}}}
+  dataset: {synthetic: {}}`, "spec.podTemplate.spec.securityContext.runAsUser: Invalid value: 0"},
+		{"too many tolerations", `  podTemplate: {spec: {tolerations: [` + strings.Repeat(`{operator: Exists},`, 33) + `]}}
+  dataset: {synthetic: {}}`, "spec.podTemplate.spec.tolerations: Too many: 33: must have at most 32 items"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -156,6 +174,10 @@ func TestSpecIsImmutableExceptCancelAndPriority(t *testing.T) {
 		{"dataset", `{"spec":{"dataset":{"synthetic":{"items":51}}}}`, "spec.dataset: Invalid value: dataset is immutable after creation"},
 		{"backtest windows", `{"spec":{"backtest":{"windows":5}}}`, "backtest is immutable after creation"},
 		{"lock name", `{"spec":{"lockName":"other"}}`, "spec.lockName: Invalid value: lockName is immutable after creation"},
+		{"ttlSecondsAfterFinished may be added", `{"spec":{"ttlSecondsAfterFinished":3600}}`, ""},
+		{"and changed", `{"spec":{"ttlSecondsAfterFinished":60}}`, ""},
+		{"startupTimeout added", `{"spec":{"startupTimeout":"5m"}}`, "fields cannot be added or removed"},
+		{"podTemplate added", `{"spec":{"podTemplate":{"spec":{"nodeSelector":{"pool":"batch"}}}}}`, "fields cannot be added or removed"},
 		{"cancel may be set", `{"spec":{"cancel":true}}`, ""},
 		{"cancel cannot be undone", `{"spec":{"cancel":false}}`, "spec.cancel: Invalid value: cancel cannot be undone"},
 	}
@@ -181,11 +203,11 @@ func TestKubectlGetShowsTheRunColumns(t *testing.T) {
 		t.Fatalf("create: %v", err)
 	}
 	run.Status = v1alpha1.ForecastRunStatus{
-		Phase:         v1alpha1.PhaseQueued,
-		ETA:           "2m10s",
-		Message:       "waiting for lock forecast-pipeline held by nightly (42%)",
-		QueuePosition: ptr.To[int32](2),
-		Progress:      &v1alpha1.Progress{},
+		Phase:                   v1alpha1.PhaseQueued,
+		EstimatedCompletionTime: &metav1.Time{Time: time.Date(2026, 11, 27, 10, 2, 10, 0, time.UTC)},
+		Message:                 "waiting for lock forecast-pipeline held by nightly (42%)",
+		QueuePosition:           ptr.To[int32](2),
+		Progress:                &v1alpha1.Progress{},
 	}
 	run.Status.Progress.SetCounts(420, 3707, metav1.Now())
 	if err := k8sClient.Status().Update(ctx, run); err != nil {
@@ -197,14 +219,14 @@ func TestKubectlGetShowsTheRunColumns(t *testing.T) {
 		t.Fatalf("kubectl get: %v\n%s", err, out)
 	}
 	assertTable(t, out, []string{"NAME", "MODE", "PRIORITY", "PHASE", "PROGRESS", "ITEMS", "ETA", "AGE"},
-		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2m10s"})
+		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2026-11-27T10:02:10Z"})
 
 	out, err = kubectl(t, "", "get", "fr", "columns", "-n", "default", "-o", "wide")
 	if err != nil {
 		t.Fatalf("kubectl get -o wide: %v\n%s", err, out)
 	}
 	assertTable(t, out, []string{"NAME", "MODE", "PRIORITY", "PHASE", "PROGRESS", "ITEMS", "ETA", "AGE", "MESSAGE", "QUEUE"},
-		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2m10s", "waiting for lock forecast-pipeline held by nightly (42%)", "2"})
+		[]string{"columns", "Full", "High", "Queued", "11%", "420/3707", "2026-11-27T10:02:10Z", "waiting for lock forecast-pipeline held by nightly (42%)", "2"})
 }
 
 // assertTable checks kubectl's header and that the single row holds want in
@@ -285,5 +307,39 @@ func walkSchema(path string, s apiextensionsv1.JSONSchemaProps, visit func(strin
 	}
 	if s.Items != nil && s.Items.Schema != nil {
 		walkSchema(path, *s.Items.Schema, visit)
+	}
+}
+
+// TestLongNamesAreRefused (defect 4 of the lifecycle issue): a run's name
+// becomes a label value on its Job and Pods, which may hold 63 characters.
+// A longer name used to be accepted and wedged the run (every child
+// create failed); the API server now refuses it, saying why.
+func TestLongNamesAreRefused(t *testing.T) {
+	long := strings.Repeat("n", 64)
+	out, err := kubectl(t, fmt.Sprintf(validRun, long, "  dataset: {synthetic: {}}\n"), "apply", "-f", "-")
+	if err == nil {
+		t.Fatalf("a %d-character name was accepted", len(long))
+	}
+	if want := "metadata.name must be at most 63 characters"; !strings.Contains(out, want) {
+		t.Errorf("kubectl apply said:\n%s\nwant it to contain %q", out, want)
+	}
+	fits := strings.Repeat("n", 63)
+	if out, err := kubectl(t, fmt.Sprintf(validRun, fits, "  dataset: {synthetic: {}}\n"), "apply", "-f", "-"); err != nil {
+		t.Errorf("a 63-character name was refused: %s", out)
+	}
+}
+
+// TestPlacementSamplesAreAccepted: the podTemplate samples people copy
+// (a tainted batch node pool, Kueue's queue-name, OpenShift's assigned user
+// IDs) are valid as they are.
+func TestPlacementSamplesAreAccepted(t *testing.T) {
+	out, err := kubectl(t, "", "apply", "--server-side", "--dry-run=server", "-n", "default", "-k", filepath.Join(testutil.RepoRoot(), "config", "samples", "placement"))
+	if err != nil {
+		t.Fatalf("kubectl apply of the placement samples: %v\n%s", err, out)
+	}
+	for _, name := range []string{"nightly-on-batch-pool", "nightly-through-kueue", "quicktest-on-openshift"} {
+		if want := "forecastrun.forecasting.dev/" + name + " serverside-applied (server dry run)"; !strings.Contains(out, want) {
+			t.Errorf("kubectl said:\n%s\nwant %q", out, want)
+		}
 	}
 }

@@ -76,7 +76,7 @@ func arrangeQueue(t *testing.T) string {
 	must(t, k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
 	holder := testutil.MakeForecastRun("nightly", ns).Obj()
 	must(t, k8s.Create(ctx, holder))
-	holder.Status = v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseRunning, ETA: "40s",
+	holder.Status = v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseRunning, EstimatedCompletionTime: &metav1.Time{Time: time.Now().Add(40 * time.Second)},
 		Progress: &v1alpha1.Progress{Percent: 42, ItemsDone: 1557, ItemsTotal: 3707}}
 	must(t, k8s.Status().Update(ctx, holder))
 	waiting := testutil.MakeForecastRun("waiting", ns).Obj()

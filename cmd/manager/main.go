@@ -49,7 +49,10 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.workers, "workers", 4, "runs reconciled in parallel")
 	fs.StringVar(&o.cfg.RunnerImage, "runner-image", o.cfg.RunnerImage, "container image of the runner Job")
 	fs.DurationVar(&o.cfg.LeaseDuration, "lease-duration", o.cfg.LeaseDuration, "how long a lock Lease stays valid without renewal")
-	fs.DurationVar(&o.cfg.JobTTL, "job-ttl", o.cfg.JobTTL, "how long a finished runner Job is kept")
+	fs.DurationVar(&o.cfg.DefaultStartupTimeout, "default-startup-timeout", o.cfg.DefaultStartupTimeout, "how long the runner Pods of a run that sets no spec.startupTimeout may take to start before it fails and lets go of the lock; 0 turns it off")
+	fs.DurationVar(&o.cfg.DefaultProgressDeadline, "default-progress-deadline", o.cfg.DefaultProgressDeadline, "how long the progress of a run that sets no spec.progressDeadline may stand still before it fails; 0 turns it off")
+	fs.DurationVar(&o.cfg.DefaultTTLAfterFinished, "default-ttl-after-finished", o.cfg.DefaultTTLAfterFinished, "how long a finished run that sets no spec.ttlSecondsAfterFinished is kept before it is deleted; 0 keeps it")
+	fs.DurationVar(&o.cfg.JobTTL, "job-ttl", o.cfg.JobTTL, "how long a finished runner Job (and its Pods' logs) is kept after its run recorded the end; the controller deletes it then")
 	clockSpeed := fs.Float64("schedule-clock-speed", 1, "for tests and demos only: schedules read a clock running this many times faster than real time")
 	clockStart := fs.String("schedule-clock-start", "", "for tests and demos only: the real time (RFC 3339) from which the fast schedule clock runs; managers given the same start agree on the time")
 	o.zap.BindFlags(fs)
@@ -60,6 +63,11 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.cfg.LeaseDuration < 3*time.Second {
 		return o, fmt.Errorf("--lease-duration must be at least 3s, got %s", o.cfg.LeaseDuration)
+	}
+	for name, d := range map[string]time.Duration{"--job-ttl": o.cfg.JobTTL, "--default-startup-timeout": o.cfg.DefaultStartupTimeout, "--default-progress-deadline": o.cfg.DefaultProgressDeadline, "--default-ttl-after-finished": o.cfg.DefaultTTLAfterFinished} {
+		if d < 0 {
+			return o, fmt.Errorf("%s must not be negative, got %s", name, d)
+		}
 	}
 	var err error
 	o.clock, err = scheduleClock(*clockSpeed, *clockStart)

@@ -31,6 +31,18 @@ func TestParseFlags(t *testing.T) {
 	if _, err := parseFlags([]string{"--lease-duration=1s"}); err == nil {
 		t.Errorf("a lease shorter than 3s must be refused: it is renewed every third of it")
 	}
+	for _, bad := range []string{"--job-ttl=-1m", "--default-startup-timeout=-1s", "--default-progress-deadline=-1s", "--default-ttl-after-finished=-1h"} {
+		if _, err := parseFlags([]string{bad}); err == nil {
+			t.Errorf("%s must be refused", bad)
+		}
+	}
+	if d.cfg.DefaultStartupTimeout != 10*time.Minute || d.cfg.DefaultProgressDeadline != 30*time.Minute {
+		t.Errorf("default startup timeout %s, progress deadline %s; want 10m and 30m", d.cfg.DefaultStartupTimeout, d.cfg.DefaultProgressDeadline)
+	}
+	s, err := parseFlags([]string{"--default-startup-timeout=2m", "--default-progress-deadline=0", "--default-ttl-after-finished=168h"})
+	if err != nil || s.cfg.DefaultStartupTimeout != 2*time.Minute || s.cfg.DefaultProgressDeadline != 0 || s.cfg.DefaultTTLAfterFinished != 168*time.Hour {
+		t.Errorf("startup and progress flags = %+v, %v", s.cfg, err)
+	}
 	if _, ok := d.clock.(schedule.RealClock); !ok {
 		t.Errorf("default schedule clock = %T, want the wall clock", d.clock)
 	}

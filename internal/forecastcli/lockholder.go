@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/google/uuid"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/utils/ptr"
@@ -36,18 +38,19 @@ func (s *session) readLock(ctx context.Context, name string, runs []v1alpha1.For
 		return nil, fmt.Errorf("reading lease %s in namespace %s: %w", name, s.namespace, notFoundHint(err, s.namespace))
 	}
 	v.lease, v.identity = &lease, ptr.Deref(lease.Spec.HolderIdentity, "")
-	runName, uid, isRun := strings.Cut(v.identity, "/")
+	runName, uid, _ := strings.Cut(v.identity, "/")
 	for i := range runs {
-		if isRun && runs[i].Name == runName && string(runs[i].UID) == uid {
+		if v.namesRun() && runs[i].Name == runName && string(runs[i].UID) == uid {
 			v.run = &runs[i]
 		}
 	}
 	return v, nil
 }
 
-// timeLeft is how long until the holder lets go: its ETA while it runs,
-// nothing when the lock is free or its holder has finished.
-func (v *lockView) timeLeft() estimate {
+// timeLeft is how long after now the holder lets go: until its estimated
+// completion while it runs, nothing when the lock is free or its holder
+// has finished.
+func (v *lockView) timeLeft(now time.Time) estimate {
 	switch {
 	case v.identity == "":
 		return estimate{known: true}
@@ -56,14 +59,15 @@ func (v *lockView) timeLeft() estimate {
 	case v.run.Status.Phase.Finished():
 		return estimate{known: true}
 	}
-	return parseETA(v.run.Status.ETA)
+	return until(v.run.Status.EstimatedCompletionTime, now)
 }
 
 // namesRun reports whether the identity has the controller's
-// "<name>/<uid>" form.
+// "<name>/<uid>" form, the uid a UUID as every object UID is (a person
+// holding the lock as "ops/maintenance" is not a run).
 func (v *lockView) namesRun() bool {
 	name, uid, ok := strings.Cut(v.identity, "/")
-	return ok && name != "" && uid != ""
+	return ok && name != "" && uuid.Validate(uid) == nil
 }
 
 // holderName is the run's name, or the raw identity of another holder.

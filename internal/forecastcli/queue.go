@@ -29,10 +29,11 @@ func newQueueCommand(g *globals) *cobra.Command {
 		Use:   "queue",
 		Short: "Show who holds a lock, how far it has got, and the runs waiting for it",
 		Long: `Show the holder of a lock (its phase, percent done, items done of total and
-ETA) and the runs queued behind it in the order the controller admits them:
-priority (Urgent, High, Normal), then age, then name. Each queued run's
-estimated start is the holder's ETA plus the ETAs of the runs ahead; it is
-"unknown" when one of them has no estimate yet. A holder that is not a
+the time left until its estimated completion) and the runs queued behind it
+in the order the controller admits them: priority (Urgent, High, Normal),
+then age, then name. Each queued run's estimated start is the time left of
+the holder plus the estimated durations of the runs ahead; it is "unknown"
+when one of them has no estimate yet. A holder that is not a
 ForecastRun (a person or another tool holding the Lease) is shown by the
 identity it wrote.`,
 		Example: queueExample,
@@ -62,7 +63,7 @@ func (g *globals) showQueue(ctx context.Context, lock string) error {
 	now := g.now()
 	printHolder(g.streams.Out, s.namespace, view, now)
 	fmt.Fprintln(g.streams.Out)
-	printQueue(g.streams.Out, queueOrder(waitingRuns(runs)), view.timeLeft(), now)
+	printQueue(g.streams.Out, queueOrder(waitingRuns(runs)), view.timeLeft(now), now)
 	if others := otherBusyLocks(list.Items, lock); len(others) > 0 {
 		fmt.Fprintf(g.streams.Out, "\nOther locks with unfinished runs in namespace %s: %s (see them with --lock NAME).\n", s.namespace, strings.Join(others, ", "))
 	}
@@ -127,7 +128,7 @@ func printHolder(w io.Writer, ns string, v *lockView, now time.Time) {
 		percent, items = fmt.Sprintf("%d%%", p.Percent), fmt.Sprintf("%d/%d", p.ItemsDone, p.ItemsTotal)
 	}
 	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, orUnknown(string(r.Status.Phase), "Pending"),
-		percent, items, orUnknown(r.Status.ETA, "unknown"), age(r.CreationTimestamp.Time, now))
+		percent, items, until(r.Status.EstimatedCompletionTime, now).duration(), age(r.CreationTimestamp.Time, now))
 	_ = tw.Flush()
 }
 
@@ -151,7 +152,7 @@ func printQueue(w io.Writer, queue []v1alpha1.ForecastRun, holderLeft estimate, 
 	fmt.Fprintln(tw, "POSITION\tNAME\tPRIORITY\tAGE\tEST. DURATION\tESTIMATED START")
 	for i, r := range queue {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", i+1, r.Name, orUnknown(string(r.Spec.Priority), string(v1alpha1.PriorityNormal)),
-			age(r.CreationTimestamp.Time, now), orUnknown(r.Status.ETA, "unknown"), starts[i])
+			age(r.CreationTimestamp.Time, now), expectedDuration(&r).duration(), starts[i])
 	}
 	_ = tw.Flush()
 }

@@ -30,10 +30,19 @@ func holdLock(t *testing.T, ns, lock, holder string) {
 	}
 }
 
-func queued(pos int32, eta string) v1alpha1.ForecastRunStatus {
-	st := v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseQueued, ETA: eta}
+// queued is the status of a run queued at pos with an estimated duration
+// such as "30s"; "" when it has no estimate.
+func queued(pos int32, duration string) v1alpha1.ForecastRunStatus {
+	st := v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseQueued}
 	if pos > 0 {
 		st.QueuePosition = ptr.To(pos)
+	}
+	if duration != "" {
+		d, err := time.ParseDuration(duration)
+		if err != nil {
+			panic(err)
+		}
+		st.EstimatedDuration = &metav1.Duration{Duration: d}
 	}
 	return st
 }
@@ -49,11 +58,13 @@ func rows(out string) []string {
 }
 
 // The holder's progress, then the queue in the controller's order with the
-// estimated start of each run: the holder's ETA plus the ETAs ahead.
+// estimated start of each run: the time left of the holder (its estimated
+// completion less now) plus the estimated durations ahead.
 func TestQueueShowsHolderAndOrderedQueue(t *testing.T) {
 	ns := newNamespace(t)
+	now := time.Now().Truncate(time.Second) // stored times are whole seconds
 	holder := createRun(t, testutil.MakeForecastRun("nightly", ns).Mode(v1alpha1.ModeFull).Obj(), v1alpha1.ForecastRunStatus{
-		Phase: v1alpha1.PhaseRunning, ETA: "1m",
+		Phase: v1alpha1.PhaseRunning, EstimatedCompletionTime: &metav1.Time{Time: now.Add(time.Minute)},
 		Progress: &v1alpha1.Progress{Percent: 42, ItemsDone: 1557, ItemsTotal: 3707},
 	})
 	holdLock(t, ns, defaultLock, "nightly/"+string(holder.UID))
@@ -68,7 +79,11 @@ func TestQueueShowsHolderAndOrderedQueue(t *testing.T) {
 	cancelled.Spec.Cancel = true
 	createRun(t, cancelled, queued(5, "1s"))
 
-	got := rows(mustExecute(t, "queue", "-n", ns))
+	out, errOut, err := executeAt(t, func() time.Time { return now }, "queue", "-n", ns)
+	if err != nil {
+		t.Fatalf("kubectl forecast queue: %v\n%s", err, errOut)
+	}
+	got := rows(out)
 	want := []string{
 		"Lock forecast-pipeline in namespace " + ns + " is held by:",
 		"HOLDER | PHASE | PROGRESS | ITEMS | ETA | AGE",

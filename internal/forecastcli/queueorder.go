@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
@@ -36,27 +38,43 @@ type estimate struct {
 	known bool
 }
 
-// parseETA reads a status ETA such as "2m10s".
-func parseETA(s string) estimate {
-	d, err := time.ParseDuration(s)
-	if s == "" || err != nil {
+// until is the time from now until t, never negative; unknown when t is
+// nil.
+func until(t *metav1.Time, now time.Time) estimate {
+	if t == nil {
 		return estimate{}
 	}
-	return estimate{in: d, known: true}
+	return estimate{in: max(t.Sub(now), 0), known: true}
+}
+
+// expectedDuration is a run's status.estimatedDuration.
+func expectedDuration(run *v1alpha1.ForecastRun) estimate {
+	if d := run.Status.EstimatedDuration; d != nil {
+		return estimate{in: d.Duration, known: true}
+	}
+	return estimate{}
 }
 
 // startEstimates is, for each queued run, the time until it starts: what is
-// left of the holder plus the ETA of every run ahead. One unknown makes all
-// later starts unknown.
+// left of the holder plus the estimated duration of every run ahead. One
+// unknown makes all later starts unknown.
 func startEstimates(holderLeft estimate, queue []v1alpha1.ForecastRun) []estimate {
 	out := make([]estimate, len(queue))
 	acc := holderLeft
 	for i := range queue {
 		out[i] = acc
-		own := parseETA(queue[i].Status.ETA)
+		own := expectedDuration(&queue[i])
 		acc = estimate{in: acc.in + own.in, known: acc.known && own.known}
 	}
 	return out
+}
+
+// duration renders an estimate as a duration: "2m10s" or "unknown".
+func (e estimate) duration() string {
+	if !e.known {
+		return "unknown"
+	}
+	return shortDuration(e.in)
 }
 
 // String renders an estimated start: "in 2m10s", "now" or "unknown".

@@ -64,8 +64,17 @@ func copyForRerun(src *v1alpha1.ForecastRun, newName string) *v1alpha1.ForecastR
 		Spec: *src.Spec.DeepCopy(),
 	}
 	run.Spec.Cancel = false
-	nameRun(&run.ObjectMeta, []string{newName}, src.Name+"-rerun-")
+	nameRun(&run.ObjectMeta, []string{newName}, rerunPrefix(src.Name))
 	return run
+}
+
+// rerunPrefix is the generateName of a rerun: "<name>-rerun-", the name cut
+// short so that the whole fits the 63 characters a run's name may have
+// with the five the API server appends (it would cut the end off
+// otherwise, "-rerun-" first).
+func rerunPrefix(name string) string {
+	const suffix, room = "-rerun-", 63 - 5
+	return name[:min(len(name), room-len(suffix))] + suffix
 }
 
 // Labels and annotations that describe how the old object was made, not

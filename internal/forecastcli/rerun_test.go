@@ -65,3 +65,25 @@ func TestRerunWithAName(t *testing.T) {
 		t.Errorf("rerun of a missing run: %v", err)
 	}
 }
+
+// TestRerunOfALongName (defect 4 of the lifecycle issue): a rerun of a run
+// whose name is already long gets a generated name that still fits the 63
+// characters a run's name may have, and still says it is a rerun.
+func TestRerunOfALongName(t *testing.T) {
+	ns := newNamespace(t)
+	long := strings.Repeat("l", 60)
+	createRun(t, testutil.MakeForecastRun(long, ns).Obj(), v1alpha1.ForecastRunStatus{})
+	out := mustExecute(t, "rerun", long, "-n", ns)
+	var list v1alpha1.ForecastRunList
+	if err := k8s.List(context.Background(), &list, client.InNamespace(ns)); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 2 {
+		t.Fatalf("%d runs after the rerun (it printed %q), want 2", len(list.Items), out)
+	}
+	for _, r := range list.Items {
+		if r.Name != long && (len(r.Name) > 63 || !strings.Contains(r.Name, "-rerun-")) {
+			t.Errorf("rerun named %q (%d characters)", r.Name, len(r.Name))
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -124,7 +125,7 @@ func finishLater(t *testing.T, ns, name string, phase v1alpha1.Phase) {
 	for k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &run) != nil {
 		time.Sleep(20 * time.Millisecond)
 	}
-	run.Status = v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseRunning, Message: "forecasting", ETA: "5s",
+	run.Status = v1alpha1.ForecastRunStatus{Phase: v1alpha1.PhaseRunning, Message: "forecasting", EstimatedDuration: &metav1.Duration{Duration: 5 * time.Second},
 		Progress: &v1alpha1.Progress{Percent: 50, ItemsDone: 5, ItemsTotal: 10}}
 	if err := k8s.Status().Update(ctx, &run); err != nil {
 		t.Errorf("setting %s Running: %v", name, err)

@@ -47,13 +47,20 @@ func newNamespace(t *testing.T) string {
 // API server and returns what it wrote.
 func execute(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return executeAt(t, time.Now, args...)
+}
+
+// executeAt is execute with the plugin's clock set to now, for output
+// that depends on the time.
+func executeAt(t *testing.T, now func() time.Time, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	g := &globals{
 		streams: Streams{Out: &out, ErrOut: &errOut},
 		loading: clientcmd.NewDefaultClientConfigLoadingRules(),
 		settle:  0, // no controller runs here: do not wait for a phase
 		poll:    20 * time.Millisecond,
-		now:     time.Now,
+		now:     now,
 	}
 	root := newRoot(g)
 	root.SetArgs(append([]string{"--kubeconfig", controlPlane.Kubeconfig}, args...))

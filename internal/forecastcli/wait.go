@@ -78,8 +78,8 @@ func (g *globals) follow(ctx context.Context, s *session, run *v1alpha1.Forecast
 }
 
 // progressLine is the phase and the controller's message ("Running —
-// running: 42% of items (1557/3707), ETA 38s"), or the bare progress
-// figures when there is no message.
+// running: 42% of items (1557/3707), ETA 2026-11-27T10:02:10Z; ..."), or
+// the bare progress figures when there is no message.
 func progressLine(run *v1alpha1.ForecastRun) string {
 	phase := orUnknown(string(run.Status.Phase), "Pending")
 	if run.Status.Message != "" {
@@ -90,8 +90,8 @@ func progressLine(run *v1alpha1.ForecastRun) string {
 		return phase
 	}
 	line := fmt.Sprintf("%s %d%% (%d/%d items", phase, p.Percent, p.ItemsDone, p.ItemsTotal)
-	if run.Status.ETA != "" {
-		line += ", ETA " + run.Status.ETA
+	if t := run.Status.EstimatedCompletionTime; t != nil {
+		line += ", ETA " + t.UTC().Format(time.RFC3339)
 	}
 	return line + ")"
 }

@@ -37,7 +37,9 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 	if err := r.writeFiles(dir, run, plan, res); err != nil {
 		return err
 	}
-	if err := (statusWriter{c: r.Client, env: r.Env}).applyResult(ctx, resultOf(res, r.outputPath(run))); err != nil {
+	result := resultOf(res, r.outputPath(run))
+	result.FencingToken = r.Env.FencingToken // the controller keeps only its current hold's result
+	if err := (statusWriter{c: r.Client, env: r.Env}).applyResult(ctx, result); err != nil {
 		return err
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", len(results))})

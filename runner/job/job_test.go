@@ -69,6 +69,9 @@ func TestRunWritesFilesProgressAndResult(t *testing.T) {
 	if res == nil || res.ItemsForecast != 20 || res.Score == "" || len(res.Winners) == 0 {
 		t.Fatalf("status.result = %+v, want 20 items with winners and a score", res)
 	}
+	if res.FencingToken != r.Env.FencingToken {
+		t.Errorf("result fencing token = %q, want the runner's %q: the controller keeps only its current hold's result", res.FencingToken, r.Env.FencingToken)
+	}
 	for _, f := range []string{"forecasts.csv", "leaderboard.csv", "summary.json", "report.html"} {
 		if _, err := os.Stat(filepath.Join(out, "single", f)); err != nil {
 			t.Errorf("result file missing: %v", err)
