@@ -24,6 +24,9 @@ if [[ ! -d "$1" ]]; then
 	exit 0
 fi
 dir=$(cd "$1" && pwd)
+# up.sh holds the lock already when it cleans up after a dead cluster, or
+# when it stops what it started after a failure.
+[[ -n "${LOCALCLUSTER_LOCK_HELD:-}" ]] || hold_machine_lock 120
 
 # kill_cgroup_tree sends SIGKILL to every process below the kubelet's cgroup
 # root (the Pods' containers and sandboxes) and removes the cgroups.

@@ -19,6 +19,19 @@ cgroup_root=forecastrun-local
 # One local cluster per machine: the bridge, iptables rules and the cgroup
 # root are machine-wide. The owner file names the folder of the one running.
 owner_file=/run/forecastrun-localcluster.owner
+# up.sh and down.sh hold this lock while they change the machine, so that
+# two of them never work on the bridge or the owner file at once.
+lock_file=/run/forecastrun-localcluster.lock
+
+# hold_machine_lock takes the lock on file descriptor 9 for the rest of the
+# script, waiting up to $1 seconds for another up.sh or down.sh to finish.
+hold_machine_lock() {
+	exec 9>"$lock_file"
+	if ! flock -w "$1" 9; then
+		echo "error: another local cluster is starting or stopping on this machine (it holds $lock_file); try again when it is done" >&2
+		return 1
+	fi
+}
 
 # control_plane_bin prints the folder holding the pinned etcd,
 # kube-apiserver, kube-controller-manager and kubectl; node_bin the folder
@@ -112,11 +125,12 @@ stop_pidfiles() {
 # start_bg runs a command in the background with its output in
 # DIR/logs/NAME.log and its pid in DIR/run/NAME.pid. setsid detaches it from
 # the caller's job control so the caller's Ctrl-C does not take the cluster
-# down by surprise.
+# down by surprise; it does not inherit the machine lock's descriptor, which
+# would otherwise stay locked for as long as it runs.
 start_bg() {
 	local name=$1 dir=$2
 	shift 2
-	setsid "$@" >"$dir/logs/$name.log" 2>&1 </dev/null &
+	setsid "$@" >"$dir/logs/$name.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$dir/run/$name.pid"
 }
 

@@ -48,7 +48,7 @@ refuse_second_cluster() {
 		return 1
 	fi
 	echo "cleaning up after the local cluster that was in $other" >&2
-	"$repo_root/hack/localcluster/down.sh" "$other" >/dev/null 2>&1 || true
+	LOCALCLUSTER_LOCK_HELD=1 "$repo_root/hack/localcluster/down.sh" "$other" >/dev/null 2>&1 || true
 }
 
 # make_cgroup_root creates the kubelet's cgroup root in every cgroup v1

@@ -44,6 +44,7 @@ mkdir -p "$1"
 dir=$(cd "$1" && pwd)
 
 check_prereqs
+hold_machine_lock 5
 refuse_second_cluster "$dir"
 cp_bin=$(control_plane_bin)
 node_bin_dir=$(node_bin)
@@ -54,7 +55,7 @@ make_pki "$dir/pki"
 
 # If anything below fails, say why, then take down what was started so a
 # retry starts clean; the logs stay in DIR/logs.
-trap 'echo "error: the local cluster did not come up; logs are in $dir/logs; stopping what was started" >&2; "$here/down.sh" "$dir" >/dev/null 2>&1 || true' ERR
+trap 'echo "error: the local cluster did not come up; logs are in $dir/logs; stopping what was started" >&2; LOCALCLUSTER_LOCK_HELD=1 "$here/down.sh" "$dir" >/dev/null 2>&1 || true' ERR
 
 # --- ports -------------------------------------------------------------------
 for name in ETCD ETCD_PEER APISERVER KCM SCHEDULER REGISTRY REGISTRY_DEBUG KUBELET KUBELET_HEALTHZ \
