@@ -252,6 +252,13 @@ func runningCases(f fixture) []decideCase {
 	steadyWorld := held(steady, f.job(steady, ""))
 	steadyWorld.lock.lease.Spec.RenewTime = &metav1.MicroTime{Time: decideNow.Add(-30 * time.Second)}
 	steadyWorld.jobPods = []corev1.Pod{pod("steady-runner-a", corev1.PodStatus{Phase: corev1.PodRunning})}
+	retrying := f.run("retrying", v1alpha1.PhaseRunning)
+	retryingWorld := held(retrying, f.job(retrying, ""))
+	retryingWorld.job.Status.Failed = 1
+	retryingWorld.jobPods = []corev1.Pod{
+		failedPod("retrying-runner-a", 5, corev1.ContainerStateTerminated{Reason: "OOMKilled", ExitCode: 137}),
+		pod("retrying-runner-b", corev1.PodStatus{Phase: corev1.PodRunning}),
+	}
 	pulling := f.run("pulling", v1alpha1.PhaseRunning)
 	pullingWorld := held(pulling, f.job(pulling, ""))
 	pullingWorld.jobPods = []corev1.Pod{pod("pulling-runner-a", corev1.PodStatus{Phase: corev1.PodPending, ContainerStatuses: []corev1.ContainerStatus{{
@@ -316,6 +323,14 @@ func runningCases(f fixture) []decideCase {
 			actions: []string{"ReleaseLock", "RemoveFinalizer"}, events: []string{v1alpha1.ReasonTimeout}},
 		{name: "an admitted run without a Job creates it",
 			run: starting, w: held(starting, nil), phase: v1alpha1.PhaseRunning, actions: []string{"CreateJob starting-runner"}},
+		{name: "a run whose Job replaced a failed Pod says why it failed, once",
+			run: retrying, w: retryingWorld, phase: v1alpha1.PhaseRunning, events: []string{v1alpha1.ReasonJobRunning},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				want := "runner Job retrying-runner is running; holds lock lock; retrying after 1 failed runner Pod(s), the last: runner Pod retrying-runner-a: container runner ended OOMKilled with exit code 137"
+				if next.Status.Message != want {
+					t.Errorf("message = %q, want %q", next.Status.Message, want)
+				}
+			}},
 		{name: "a run whose Pods wait says for what",
 			run: pulling, w: pullingWorld, phase: v1alpha1.PhaseRunning,
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {

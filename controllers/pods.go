@@ -166,3 +166,63 @@ func eventTime(e *corev1.Event) time.Time {
 	}
 	return time.Time{}
 }
+
+// lastPodFailure says why the most recent of the Job's failed Pods ended,
+// as the kubelet reported it (OOMKilled with the memory limit it went over,
+// an exit code, an eviction); "" when none has failed.
+func lastPodFailure(pods []corev1.Pod) string {
+	var latest *corev1.Pod
+	var at time.Time
+	for i := range pods {
+		p := &pods[i]
+		if p.Status.Phase != corev1.PodFailed {
+			continue
+		}
+		if t := podFailedAt(p); latest == nil || t.After(at) {
+			latest, at = p, t
+		}
+	}
+	if latest == nil {
+		return ""
+	}
+	return describePodFailure(latest)
+}
+
+func describePodFailure(p *corev1.Pod) string {
+	for _, cs := range p.Status.ContainerStatuses {
+		t := cs.State.Terminated
+		if t == nil || t.ExitCode == 0 {
+			continue
+		}
+		msg := fmt.Sprintf("runner Pod %s: container %s ended %s with exit code %d", p.Name, cs.Name, t.Reason, t.ExitCode)
+		if lim := memoryLimit(p, cs.Name); t.Reason == "OOMKilled" && lim != "" {
+			msg += ", over its memory limit of " + lim
+		}
+		return msg
+	}
+	if p.Status.Reason != "" {
+		return fmt.Sprintf("runner Pod %s: %s: %s", p.Name, p.Status.Reason, p.Status.Message)
+	}
+	return fmt.Sprintf("runner Pod %s failed", p.Name)
+}
+
+// podFailedAt is when a failed Pod's container ended, or when the Pod was
+// created if no container did.
+func podFailedAt(p *corev1.Pod) time.Time {
+	at := p.CreationTimestamp.Time
+	for _, cs := range p.Status.ContainerStatuses {
+		if t := cs.State.Terminated; t != nil && t.FinishedAt.After(at) {
+			at = t.FinishedAt.Time
+		}
+	}
+	return at
+}
+
+func memoryLimit(p *corev1.Pod, container string) string {
+	for _, c := range p.Spec.Containers {
+		if q, ok := c.Resources.Limits[corev1.ResourceMemory]; c.Name == container && ok {
+			return q.String()
+		}
+	}
+	return ""
+}

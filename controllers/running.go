@@ -46,6 +46,7 @@ func (p *pass) running() {
 	if failed := p.followStartup(); !failed && p.progressStalled() {
 		p.failStalled()
 	}
+	p.noteRetries()
 	p.wakeIn(p.runningRequeue())
 }
 
@@ -171,20 +172,24 @@ func (p *pass) finishFromJob(cond *batchv1.JobCondition) {
 		if cond.Reason == batchv1.JobReasonDeadlineExceeded {
 			reason = v1alpha1.ReasonTimeout
 		}
-		p.setPhase(v1alpha1.PhaseFailed, reason, failedMessage(run, job, cond))
+		p.setPhase(v1alpha1.PhaseFailed, reason, failedMessage(run, job, cond, p.w.jobPods))
 	}
 	p.observeDuration()
 }
 
 // failedMessage leads with the runner's own error when a shard of the
 // current hold reported one (it names the file, line and column of a bad
-// dataset), and adds the Job's condition.
-func failedMessage(run *v1alpha1.ForecastRun, job *batchv1.Job, cond *batchv1.JobCondition) string {
+// dataset), and adds the Job's condition; otherwise it says why the last
+// runner Pod failed, as the kubelet reported it (OOMKilled, an exit code).
+func failedMessage(run *v1alpha1.ForecastRun, job *batchv1.Job, cond *batchv1.JobCondition, pods []corev1.Pod) string {
 	jobPart := fmt.Sprintf("runner Job %s failed: %s: %s", job.Name, cond.Reason, cond.Message)
 	for _, sh := range run.Status.Shards {
 		if sh.FencingToken == run.Status.FencingToken && strings.HasPrefix(sh.Message, "failed: ") {
 			return fmt.Sprintf("shard %d %s (%s)", sh.Index, sh.Message, jobPart)
 		}
+	}
+	if why := lastPodFailure(pods); why != "" {
+		return why + " (" + jobPart + ")"
 	}
 	return jobPart
 }
@@ -195,6 +200,26 @@ func succeededMessage(run *v1alpha1.ForecastRun, job *batchv1.Job) string {
 	}
 	return fmt.Sprintf("succeeded: runner Job %s completed without reporting a result", job.Name)
 }
+
+// noteRetries adds to a running run's message that the Job replaced failed
+// runner Pods, and why the last one failed: a run retrying after OOM kills
+// says so while it retries.
+func (p *pass) noteRetries() {
+	job := p.w.job
+	if job == nil || job.Status.Failed == 0 || p.run.Status.Phase != v1alpha1.PhaseRunning {
+		return
+	}
+	why := lastPodFailure(p.w.jobPods)
+	if why == "" {
+		return
+	}
+	msg, _, _ := strings.Cut(p.run.Status.Message, retryNote)
+	p.run.Status.Message = msg + fmt.Sprintf("%s%d failed runner Pod(s), the last: %s", retryNote, job.Status.Failed, why)
+}
+
+// retryNote starts what noteRetries adds, so that a pass replaces it
+// rather than adding another.
+const retryNote = "; retrying after "
 
 // observeProgress sums the shards into progress, estimates when the run
 // completes and says so in the message.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -21,28 +23,47 @@ func TestFailedMessageLeadsWithTheRunnersError(t *testing.T) {
 	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "r-runner"}}
 	cond := &batchv1.JobCondition{Reason: "PodFailurePolicy", Message: "Container runner for pod ns/r-runner-x failed with exit code 3"}
 	jobPart := "runner Job r-runner failed: PodFailurePolicy: Container runner for pod ns/r-runner-x failed with exit code 3"
+	oomKilled := failedPod("r-runner-b", 20, corev1.ContainerStateTerminated{Reason: "OOMKilled", ExitCode: 137})
+	oomKilled.Spec.Containers = []corev1.Container{{Name: "runner", Resources: corev1.ResourceRequirements{
+		Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("48Mi")}}}}
 	cases := []struct {
 		name   string
 		shards []v1alpha1.ShardStatus
+		pods   []corev1.Pod
 		want   string
 	}{
-		{"no report", nil, jobPart},
+		{"no report", nil, nil, jobPart},
 		{"current hold's error", []v1alpha1.ShardStatus{
 			{Index: 0, FencingToken: "2/u", Message: "forecasting"},
 			{Index: 1, FencingToken: "2/u", Message: "failed: loading the dataset: configmap/s/d.csv:3:3: bad"},
-		}, "shard 1 failed: loading the dataset: configmap/s/d.csv:3:3: bad (" + jobPart + ")"},
+		}, nil, "shard 1 failed: loading the dataset: configmap/s/d.csv:3:3: bad (" + jobPart + ")"},
 		{"an older hold's error is ignored", []v1alpha1.ShardStatus{
 			{Index: 0, FencingToken: "1/u", Message: "failed: stale"},
-		}, jobPart},
+		}, nil, jobPart},
+		{"the kubelet's reason of the last failed Pod", nil, []corev1.Pod{
+			failedPod("r-runner-a", 10, corev1.ContainerStateTerminated{Reason: "Error", ExitCode: 2}),
+			oomKilled,
+			{ObjectMeta: metav1.ObjectMeta{Name: "r-runner-c"}, Status: corev1.PodStatus{Phase: corev1.PodRunning}},
+		}, "runner Pod r-runner-b: container runner ended OOMKilled with exit code 137, over its memory limit of 48Mi (" + jobPart + ")"},
+		{"an evicted Pod", nil, []corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "r-runner-d"},
+			Status: corev1.PodStatus{Phase: corev1.PodFailed, Reason: "Evicted", Message: "The node was low on resource: memory."}}},
+			"runner Pod r-runner-d: Evicted: The node was low on resource: memory. (" + jobPart + ")"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			run := &v1alpha1.ForecastRun{Status: v1alpha1.ForecastRunStatus{FencingToken: "2/u", Shards: tc.shards}}
-			if got := failedMessage(run, job, cond); got != tc.want {
+			if got := failedMessage(run, job, cond, tc.pods); got != tc.want {
 				t.Errorf("failedMessage =\n%q\nwant\n%q", got, tc.want)
 			}
 		})
 	}
+}
+
+// failedPod is a failed runner Pod whose container ended at second sec.
+func failedPod(name string, sec int64, term corev1.ContainerStateTerminated) corev1.Pod {
+	term.FinishedAt = metav1.NewTime(time.Unix(sec, 0))
+	return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name}, Status: corev1.PodStatus{Phase: corev1.PodFailed,
+		ContainerStatuses: []corev1.ContainerStatus{{Name: "runner", State: corev1.ContainerState{Terminated: &term}}}}}
 }
 
 // TestResultOfAnotherExecutionIsNotKept (defect 8): status.result is
