@@ -48,6 +48,10 @@ type cluster struct {
 	// image is the operator's image as deployed: the local registry's
 	// reference with the digest the suite pushed.
 	image string
+	// runnerImage is the same image pushed to a repository of its own and
+	// given to the manager as --runner-image, so that a scenario can take
+	// the runners' image away without touching the manager's.
+	runnerImage string
 	// clockStart is when the manager's fast schedule clock starts. It is a
 	// flag of the Deployment, so a restarted manager reads the same
 	// schedule time as the one it replaces.
@@ -173,9 +177,12 @@ func (c *cluster) deployOperator() error {
 		return fmt.Errorf("building and pushing the image: %w", err)
 	}
 	c.image = strings.TrimSpace(out)
-	fmt.Fprintf(os.Stderr, "e2e: image %s\n", c.image)
-	args := fmt.Sprintf("--zap-devel=false --schedule-clock-speed=%d --schedule-clock-start=%s",
-		scheduleClockSpeed, c.clockStart.Format(time.RFC3339))
+	if c.runnerImage, err = c.pushRunnerImage(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "e2e: image %s, runner image %s\n", c.image, c.runnerImage)
+	args := fmt.Sprintf("--zap-devel=false --schedule-clock-speed=%d --schedule-clock-start=%s --runner-image=%s",
+		scheduleClockSpeed, c.clockStart.Format(time.RFC3339), c.runnerImage)
 	cmd := exec.Command(filepath.Join(c.repo, "hack/deploy.sh"), c.image)
 	cmd.Dir = c.repo
 	cmd.Env = append(os.Environ(), "KUBECTL="+c.kubectlBin, "KUBECONFIG="+c.kubeconfig, "MANAGER_EXTRA_ARGS="+args)
@@ -188,6 +195,26 @@ func (c *cluster) deployOperator() error {
 		}
 	}
 	return c.waitManagerLeads("")
+}
+
+// pushRunnerImage pushes the operator's image to the runner repository and
+// returns its reference with the digest.
+func (c *cluster) pushRunnerImage() (string, error) {
+	out, err := c.script("hack/image.sh", "--push", c.registry+"/forecastrun/runner:e2e")
+	if err != nil {
+		return "", fmt.Errorf("pushing the runner image: %w", err)
+	}
+	return strings.TrimSpace(out), nil
+}
+
+// ctr runs containerd's ctr in the node's k8s.io namespace.
+func (c *cluster) ctr(args ...string) (string, error) {
+	cmd := exec.Command(filepath.Join(c.nodeBin, "ctr"), append([]string{"--address", filepath.Join(c.state, "run", "containerd.sock"), "-n", "k8s.io"}, args...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("ctr %s: %w: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
 }
 
 // waitSchema waits until the API server publishes the CRD's OpenAPI schema,
@@ -302,12 +329,11 @@ func (c *cluster) containerPID(ns, pod string) (int, error) {
 	if id == "" {
 		return 0, fmt.Errorf("pod %s/%s has no container yet", ns, pod)
 	}
-	cmd := exec.Command(filepath.Join(c.nodeBin, "ctr"), "--address", filepath.Join(c.state, "run", "containerd.sock"), "-n", "k8s.io", "tasks", "ls")
-	out, err := cmd.Output()
+	out, err := c.ctr("tasks", "ls")
 	if err != nil {
-		return 0, fmt.Errorf("ctr tasks ls: %w", err)
+		return 0, err
 	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		if f := strings.Fields(sc.Text()); len(f) >= 2 && f[0] == id {
 			return strconv.Atoi(f[1])

@@ -30,7 +30,7 @@ func TestRunnerRunsAsContainerOfPushedImage(t *testing.T) {
 	if !strings.Contains(wide, "local-node") {
 		t.Errorf("the runner Pod did not run on the node local-node:\n%s", wide)
 	}
-	_, wantDigest, _ := strings.Cut(env.image, "@")
+	_, wantDigest, _ := strings.Cut(env.runnerImage, "@")
 	ps := pods(t, ns, done.Status.JobName)
 	if len(ps) == 0 {
 		t.Fatalf("job %s has no Pods", done.Status.JobName)

@@ -346,10 +346,24 @@ func TestMalformedCSVFailsAndReleasesLock(t *testing.T) {
 }
 
 // A run with parallelism 3 becomes an Indexed Job of 3 Pods, one shard
-// each; the shards' progress adds up to the whole run.
+// each, merging through a ReadWriteMany claim; the shards' progress adds up
+// to the whole run.
 func TestParallelismThreeShards(t *testing.T) {
 	ns := namespace(t)
-	run := newRun("sharded", withItems(1200, 365), func(r *v1alpha1.ForecastRun) { r.Spec.Parallelism = 3 })
+	claim := `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: shared, namespace: ` + ns + `}
+spec:
+  accessModes: [ReadWriteMany]
+  resources: {requests: {storage: 1Gi}}
+`
+	if _, err := env.runInput(claim, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	run := newRun("sharded", withItems(1200, 365), func(r *v1alpha1.ForecastRun) {
+		r.Spec.Parallelism = 3
+		r.Spec.Output.PersistentVolumeClaim.ClaimName = "shared"
+	})
 	apply(t, ns, run)
 	done := waitPhase(t, ns, run.Name, v1alpha1.PhaseSucceeded, bigRun)
 
@@ -374,7 +388,7 @@ func TestParallelismThreeShards(t *testing.T) {
 		t.Errorf("succeeded Pods have completion indexes %v, want [0 1 2]", indexes)
 	}
 	assertShardsSum(t, done, 1200)
-	checkResults(t, outputDir(t, ns, run.Name), 1200, 14)
+	checkResults(t, filepath.Join(pvcDir(t, ns, "shared"), "runs", run.Name), 1200, 14)
 }
 
 // assertShardsSum: one entry per shard from this hold of the lock, each
