@@ -78,8 +78,8 @@ bench-vs-r: ## Compare accuracy and time with R's forecast package on ../shared/
 	hack/bench-vs-r.sh
 
 .PHONY: image
-image: ## Build the operator's image (manager and runner) as an OCI layout in bin/oci/, without Docker.
-	hack/image.sh $(IMG)
+image: ## Build the operator's image (manager and runner) without Docker: an OCI layout in bin/oci/ and bin/forecastrun-image.tar.
+	hack/image.sh --tarball bin/forecastrun-image.tar $(IMG)
 
 .PHONY: image-push
 image-push: ## Build the image and push it to IMG's registry (docker config credentials).

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -106,6 +107,20 @@ func writeLayout(dir, tag string, a artifact) error {
 		return p.AppendIndex(a, ann)
 	}
 	return fmt.Errorf("unexpected artifact %T", a)
+}
+
+// writeTarball writes a single-platform image as a docker-save tarball
+// named tag.
+func writeTarball(file, tag string, a artifact) error {
+	img, ok := a.(v1.Image)
+	if !ok {
+		return fmt.Errorf("a tarball holds one platform's image; build one platform for it")
+	}
+	ref, err := name.NewTag(tag)
+	if err != nil {
+		return fmt.Errorf("a tarball needs a tag, not %q: %w", tag, err)
+	}
+	return tarball.WriteToFile(file, ref, img)
 }
 
 // push writes a to ref with the credentials of the docker config and its

@@ -41,6 +41,7 @@ func run(args []string) error {
 	epoch := fs.Int64("source-date-epoch", 0, "creation time and file times, in seconds since 1970 (reproducible builds)")
 	tag := fs.String("tag", "", "image reference to name (and push) the result")
 	dir := fs.String("oci-layout", "", "write an OCI image layout into this folder (replaced)")
+	tarFile := fs.String("tarball", "", "write a docker-save tarball (one platform only), as kind load image-archive and docker load read")
 	doPush := fs.Bool("push", false, "push to -tag")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -59,6 +60,11 @@ func run(args []string) error {
 	if *dir != "" {
 		if err := writeLayout(*dir, *tag, a); err != nil {
 			return fmt.Errorf("writing the OCI layout %s: %w", *dir, err)
+		}
+	}
+	if *tarFile != "" {
+		if err := writeTarball(*tarFile, *tag, a); err != nil {
+			return fmt.Errorf("writing the tarball %s: %w", *tarFile, err)
 		}
 	}
 	if *doPush {
