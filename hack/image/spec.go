@@ -19,7 +19,7 @@ const nonroot = 65532
 const (
 	binDir  = "usr/local/bin"
 	envPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-	caFile = "etc/ssl/certs/ca-certificates.crt"
+	caFile  = "etc/ssl/certs/ca-certificates.crt"
 )
 
 // spec says what one image holds: a base layer that rarely changes and the
