@@ -230,6 +230,9 @@ func TestTwoManagersNeverTwoHolders(t *testing.T) {
 			return nil
 		})
 	})
+	// A run records its end before it releases the lock (record, then
+	// act), so the last release may still be on its way.
+	eventually(t, 30*time.Second, "the last holder released the lock", rec.released)
 	rec.check(t)
 }
 
@@ -305,6 +308,16 @@ func (w *watchRecorder) job(typ watch.EventType, job *batchv1.Job) {
 		}
 	}
 	w.maxActive = max(w.maxActive, n)
+}
+
+// released says whether the last Lease change the watch saw left it free.
+func (w *watchRecorder) released() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.holder != "" {
+		return fmt.Errorf("the lease is held by %s", w.holder)
+	}
+	return nil
 }
 
 func (w *watchRecorder) check(t *testing.T) {
