@@ -5,19 +5,25 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
 
 // Environment variables the controller sets on the runner container (see
 // controllers/job.go); JOB_COMPLETION_INDEX is set by the Job controller for
 // Indexed Jobs.
 const (
-	EnvRunName         = "FORECASTRUN_NAME"
-	EnvRunNamespace    = "FORECASTRUN_NAMESPACE"
-	EnvPodName         = "FORECASTRUN_POD_NAME"
-	EnvFencingToken    = "FORECASTRUN_FENCING_TOKEN"
-	EnvShards          = "FORECASTRUN_SHARDS"
-	EnvDatasetFile     = "FORECASTRUN_DATASET_FILE"
-	EnvOutputDir       = "FORECASTRUN_OUTPUT_DIR"
+	EnvRunName      = "FORECASTRUN_NAME"
+	EnvRunNamespace = "FORECASTRUN_NAMESPACE"
+	EnvPodName      = "FORECASTRUN_POD_NAME"
+	EnvFencingToken = "FORECASTRUN_FENCING_TOKEN"
+	EnvShards       = "FORECASTRUN_SHARDS"
+	EnvDatasetFile  = "FORECASTRUN_DATASET_FILE"
+	EnvOutputDir    = "FORECASTRUN_OUTPUT_DIR"
+	// EnvAllowedHosts is the manager's --dataset-allowed-hosts: the hosts
+	// and address ranges a URL dataset may be downloaded from on a private
+	// address.
+	EnvAllowedHosts    = "FORECASTRUN_DATASET_ALLOWED_HOSTS"
 	EnvCompletionIndex = "JOB_COMPLETION_INDEX"
 )
 
@@ -36,6 +42,8 @@ type Env struct {
 	// OutputRoot is the mounted output folder; results go to
 	// OutputRoot/<run name>/. Empty when the run has no output volume.
 	OutputRoot string
+	// Egress is what a URL dataset may reach.
+	Egress egress.Policy
 }
 
 // EnvFromOS reads Env from the process environment.
@@ -53,6 +61,9 @@ func EnvFromOS() (Env, error) {
 		return e, fmt.Errorf("%s and %s must be set: `runner job` runs inside a ForecastRun's Job", EnvRunName, EnvRunNamespace)
 	}
 	var err error
+	if e.Egress, err = egress.Parse(os.Getenv(EnvAllowedHosts)); err != nil {
+		return e, fmt.Errorf("%s: %w", EnvAllowedHosts, err)
+	}
 	if e.Shards, err = intEnv(EnvShards, 1); err != nil {
 		return e, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/source"
+	"github.com/forecastrun/forecastrun/runner/source/egress"
 	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
@@ -83,10 +84,12 @@ func (r *Runner) earlierReport(run *v1alpha1.ForecastRun) (v1alpha1.ShardStatus,
 	return v1alpha1.ShardStatus{}, false
 }
 
-// classify marks dataset errors that a retry cannot fix as permanent.
+// classify marks dataset errors that a retry cannot fix as permanent: a
+// malformed or oversized file, and a URL on an address downloads may not
+// reach.
 func classify(err error) error {
 	var perr *series.ParseError
-	if errors.As(err, &perr) || errors.Is(err, source.ErrNoSource) || errors.Is(err, source.ErrTooLarge) {
+	if errors.As(err, &perr) || errors.Is(err, source.ErrNoSource) || errors.Is(err, source.ErrTooLarge) || errors.Is(err, egress.ErrRefused) {
 		return fmt.Errorf("%w: %w", ErrPermanent, err)
 	}
 	return err
@@ -96,6 +99,7 @@ func (r *Runner) sourceOptions(spec v1alpha1.Dataset) source.Options {
 	return source.Options{
 		Namespace:  r.Env.Namespace,
 		ConfigMaps: source.FromReader(r.Client),
+		Egress:     r.Env.Egress,
 		MountPath: func(string) string {
 			// The controller passes the dataset file's full path; the
 			// claim's mount is that path less the spec's path inside the

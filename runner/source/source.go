@@ -9,6 +9,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
 
 // Defaults for Options.
@@ -31,8 +32,14 @@ type Options struct {
 	// means DefaultMountRoot/<claimName>; the Job's runner derives it from
 	// the dataset path the controller gives it instead.
 	MountPath func(claimName string) string
-	// HTTPClient is the base client for URL sources (nil: a new one). Load
-	// uses a copy with Timeout and a redirect policy allowing only http(s).
+	// Egress says which addresses a URL source may reach: by default
+	// public ones only; loopback, link-local and cloud metadata addresses
+	// never. Every connection is checked on the address it dials, after
+	// name resolution, redirects included.
+	Egress egress.Policy
+	// HTTPClient replaces the client for URL sources, which then does not
+	// go through Egress: for tests only. Load uses a copy with Timeout and
+	// a redirect policy allowing only http(s).
 	HTTPClient *http.Client
 	// Timeout bounds a whole download, body included (0: DefaultTimeout).
 	Timeout time.Duration

@@ -35,7 +35,8 @@ func loadURL(ctx context.Context, spec v1alpha1.Dataset, opts Options) (*series.
 	}
 	defer body.Close()
 	r := &capped{r: body, left: limit, limit: limit, ctx: ctx, timeout: timeout}
-	return series.Read(r, name, readOptions(spec))
+	ds, err := series.Read(r, name, readOptions(spec))
+	return ds, withoutContent(err, spec)
 }
 
 // get starts the download and checks the response status and declared
@@ -52,7 +53,9 @@ func get(ctx context.Context, u *url.URL, name string, limit int64, opts Options
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		return nil, fmt.Errorf("downloading %s: HTTP %s", name, resp.Status)
+		// The status code's standard text, not the server's reason phrase,
+		// which is the response's to choose.
+		return nil, fmt.Errorf("downloading %s: HTTP %d %s", name, resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	if resp.ContentLength > limit {
 		resp.Body.Close()
@@ -62,9 +65,10 @@ func get(ctx context.Context, u *url.URL, name string, limit int64, opts Options
 }
 
 // httpClient copies the base client, adding the timeout and a redirect
-// policy that stays on http and https.
+// policy that stays on http and https. Without a base client, every
+// connection, the redirects' included, goes through opts.Egress.
 func httpClient(opts Options) *http.Client {
-	c := http.Client{}
+	c := http.Client{Transport: opts.Egress.Transport()}
 	if opts.HTTPClient != nil {
 		c = *opts.HTTPClient
 	}

@@ -47,7 +47,8 @@ func testServer(t *testing.T) *httptest.Server {
 
 func TestURL(t *testing.T) {
 	srv := testServer(t)
-	opts := Options{Timeout: 300 * time.Millisecond, MaxBytes: 1024}
+	// The test server is on loopback, which Egress refuses: use its client.
+	opts := Options{Timeout: 300 * time.Millisecond, MaxBytes: 1024, HTTPClient: srv.Client()}
 	load := func(path string) error {
 		_, err := Load(context.Background(), v1alpha1.Dataset{URL: srv.URL + path}, opts)
 		return err
@@ -97,7 +98,7 @@ func TestURLHonoursContext(t *testing.T) {
 	srv := testServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := Load(ctx, v1alpha1.Dataset{URL: srv.URL + "/slow.csv"}, Options{})
+	_, err := Load(ctx, v1alpha1.Dataset{URL: srv.URL + "/slow.csv"}, Options{HTTPClient: srv.Client()})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Load after the context expired: %v", err)
 	}
