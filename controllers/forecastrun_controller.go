@@ -57,6 +57,12 @@ type Config struct {
 	// DefaultProgressDeadline is the progress deadline of runs that do not
 	// set spec.progressDeadline; 0 turns it off for them.
 	DefaultProgressDeadline time.Duration
+	// DatasetAllowedHosts lists the hosts (names, *.domain wildcards,
+	// address ranges) that URL datasets may be downloaded from on private
+	// addresses, in the form runner/source/egress.Parse reads; the runner
+	// refuses private addresses elsewhere, and loopback, link-local and
+	// cloud metadata addresses always.
+	DatasetAllowedHosts string
 	// DefaultTTLAfterFinished is how long finished runs that do not set
 	// spec.ttlSecondsAfterFinished are kept before they are deleted; 0
 	// keeps them.

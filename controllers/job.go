@@ -33,6 +33,7 @@ const (
 	EnvShards       = "FORECASTRUN_SHARDS"
 	EnvDatasetFile  = "FORECASTRUN_DATASET_FILE"
 	EnvOutputDir    = "FORECASTRUN_OUTPUT_DIR"
+	EnvAllowedHosts = "FORECASTRUN_DATASET_ALLOWED_HOSTS"
 
 	datasetMount = "/data"
 	outputMount  = "/output"
@@ -157,7 +158,7 @@ func podTemplate(run *v1alpha1.ForecastRun, cfg Config) corev1.PodTemplateSpec {
 		Image:           cfg.RunnerImage,
 		ImagePullPolicy: corev1.PullIfNotPresent,
 		Command:         []string{"runner", "job"},
-		Env:             runnerEnv(run),
+		Env:             runnerEnv(run, cfg),
 		VolumeMounts:    mounts,
 		SecurityContext: restrictedContainer(),
 	}
@@ -167,8 +168,12 @@ func podTemplate(run *v1alpha1.ForecastRun, cfg Config) corev1.PodTemplateSpec {
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: childLabels(run)},
 		Spec: corev1.PodSpec{
-			ServiceAccountName: runnerName(run),
-			RestartPolicy:      corev1.RestartPolicyNever,
+			ServiceAccountName: runnerServiceAccount(run),
+			// The runner reads its run and reports into its status, so it
+			// needs its token even when a ServiceAccount it was given
+			// turns automounting off.
+			AutomountServiceAccountToken: ptr.To(true),
+			RestartPolicy:                corev1.RestartPolicyNever,
 			SecurityContext: &corev1.PodSecurityContext{
 				RunAsNonRoot: ptr.To(true),
 				RunAsUser:    ptr.To[int64](runnerUID),
@@ -199,7 +204,7 @@ func fieldEnv(name, field string) corev1.EnvVar {
 	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: field}}}
 }
 
-func runnerEnv(run *v1alpha1.ForecastRun) []corev1.EnvVar {
+func runnerEnv(run *v1alpha1.ForecastRun, cfg Config) []corev1.EnvVar {
 	env := []corev1.EnvVar{
 		{Name: EnvRunName, Value: run.Name},
 		fieldEnv(EnvRunNamespace, "metadata.namespace"),
@@ -212,6 +217,9 @@ func runnerEnv(run *v1alpha1.ForecastRun) []corev1.EnvVar {
 	}
 	if out := run.Spec.Output; out != nil {
 		env = append(env, corev1.EnvVar{Name: EnvOutputDir, Value: path.Join(outputMount, out.PersistentVolumeClaim.Path)})
+	}
+	if run.Spec.Dataset.URL != "" && cfg.DatasetAllowedHosts != "" {
+		env = append(env, corev1.EnvVar{Name: EnvAllowedHosts, Value: cfg.DatasetAllowedHosts})
 	}
 	return env
 }

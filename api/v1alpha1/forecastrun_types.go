@@ -210,8 +210,9 @@ type ForecastRunSpec struct {
 	// podTemplate fits the runner Pods to the cluster they land in: labels
 	// and annotations (of the Job too, for Kueue's queue-name), node
 	// selection, tolerations and affinity, priority class, image pull
-	// secrets, runtime class, and the user and group IDs. What the runner
-	// does (its command, environment, volumes, ServiceAccount and its
+	// secrets, runtime class, the user and group IDs, and the ServiceAccount
+	// (admitted only for someone who may create Pods in the namespace).
+	// What the runner does (its command, environment, volumes and its
 	// restricted security profile) is the controller's and cannot be
 	// changed.
 	// +optional

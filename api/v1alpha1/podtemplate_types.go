@@ -9,8 +9,10 @@ import corev1 "k8s.io/api/core/v1"
 // template: a run's labels and annotations are added to the controller's
 // (whose keys cannot be used), the scheduling fields are taken as they
 // are, and the security context replaces only the user and group IDs.
-// The ServiceAccount stays the run's own minimal one: naming another is a
-// right to be checked at admission (see the README's Security section).
+// The runner's ServiceAccount is, by default, one the controller creates
+// for the run with the least rights it needs; naming another is admitted
+// only for someone who may create Pods in the namespace (see the README's
+// Security section).
 type RunnerPodTemplate struct {
 	// metadata holds the labels and annotations of the runner Job and its
 	// Pods.
@@ -81,6 +83,19 @@ type RunnerPodSpec struct {
 	// +kubebuilder:validation:MaxLength=253
 	// +optional
 	RuntimeClassName *string `json:"runtimeClassName,omitempty"`
+
+	// serviceAccountName runs the runner Pods as this ServiceAccount of the
+	// run's namespace instead of the one the controller creates for the run,
+	// for example one that a cloud's workload identity maps to a role that
+	// may read the dataset's bucket. The controller binds the run's minimal
+	// Role (read this run, report its progress, read its dataset
+	// ConfigMap) to it. Using a ServiceAccount is a right of whoever may
+	// create Pods: a run that names one is admitted only when its creator
+	// may create Pods or Jobs in the namespace.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	// +optional
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
 
 	// securityContext sets the user and group IDs of the runner Pods. When
 	// unset, they run as user, group and fsGroup 65532 (the image's user).

@@ -49,6 +49,27 @@ func (b *RunBuilder) ConfigMap(name, key string) *RunBuilder {
 	return b
 }
 
+// URL replaces the dataset with a URL source.
+func (b *RunBuilder) URL(u string) *RunBuilder {
+	b.run.Spec.Dataset = v1alpha1.Dataset{URL: u}
+	return b
+}
+
+// DatasetClaim replaces the dataset with a file on a claim.
+func (b *RunBuilder) DatasetClaim(claim, path string) *RunBuilder {
+	b.run.Spec.Dataset = v1alpha1.Dataset{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: claim, Path: path}}
+	return b
+}
+
+// ServiceAccount sets spec.podTemplate.spec.serviceAccountName.
+func (b *RunBuilder) ServiceAccount(name string) *RunBuilder {
+	if b.run.Spec.PodTemplate == nil {
+		b.run.Spec.PodTemplate = &v1alpha1.RunnerPodTemplate{}
+	}
+	b.run.Spec.PodTemplate.Spec.ServiceAccountName = name
+	return b
+}
+
 // Synthetic sets the synthetic dataset's size and seed.
 func (b *RunBuilder) Synthetic(items, periods int32, seed int64) *RunBuilder {
 	b.run.Spec.Dataset = v1alpha1.Dataset{Synthetic: &v1alpha1.SyntheticSource{Items: items, Periods: periods, Seed: seed}}
