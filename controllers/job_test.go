@@ -203,8 +203,22 @@ func TestRunnerRules(t *testing.T) {
 	if !cmp.Equal(cm.ResourceNames, []string{"sales"}) || !cmp.Equal(cm.Verbs, []string{"get"}) || !cmp.Equal(cm.Resources, []string{"configmaps"}) {
 		t.Errorf("configmap rule = %+v", cm)
 	}
-	if !cmp.Equal(synthetic[1].Verbs, []string{"get", "patch"}) || synthetic[1].Resources[0] != "forecastruns/status" {
-		t.Errorf("status rule = %+v", synthetic[1])
+	if !cmp.Equal(synthetic[1].Verbs, []string{"patch"}) || synthetic[1].Resources[0] != "forecastruns/status" {
+		t.Errorf("status rule = %+v, want patch only: server-side apply needs no get", synthetic[1])
+	}
+}
+
+// TestRunnerEnvCarriesTheDatasetAllowList: the manager's allow-list
+// reaches the runners that download a URL, and only them.
+func TestRunnerEnvCarriesTheDatasetAllowList(t *testing.T) {
+	cfg := Config{DatasetAllowedHosts: "*.svc.cluster.local"}
+	fromURL := constructJob(testutil.MakeForecastRun("u", "ns").URL("http://dataset.ns.svc.cluster.local/sales.csv").Obj(), cfg)
+	if got := envValue(fromURL.Spec.Template.Spec.Containers[0].Env, EnvAllowedHosts); got != cfg.DatasetAllowedHosts {
+		t.Errorf("%s = %q for a URL dataset, want %q", EnvAllowedHosts, got, cfg.DatasetAllowedHosts)
+	}
+	synthetic := constructJob(testutil.MakeForecastRun("s", "ns").Obj(), cfg)
+	if got := envValue(synthetic.Spec.Template.Spec.Containers[0].Env, EnvAllowedHosts); got != "" {
+		t.Errorf("%s = %q for a synthetic dataset, want it unset", EnvAllowedHosts, got)
 	}
 }
 

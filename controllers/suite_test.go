@@ -63,7 +63,7 @@ func runSuite(m *testing.M) int {
 	ctrl.SetLogger(zap.New(zap.WriteTo(logFile), zap.UseDevMode(true), func(o *zap.Options) {
 		o.TimeEncoder = zapcore.RFC3339NanoTimeEncoder
 	}))
-	return testutil.RunSuite(m, func(c *testutil.ControlPlane, kc client.Client) { cp, k8sClient = c, kc })
+	return testutil.RunSecuredSuite(m, func(c *testutil.ControlPlane, kc client.Client) { cp, k8sClient = c, kc })
 }
 
 // testManager is one manager process, simulated in a goroutine.
@@ -80,6 +80,8 @@ type managerSetup struct {
 	cfg  *Config
 	r    *Reconciler
 	hook func(*http.Request)
+	// user is who the manager acts as; empty for the administrator.
+	user string
 }
 
 // managerOption adjusts a test manager.
@@ -109,6 +111,12 @@ func withClock(clk clock.Clock) managerOption {
 	return func(s *managerSetup) { s.r.Clock = clk }
 }
 
+// asUser runs the manager as user (through impersonation), so that the
+// API server holds it to that user's RBAC and admission policies.
+func asUser(user string) managerOption {
+	return func(s *managerSetup) { s.user = user }
+}
+
 // withRequestHook calls hook with every API request of the manager before
 // it is sent, so that a test can make something happen at the moment the
 // manager acts.
@@ -123,7 +131,17 @@ func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
 	t.Helper()
 	tm := &testManager{done: make(chan error, 1), requests: &atomic.Int64{}}
 	var hook atomic.Pointer[func(*http.Request)]
+	conf := DefaultConfig()
+	conf.LeaseDuration = 6 * time.Second
+	r := &Reconciler{Scheme: scheme, Clock: clock.RealClock{}}
+	setup := managerSetup{cfg: &conf, r: r}
+	for _, o := range opts {
+		o(&setup)
+	}
 	cfg := rest.CopyConfig(cp.Config)
+	if setup.user != "" {
+		cfg = cp.ConfigAs(setup.user)
+	}
 	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, tm.requests, &hook} }
 	cacheOpts := CacheOptions()
 	cacheOpts.DefaultNamespaces = map[string]cache.Config{ns: {}}
@@ -138,16 +156,8 @@ func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}
-	conf := DefaultConfig()
-	conf.LeaseDuration = 6 * time.Second
-	r := &Reconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme,
-		Recorder: mgr.GetEventRecorder("forecasting.dev-forecastrun"), Clock: clock.RealClock{},
-	}
-	setup := managerSetup{cfg: &conf, r: r}
-	for _, o := range opts {
-		o(&setup)
-	}
+	r.Client, r.APIReader = mgr.GetClient(), mgr.GetAPIReader()
+	r.Recorder = mgr.GetEventRecorder("forecasting.dev-forecastrun")
 	r.Config = conf
 	if setup.hook != nil {
 		hook.Store(&setup.hook)
@@ -494,26 +504,36 @@ func reportShard(t *testing.T, ns, run string, index, done, total int32, token s
 }
 
 func reportShardErr(ns, run string, index, done, total int32, token string) error {
-	patch := map[string]any{
-		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "ForecastRun",
-		"metadata": map[string]any{"name": run, "namespace": ns},
-		"status": map[string]any{"shards": []any{map[string]any{
-			"index": index, "itemsDone": done, "itemsTotal": total, "fencingToken": token,
-			"message":   fmt.Sprintf("forecast %d of %d items", done, total),
-			"updatedAt": time.Now().UTC().Format(time.RFC3339),
-		}}},
-	}
-	data, err := json.Marshal(patch)
-	if err != nil {
-		return err
-	}
-	obj := &v1alpha1.ForecastRun{ObjectMeta: metav1.ObjectMeta{Name: run, Namespace: ns}}
-	err = k8sClient.Status().Patch(context.Background(), obj, client.RawPatch(types.ApplyPatchType, data),
-		client.FieldOwner(fmt.Sprintf("runner-shard-%d", index)), client.ForceOwnership)
+	return reportShardAs(k8sClient, ns, run, index, done, total, token)
+}
+
+// reportShardAs reports a shard's progress through c, as whoever c acts as.
+func reportShardAs(c client.Client, ns, run string, index, done, total int32, token string) error {
+	err := applyStatusAs(c, ns, run, fmt.Sprintf("runner-shard-%d", index), map[string]any{"shards": []any{map[string]any{
+		"index": index, "itemsDone": done, "itemsTotal": total, "fencingToken": token,
+		"message":   fmt.Sprintf("forecast %d of %d items", done, total),
+		"updatedAt": time.Now().UTC().Format(time.RFC3339),
+	}}})
 	if err != nil {
 		return fmt.Errorf("reporting shard %d of %s: %w", index, run, err)
 	}
 	return nil
+}
+
+// applyStatusAs server-side-applies status (a partial status object) to
+// the run under the field manager, through c.
+func applyStatusAs(c client.Client, ns, run, manager string, status map[string]any) error {
+	data, err := json.Marshal(map[string]any{
+		"apiVersion": v1alpha1.GroupVersion.String(), "kind": "ForecastRun",
+		"metadata": map[string]any{"name": run, "namespace": ns},
+		"status":   status,
+	})
+	if err != nil {
+		return err
+	}
+	obj := &v1alpha1.ForecastRun{ObjectMeta: metav1.ObjectMeta{Name: run, Namespace: ns}}
+	return c.Status().Patch(context.Background(), obj, client.RawPatch(types.ApplyPatchType, data),
+		client.FieldOwner(manager), client.ForceOwnership)
 }
 
 // lease reads a lock Lease; nil when absent.

@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -31,6 +32,17 @@ func Scheme() *runtime.Scheme {
 // administrator's client to setup, runs the tests and stops everything. It
 // returns the exit code for os.Exit.
 func RunSuite(m *testing.M, setup func(cp *ControlPlane, c client.Client)) int {
+	return runSuite(m, false, setup)
+}
+
+// RunSecuredSuite is RunSuite on a control plane that also has the
+// operator's cluster-wide RBAC and admission policies (config/default)
+// installed and in force, for tests that act as restricted users.
+func RunSecuredSuite(m *testing.M, setup func(cp *ControlPlane, c client.Client)) int {
+	return runSuite(m, true, setup)
+}
+
+func runSuite(m *testing.M, secured bool, setup func(cp *ControlPlane, c client.Client)) int {
 	dir, err := os.MkdirTemp("", "forecastrun-envtest-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -47,6 +59,12 @@ func RunSuite(m *testing.M, setup func(cp *ControlPlane, c client.Client)) int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "creating the test client: %v\n", err)
 		return 1
+	}
+	if secured {
+		if err := cp.InstallClusterConfig(context.Background(), c); err != nil {
+			fmt.Fprintf(os.Stderr, "installing the operator's RBAC and admission policies: %v\n", err)
+			return 1
+		}
 	}
 	setup(cp, c)
 	return m.Run()
