@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"os"
@@ -20,11 +21,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/controllers"
 	"github.com/forecastrun/forecastrun/controllers/schedule"
+	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
 
 // leaderElectionID names the manager's own Lease; it is distinct from every
@@ -33,6 +36,9 @@ const leaderElectionID = "forecastrun-manager.forecasting.dev"
 
 type options struct {
 	metricsAddr, probeAddr string
+	metricsSecure          bool
+	metricsCertDir         string
+	enableHTTP2            bool
 	leaderElect            bool
 	workers                int
 	cfg                    controllers.Config
@@ -43,7 +49,11 @@ type options struct {
 func parseFlags(args []string) (options, error) {
 	o := options{cfg: controllers.DefaultConfig()}
 	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
-	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 turns it off")
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8443", "address of the Prometheus metrics endpoint; 0 turns it off")
+	fs.BoolVar(&o.metricsSecure, "metrics-secure", true, "serve metrics over HTTPS to clients whose token the API server authenticates and who may get /metrics; false serves plain HTTP to anyone")
+	fs.StringVar(&o.metricsCertDir, "metrics-cert-dir", "", "folder with tls.crt and tls.key for the metrics endpoint (cert-manager's Secret, say), reloaded when they change; empty uses a self-signed certificate")
+	fs.BoolVar(&o.enableHTTP2, "enable-http2", false, "allow HTTP/2 on the metrics endpoint; off by default against HTTP/2 Stream Cancellation and Rapid Reset (CVE-2023-44487, CVE-2023-39325)")
+	allowedHosts := fs.String("dataset-allowed-hosts", "", "comma-separated hosts (data.corp), wildcards (*.svc.cluster.local) and address ranges (10.0.0.0/8) that URL datasets may be downloaded from on private addresses; loopback, link-local and cloud metadata addresses are refused whatever this says")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one of several replicas reconciles")
 	fs.IntVar(&o.workers, "workers", 4, "runs reconciled in parallel")
@@ -69,9 +79,30 @@ func parseFlags(args []string) (options, error) {
 			return o, fmt.Errorf("%s must not be negative, got %s", name, d)
 		}
 	}
-	var err error
+	allowed, err := egress.Parse(*allowedHosts)
+	if err != nil {
+		return o, fmt.Errorf("--dataset-allowed-hosts: %w", err)
+	}
+	o.cfg.DatasetAllowedHosts = allowed.String()
 	o.clock, err = scheduleClock(*clockSpeed, *clockStart)
 	return o, err
+}
+
+// metricsOptions serves metrics as kubebuilder's scaffold does: over HTTPS,
+// to clients that present a token the API server authenticates
+// (TokenReview) and that may get /metrics (SubjectAccessReview), such as a
+// Prometheus bound to the forecastrun-metrics-reader ClusterRole.
+func metricsOptions(o options) metricsserver.Options {
+	m := metricsserver.Options{BindAddress: o.metricsAddr, SecureServing: o.metricsSecure}
+	if !o.metricsSecure {
+		return m
+	}
+	m.FilterProvider = filters.WithAuthenticationAndAuthorization
+	m.CertDir = o.metricsCertDir
+	if !o.enableHTTP2 {
+		m.TLSOpts = append(m.TLSOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
+	}
+	return m
 }
 
 // scheduleClock is the wall clock unless a faster one was asked for.
@@ -120,7 +151,7 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
-		Metrics:                metricsserver.Options{BindAddress: o.metricsAddr},
+		Metrics:                metricsOptions(o),
 		HealthProbeBindAddress: o.probeAddr,
 		LeaderElection:         o.leaderElect,
 		LeaderElectionID:       leaderElectionID,
@@ -149,6 +180,7 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		return fmt.Errorf("adding the readiness check: %w", err)
 	}
-	ctrl.Log.Info("starting the manager", "runnerImage", o.cfg.RunnerImage, "leaseDuration", o.cfg.LeaseDuration)
+	ctrl.Log.Info("starting the manager", "runnerImage", o.cfg.RunnerImage, "leaseDuration", o.cfg.LeaseDuration,
+		"metricsSecure", o.metricsSecure, "datasetAllowedHosts", o.cfg.DatasetAllowedHosts)
 	return mgr.Start(ctx)
 }

@@ -48,6 +48,20 @@ func TestDefaultInstallPassesServerSideDryRun(t *testing.T) {
 		"clusterrolebinding.rbac.authorization.k8s.io/forecastrun-manager-rolebinding serverside-applied (server dry run)",
 		"serviceaccount/forecastrun-controller-manager serverside-applied (server dry run)",
 		"role.rbac.authorization.k8s.io/forecastrun-leader-election serverside-applied (server dry run)",
+		"service/forecastrun-controller-manager-metrics-service serverside-applied (server dry run)",
+		"clusterrole.rbac.authorization.k8s.io/forecastrun-metrics-reader serverside-applied (server dry run)",
+		"clusterrole.rbac.authorization.k8s.io/forecastrun-metrics-auth-role serverside-applied (server dry run)",
+		"clusterrolebinding.rbac.authorization.k8s.io/forecastrun-metrics-auth-rolebinding serverside-applied (server dry run)",
+		"clusterrole.rbac.authorization.k8s.io/forecastrun-editor serverside-applied (server dry run)",
+		"clusterrole.rbac.authorization.k8s.io/forecastrun-viewer serverside-applied (server dry run)",
+		"clusterrole.rbac.authorization.k8s.io/forecastrun-priority-high serverside-applied (server dry run)",
+		"clusterrole.rbac.authorization.k8s.io/forecastrun-priority-urgent serverside-applied (server dry run)",
+		"validatingadmissionpolicy.admissionregistration.k8s.io/forecastrun-requester-rights serverside-applied (server dry run)",
+		"validatingadmissionpolicy.admissionregistration.k8s.io/forecastrun-runner-status serverside-applied (server dry run)",
+		"validatingadmissionpolicy.admissionregistration.k8s.io/forecastrun-manager-leases serverside-applied (server dry run)",
+		"validatingadmissionpolicybinding.admissionregistration.k8s.io/forecastrun-requester-rights serverside-applied (server dry run)",
+		"validatingadmissionpolicybinding.admissionregistration.k8s.io/forecastrun-runner-status serverside-applied (server dry run)",
+		"validatingadmissionpolicybinding.admissionregistration.k8s.io/forecastrun-manager-leases serverside-applied (server dry run)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run did not report %q; it said:\n%s", want, out)
@@ -59,6 +73,11 @@ func TestDefaultInstallPassesServerSideDryRun(t *testing.T) {
 	nightly := kubectl(nil, "apply", "--server-side", "--dry-run=server", "-k", filepath.Join(testutil.RepoRoot(), "config", "samples", "gitops", "nightly"))
 	if want := "forecastschedule.forecasting.dev/nightly-full serverside-applied (server dry run)"; !strings.Contains(nightly, want) {
 		t.Errorf("the nightly GitOps sample: %s", nightly)
+	}
+	// The security samples are what administrators copy and adapt.
+	security := kubectl(nil, "apply", "--server-side", "--dry-run=server", "-n", "planning", "-k", filepath.Join(testutil.RepoRoot(), "config", "samples", "security"))
+	if want := "networkpolicy.networking.k8s.io/forecastrun-runner serverside-applied (server dry run)"; !strings.Contains(security, want) {
+		t.Errorf("the NetworkPolicy sample: %s", security)
 	}
 	if !strings.Contains(rendered, "--runner-image=ghcr.io/forecastrun/forecastrun:dev") {
 		t.Errorf("the manager's --runner-image is not its own image:\n%s", rendered)
