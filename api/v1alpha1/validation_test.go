@@ -140,6 +140,8 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
   dataset: {synthetic: {}}`, "label values at most 63 characters"},
 		{"root", `  podTemplate: {spec: {securityContext: {runAsUser: 0}}}
   dataset: {synthetic: {}}`, "spec.podTemplate.spec.securityContext.runAsUser: Invalid value: 0"},
+		{"a ServiceAccount name that is not a DNS subdomain", `  podTemplate: {spec: {serviceAccountName: Team_Runner}}
+  dataset: {synthetic: {}}`, "spec.podTemplate.spec.serviceAccountName: Invalid value"},
 		{"too many tolerations", `  podTemplate: {spec: {tolerations: [` + strings.Repeat(`{operator: Exists},`, 33) + `]}}
   dataset: {synthetic: {}}`, "spec.podTemplate.spec.tolerations: Too many: 33: must have at most 32 items"},
 	}

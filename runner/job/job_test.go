@@ -160,3 +160,37 @@ func TestMalformedCSVFailsPermanentlyNamingLineAndColumn(t *testing.T) {
 		t.Errorf("shard message %q does not name line and column", msg)
 	}
 }
+
+// TestEnvReadsTheDatasetAllowList: the manager's --dataset-allowed-hosts
+// reaches the runner's download policy, and a malformed one stops the
+// runner with the variable's name.
+func TestEnvReadsTheDatasetAllowList(t *testing.T) {
+	t.Setenv(job.EnvRunName, "r")
+	t.Setenv(job.EnvRunNamespace, "ns")
+	t.Setenv(job.EnvAllowedHosts, "*.svc.cluster.local,10.202.0.0/24")
+	e, err := job.EnvFromOS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Egress.String(); got != "*.svc.cluster.local,10.202.0.0/24" {
+		t.Errorf("download policy allows %q", got)
+	}
+	t.Setenv(job.EnvAllowedHosts, "http://x/")
+	if _, err := job.EnvFromOS(); err == nil || !strings.Contains(err.Error(), job.EnvAllowedHosts) {
+		t.Errorf("a malformed allow-list: %v, want an error naming %s", err, job.EnvAllowedHosts)
+	}
+}
+
+// TestRefusedDatasetAddressFailsPermanently: a URL on an address downloads
+// may not reach fails the run at once, saying why, instead of being
+// retried backoffLimit times.
+func TestRefusedDatasetAddressFailsPermanently(t *testing.T) {
+	run := testutil.MakeForecastRun("metadata", "default").URL("http://169.254.169.254/latest/meta-data/").Obj()
+	err := newRunner(t, run, 0, 1, t.TempDir()).Run(context.Background())
+	if !job.IsPermanent(err) || !strings.Contains(err.Error(), "169.254.169.254 is a link-local address") {
+		t.Fatalf("Run error = %v, want a permanent refusal naming the link-local address", err)
+	}
+	if msg := getRun(t, "metadata").Status.Shards[0].Message; !strings.Contains(msg, "link-local") {
+		t.Errorf("shard message %q does not say why", msg)
+	}
+}
