@@ -57,7 +57,10 @@ YAML
 		echo "patches:"
 		echo "- target: {kind: Deployment, name: forecastrun-controller-manager}"
 		echo "  patch: |-"
-		for arg in $MANAGER_EXTRA_ARGS; do
+		# read -a splits at spaces without expanding globs such as
+		# --dataset-allowed-hosts=*.svc.cluster.local.
+		read -r -a extra_args <<<"$MANAGER_EXTRA_ARGS"
+		for arg in "${extra_args[@]}"; do
 			echo "    - {op: add, path: /spec/template/spec/containers/0/args/-, value: \"$arg\"}"
 		done
 	fi

@@ -139,6 +139,16 @@ spec:
 	if logs := kubectl(t, "logs", "dataset", "-n", ns); !strings.Contains(logs, "GET /sales.csv") {
 		t.Errorf("the file server saw no GET /sales.csv; its log:\n%s", logs)
 	}
+
+	// The same file by the Service's address: a private address that the
+	// manager's --dataset-allowed-hosts (*.svc.cluster.local) does not
+	// list, so the runner refuses to connect and the run fails at once.
+	ip := kubectl(t, "get", "service", "dataset", "-n", ns, "-o", "jsonpath={.spec.clusterIP}")
+	byAddress := newRun("from-private-address", func(r *v1alpha1.ForecastRun) {
+		r.Spec.Dataset = v1alpha1.Dataset{URL: "http://" + ip + "/sales.csv", Frequency: "daily"}
+	})
+	apply(t, ns, byAddress)
+	assertFailedWith(t, ns, byAddress.Name, "", smallRun, "address not allowed", ip+" is a private address")
 }
 
 // smallCSV is a daily dataset of items items, periods days each.
