@@ -129,9 +129,7 @@ func RoleBinding(ns, name, roleKind, roleName string, subject rbacv1.Subject) *r
 // impersonation: the API server authorises and admits its requests as that
 // user's.
 func (cp *ControlPlane) ClientAs(user string, groups ...string) (client.Client, error) {
-	cfg := rest.CopyConfig(cp.Config)
-	cfg.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
-	c, err := client.New(cfg, client.Options{Scheme: Scheme()})
+	c, err := client.New(cp.ConfigAs(user, groups...), client.Options{Scheme: Scheme()})
 	if err != nil {
 		return nil, fmt.Errorf("creating a client for %s: %w", user, err)
 	}
