@@ -99,7 +99,15 @@ func TestManagerRunsARun(t *testing.T) {
 	go func() { done <- run(ctx, cp.Config, o) }()
 	defer func() { cancel(); <-done }()
 
-	waitFor(t, "readyz", func() error { return httpOK("http://127.0.0.1:18381/readyz") })
+	waitFor(t, "readyz", func() error {
+		select {
+		case err := <-done: // the manager stopped: say why, rather than time out
+			done <- err
+			return fmt.Errorf("the manager stopped: %v", err)
+		default:
+			return httpOK("http://127.0.0.1:18381/readyz")
+		}
+	})
 	c, err := client.New(cp.Config, client.Options{Scheme: testutil.Scheme()})
 	if err != nil {
 		t.Fatal(err)
