@@ -62,8 +62,9 @@ const faithfulLength = 150
 func faithful(n int) bool { return n <= faithfulLength }
 
 // estimateML is R's method "CSS-ML": CSS for starting values, then the
-// exact likelihood maximised by BFGS. y is the series, w its differences;
-// faithful selects R's finite diffuse prior (see diffuseKalman).
+// exact likelihood maximised by BFGS, with auto.arima's checks of the
+// result. y is the series, w its differences; faithful selects R's finite
+// diffuse prior (see diffuseKalman).
 func estimateML(y, w []float64, s spec, faithful bool) estimate {
 	init, _, ok := fitCSS(w, s)
 	if !ok {
@@ -72,24 +73,48 @@ func estimateML(y, w []float64, s spec, faithful bool) estimate {
 	return estimateMLFrom(y, w, s, faithful, init)
 }
 
-// estimateMLFrom is estimateML from the CSS estimate init.
+// estimateMLFrom is estimateML from the CSS estimate init. An estimate
+// with an AR or MA root near the unit circle, or without finite
+// standard errors, gets an infinite ic: auto.arima passes over it.
 func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64) estimate {
-	mp := newMLProblem(s, y, w, faithful)
-	coef, ok := mp.maximize(init)
-	if !ok {
-		return failed(s)
+	e, mp := maximizeML(y, w, s, faithful, init)
+	if !e.ok {
+		return e
 	}
-	ll, sigma2, _, ok := mp.logLik(coef)
-	if !ok {
-		return failed(s)
-	}
-	e := estimate{spec: s, ok: true, coef: coef, sigma2: sigma2, loglik: ll}
-	e.setCriteria(-2*e.loglik, len(w))
 	e.rejectNearUnitRoots()
-	if !math.IsInf(e.ic, 1) && !mp.standardErrorsExist(coef) {
+	if !math.IsInf(e.ic, 1) && !mp.standardErrorsExist(e.coef) {
 		e.ic = math.Inf(1)
 	}
 	return e
+}
+
+// fitML is R's Arima with fixed orders: CSS-ML without auto.arima's
+// checks, whose verdict a fit of given orders does not use (and whose
+// numerical Hessian costs 2k²+1 likelihood evaluations).
+func fitML(y, w []float64, s spec, faithful bool) estimate {
+	init, _, ok := fitCSS(w, s)
+	if !ok {
+		return failed(s)
+	}
+	e, _ := maximizeML(y, w, s, faithful, init)
+	return e
+}
+
+// maximizeML maximises the exact likelihood from init and sets the
+// information criteria of the result.
+func maximizeML(y, w []float64, s spec, faithful bool, init []float64) (estimate, *mlProblem) {
+	mp := newMLProblem(s, y, w, faithful)
+	coef, ok := mp.maximize(init)
+	if !ok {
+		return failed(s), mp
+	}
+	ll, sigma2, _, ok := mp.logLik(coef)
+	if !ok {
+		return failed(s), mp
+	}
+	e := estimate{spec: s, ok: true, coef: coef, sigma2: sigma2, loglik: ll}
+	e.setCriteria(-2*e.loglik, len(w))
+	return e, mp
 }
 
 // setCriteria sets AIC, AICc and BIC from −2·loglik (or its CSS
