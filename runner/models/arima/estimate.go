@@ -77,7 +77,7 @@ func estimateML(y, w []float64, s spec, faithful bool) estimate {
 // with an AR or MA root near the unit circle, or without finite
 // standard errors, gets an infinite ic: auto.arima passes over it.
 func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64) estimate {
-	e, mp := maximizeML(y, w, s, faithful, init)
+	e, mp := maximizeML(y, w, s, faithful, init, true)
 	if !e.ok {
 		return e
 	}
@@ -96,14 +96,17 @@ func fitML(y, w []float64, s spec, faithful bool) estimate {
 	if !ok {
 		return failed(s)
 	}
-	e, _ := maximizeML(y, w, s, faithful, init)
+	e, _ := maximizeML(y, w, s, faithful, init, false)
 	return e
 }
 
 // maximizeML maximises the exact likelihood from init and sets the
-// information criteria of the result.
-func maximizeML(y, w []float64, s spec, faithful bool, init []float64) (estimate, *mlProblem) {
+// information criteria of the result. With checked set, a maximisation
+// that stays at coefficients auto.arima would reject is abandoned (see
+// mlProblem.abandonNearUnitRoots) and the estimate fails.
+func maximizeML(y, w []float64, s spec, faithful bool, init []float64, checked bool) (estimate, *mlProblem) {
 	mp := newMLProblem(s, y, w, faithful)
+	mp.abandonNearUnitRoots = checked
 	coef, ok := mp.maximize(init)
 	if !ok {
 		return failed(s), mp
@@ -137,16 +140,19 @@ func (e *estimate) setCriteria(minus2LogLik float64, n int) {
 // rejectNearUnitRoots sets ic to +Inf when an AR or MA polynomial has a
 // root within 1.01 of the unit circle, as auto.arima does.
 func (e *estimate) rejectNearUnitRoots() {
-	const minRoot = 1.01
-	s := e.spec
-	p, q, sp, sq := s.order.P, s.order.Q, s.seasonal.P, s.seasonal.Q
-	c := e.coef
-	seasonalScale := math.Pow(minRoot, float64(s.season))
-	ok := stationary(c[:p], minRoot) && stationary(c[p+q:p+q+sp], seasonalScale) &&
-		stationary(negated(c[p:p+q]), minRoot) && stationary(negated(c[p+q+sp:p+q+sp+sq]), seasonalScale)
-	if !ok {
+	if nearUnitRoot(e.spec, e.coef) {
 		e.ic = math.Inf(1)
 	}
+}
+
+// nearUnitRoot reports whether an AR or MA polynomial of the coefficients
+// c has a root within 1.01 of the unit circle.
+func nearUnitRoot(s spec, c []float64) bool {
+	const minRoot = 1.01
+	p, q, sp, sq := s.order.P, s.order.Q, s.seasonal.P, s.seasonal.Q
+	seasonalScale := math.Pow(minRoot, float64(s.season))
+	return !(stationary(c[:p], minRoot) && stationary(c[p+q:p+q+sp], seasonalScale) &&
+		stationary(negated(c[p:p+q]), minRoot) && stationary(negated(c[p+q+sp:p+q+sp+sq]), seasonalScale))
 }
 
 func negated(c []float64) []float64 {
