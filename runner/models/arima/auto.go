@@ -200,7 +200,7 @@ func (se *search) refitExact() estimate {
 			break
 		}
 		// The CSS estimate of the search is R's CSS step of CSS-ML.
-		e := estimateMLFrom(se.y, se.w, c.spec, faithful(len(se.y)), c.coef)
+		e := estimateMLFrom(se.y, se.w, c.spec, faithful(len(se.y)), c.coef, true)
 		if !math.IsInf(e.ic, 1) {
 			return e
 		}

@@ -70,14 +70,18 @@ func estimateML(y, w []float64, s spec, faithful bool) estimate {
 	if !ok {
 		return failed(s)
 	}
-	return estimateMLFrom(y, w, s, faithful, init)
+	return estimateMLFrom(y, w, s, faithful, init, false)
 }
 
 // estimateMLFrom is estimateML from the CSS estimate init. An estimate
 // with an AR or MA root near the unit circle, or without finite
-// standard errors, gets an infinite ic: auto.arima passes over it.
-func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64) estimate {
-	e, mp := maximizeML(y, w, s, faithful, init, true)
+// standard errors, gets an infinite ic: auto.arima passes over it. With
+// abandon set, so does a maximisation abandoned on its way to a near
+// unit root (see mlProblem.abandonNearUnitRoots): the refits after an
+// approximate search use it, where such fits are many and slow; the
+// exact search of short series, whose fits are cheap, does not.
+func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64, abandon bool) estimate {
+	e, mp := maximizeML(y, w, s, faithful, init, abandon)
 	if !e.ok {
 		return e
 	}
@@ -101,12 +105,12 @@ func fitML(y, w []float64, s spec, faithful bool) estimate {
 }
 
 // maximizeML maximises the exact likelihood from init and sets the
-// information criteria of the result. With checked set, a maximisation
+// information criteria of the result. With abandon set, a maximisation
 // that stays at coefficients auto.arima would reject is abandoned (see
 // mlProblem.abandonNearUnitRoots) and the estimate fails.
-func maximizeML(y, w []float64, s spec, faithful bool, init []float64, checked bool) (estimate, *mlProblem) {
+func maximizeML(y, w []float64, s spec, faithful bool, init []float64, abandon bool) (estimate, *mlProblem) {
 	mp := newMLProblem(s, y, w, faithful)
-	mp.abandonNearUnitRoots = checked
+	mp.abandonNearUnitRoots = abandon
 	coef, ok := mp.maximize(init)
 	if !ok {
 		return failed(s), mp

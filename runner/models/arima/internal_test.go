@@ -317,7 +317,7 @@ func TestAbandonNearUnitRoot(t *testing.T) {
 	if coef, ok := watched.maximize(init); ok {
 		t.Errorf("maximisation with abandonNearUnitRoots ended at %v instead of giving up", coef)
 	}
-	if e := estimateMLFrom(y, w, s, false, init); e.ok || !math.IsInf(e.ic, 1) {
+	if e := estimateMLFrom(y, w, s, false, init, true); e.ok || !math.IsInf(e.ic, 1) {
 		t.Errorf("estimateMLFrom: ok %v, ic %v; want an abandoned, rejected estimate", e.ok, e.ic)
 	}
 }
