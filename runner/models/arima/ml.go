@@ -188,7 +188,8 @@ func (mp *mlProblem) maximize(init []float64) (coef []float64, ok bool) {
 // 414 m4-hourly and 359 m4-weekly series; 1,960 accepted) this rule
 // stopped none that would have been accepted and saved 29% of the
 // iterations; stopping after 4 iterations, or at a gain of 1e-5, stopped
-// 8 and 5 accepted ones.
+// 8 and 5 accepted ones. Over all 3,707 synthetic daily items it stopped
+// an acceptable refit on 2, whose next candidate AutoARIMA took.
 const (
 	abandonSteps = 8
 	abandonGain  = 3e-6
