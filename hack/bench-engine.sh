@@ -50,10 +50,13 @@ fi
 mkdir -p "$work/bin"
 src=$(mktemp -d)
 trap 'rm -rf "$src"' EXIT
-echo "building the base runner from $base ($(git rev-parse --short "$base"))" >&2
-git archive --format=tar "$base" | tar -x -C "$src"
+# The revisions as built: main may move while the runs go on.
+base_rev=$(git rev-parse --short "$base")
+new_rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ', with uncommitted changes')"
+echo "building the base runner from $base ($base_rev)" >&2
+git archive --format=tar "$base_rev" | tar -x -C "$src"
 (cd "$src" && go build -o "$root/$work/bin/runner-base" ./cmd/runner)
-echo "building the new runner from this tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ', with uncommitted changes'))" >&2
+echo "building the new runner from this tree ($new_rev)" >&2
 go build -o "$work/bin/runner-new" ./cmd/runner
 
 synthetic="$work/synthetic-${items}x${periods}-seed42.csv"
@@ -125,7 +128,7 @@ for w in $workloads; do
 done
 
 echo
-echo "base $base ($(git rev-parse --short "$base")) against this tree ($(git rev-parse --short HEAD)); $(nproc) CPUs; medians of $repeat run(s)"
+echo "base $base ($base_rev) against this tree ($new_rev); $(nproc) CPUs; medians of $repeat run(s)"
 printf "%-10s %-9s %8s %8s %9s %8s %8s %8s  %s\n" workload version "wall s" "CPU s" "peak MiB" MASE RMSSE "winner=" "load avg before/after runs"
 for w in $workloads; do
 	read -r bw bc br <<<"$(figures base "$w")"
