@@ -70,7 +70,7 @@ test-e2e: control-plane node ## Run the end-to-end suite through kubectl on a lo
 	hack/e2e.sh
 
 .PHONY: bench-engine
-bench-engine: ## Time `runner local --mode Full` on the 3,707-item synthetic dataset.
+bench-engine: ## Time `runner local --mode Full`, main and this tree side by side, on the synthetic set and the shared splits.
 	hack/bench-engine.sh
 
 .PHONY: bench-vs-r

@@ -1,8 +1,10 @@
 package tournament
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -72,7 +74,11 @@ func Run(ctx context.Context, items []series.Series, cfg Config, progress Progre
 	return res, ctx.Err()
 }
 
-// pending lists the indices of the items to run.
+// pending lists the indices of the items to run, longest history first:
+// an item's fits cost roughly in proportion to its length, so the pool
+// starts the slow ones while there is still other work to overlap them
+// and does not end waiting on one straggler. Items of equal length keep
+// their order.
 func pending(items []series.Series, skip map[string]bool) []int {
 	todo := make([]int, 0, len(items))
 	for i, it := range items {
@@ -80,6 +86,9 @@ func pending(items []series.Series, skip map[string]bool) []int {
 			todo = append(todo, i)
 		}
 	}
+	slices.SortStableFunc(todo, func(a, b int) int {
+		return cmp.Compare(len(items[b].Values), len(items[a].Values))
+	})
 	return todo
 }
 

@@ -62,34 +62,66 @@ const faithfulLength = 150
 func faithful(n int) bool { return n <= faithfulLength }
 
 // estimateML is R's method "CSS-ML": CSS for starting values, then the
-// exact likelihood maximised by BFGS. y is the series, w its differences;
-// faithful selects R's finite diffuse prior (see diffuseKalman).
+// exact likelihood maximised by BFGS, with auto.arima's checks of the
+// result. y is the series, w its differences; faithful selects R's finite
+// diffuse prior (see diffuseKalman).
 func estimateML(y, w []float64, s spec, faithful bool) estimate {
 	init, _, ok := fitCSS(w, s)
 	if !ok {
 		return failed(s)
 	}
-	return estimateMLFrom(y, w, s, faithful, init)
+	return estimateMLFrom(y, w, s, faithful, init, false)
 }
 
-// estimateMLFrom is estimateML from the CSS estimate init.
-func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64) estimate {
-	mp := newMLProblem(s, y, w, faithful)
-	coef, ok := mp.maximize(init)
-	if !ok {
-		return failed(s)
+// estimateMLFrom is estimateML from the CSS estimate init. An estimate
+// with an AR or MA root near the unit circle, or without finite
+// standard errors, gets an infinite ic: auto.arima passes over it. With
+// abandon set, so does a maximisation abandoned on its way to a near
+// unit root (see mlProblem.abandonNearUnitRoots): the refits after an
+// approximate search use it, where such fits are many and slow; the
+// exact search of short series, whose fits are cheap, does not.
+func estimateMLFrom(y, w []float64, s spec, faithful bool, init []float64, abandon bool) estimate {
+	e, mp := maximizeML(y, w, s, faithful, init, abandon)
+	if !e.ok {
+		return e
 	}
-	ll, sigma2, _, ok := mp.logLik(coef)
-	if !ok {
-		return failed(s)
-	}
-	e := estimate{spec: s, ok: true, coef: coef, sigma2: sigma2, loglik: ll}
-	e.setCriteria(-2*e.loglik, len(w))
 	e.rejectNearUnitRoots()
-	if !math.IsInf(e.ic, 1) && !mp.standardErrorsExist(coef) {
+	if !math.IsInf(e.ic, 1) && !mp.standardErrorsExist(e.coef) {
 		e.ic = math.Inf(1)
 	}
 	return e
+}
+
+// fitML is R's Arima with fixed orders: CSS-ML without auto.arima's
+// checks, whose verdict a fit of given orders does not use (and whose
+// numerical Hessian costs 2k²+1 likelihood evaluations).
+func fitML(y, w []float64, s spec, faithful bool) estimate {
+	init, _, ok := fitCSS(w, s)
+	if !ok {
+		return failed(s)
+	}
+	e, _ := maximizeML(y, w, s, faithful, init, false)
+	return e
+}
+
+// maximizeML maximises the exact likelihood from init and sets the
+// information criteria of the result. With abandon set, a maximisation
+// that stays at coefficients auto.arima would reject is abandoned (see
+// mlProblem.abandonNearUnitRoots) and the estimate fails.
+func maximizeML(y, w []float64, s spec, faithful bool, init []float64, abandon bool) (estimate, *mlProblem) {
+	mp := newMLProblem(s, y, w, faithful)
+	mp.abandonNearUnitRoots = abandon
+	coef, ok := mp.maximize(init)
+	if !ok {
+		return failed(s), mp
+	}
+	ll, sigma2, _, ok := mp.logLik(coef)
+	if !ok {
+		return failed(s), mp
+	}
+	e := estimate{spec: s, ok: true, coef: coef, sigma2: sigma2, loglik: ll}
+	e.setCriteria(-2*e.loglik, len(w))
+	return e, mp
 }
 
 // setCriteria sets AIC, AICc and BIC from −2·loglik (or its CSS
@@ -112,16 +144,19 @@ func (e *estimate) setCriteria(minus2LogLik float64, n int) {
 // rejectNearUnitRoots sets ic to +Inf when an AR or MA polynomial has a
 // root within 1.01 of the unit circle, as auto.arima does.
 func (e *estimate) rejectNearUnitRoots() {
-	const minRoot = 1.01
-	s := e.spec
-	p, q, sp, sq := s.order.P, s.order.Q, s.seasonal.P, s.seasonal.Q
-	c := e.coef
-	seasonalScale := math.Pow(minRoot, float64(s.season))
-	ok := stationary(c[:p], minRoot) && stationary(c[p+q:p+q+sp], seasonalScale) &&
-		stationary(negated(c[p:p+q]), minRoot) && stationary(negated(c[p+q+sp:p+q+sp+sq]), seasonalScale)
-	if !ok {
+	if nearUnitRoot(e.spec, e.coef) {
 		e.ic = math.Inf(1)
 	}
+}
+
+// nearUnitRoot reports whether an AR or MA polynomial of the coefficients
+// c has a root within 1.01 of the unit circle.
+func nearUnitRoot(s spec, c []float64) bool {
+	const minRoot = 1.01
+	p, q, sp, sq := s.order.P, s.order.Q, s.seasonal.P, s.seasonal.Q
+	seasonalScale := math.Pow(minRoot, float64(s.season))
+	return !(stationary(c[:p], minRoot) && stationary(c[p+q:p+q+sp], seasonalScale) &&
+		stationary(negated(c[p:p+q]), minRoot) && stationary(negated(c[p+q+sp:p+q+sp+sq]), seasonalScale))
 }
 
 func negated(c []float64) []float64 {

@@ -284,3 +284,40 @@ func TestCSSJacobian(t *testing.T) {
 		}
 	}
 }
+
+// TestAbandonNearUnitRoot: the exact likelihood of an MA(1) on the
+// differences of white noise (over-differenced data) is highest at the
+// unit root ma1 = −1, where auto.arima rejects the model. With
+// abandonNearUnitRoots the maximisation gives up on the way there instead
+// of creeping to the boundary; without it, it ends at a coefficient the
+// check rejects. An accepted model is never abandoned: the search's
+// choices against R (TestAutoAgainstR) are those of the full maximisation.
+func TestAbandonNearUnitRoot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	y := make([]float64, 400)
+	for i := range y {
+		y[i] = rng.NormFloat64()
+	}
+	s := spec{order: Order{D: 1, Q: 1}, season: 1}
+	w := difference(y, 1, 0, 1)
+	init, _, ok := fitCSS(w, s)
+	if !ok {
+		t.Fatal("CSS fit failed")
+	}
+	if nearUnitRoot(s, init) {
+		t.Fatalf("CSS estimate %v already near the unit root: the test needs one that the likelihood moves there", init)
+	}
+	full := newMLProblem(s, y, w, false)
+	coef, ok := full.maximize(init)
+	if !ok || !nearUnitRoot(s, coef) {
+		t.Fatalf("full maximisation: ok %v, coefficients %v; want a near unit root", ok, coef)
+	}
+	watched := newMLProblem(s, y, w, false)
+	watched.abandonNearUnitRoots = true
+	if coef, ok := watched.maximize(init); ok {
+		t.Errorf("maximisation with abandonNearUnitRoots ended at %v instead of giving up", coef)
+	}
+	if e := estimateMLFrom(y, w, s, false, init, true); e.ok || !math.IsInf(e.ic, 1) {
+		t.Errorf("estimateMLFrom: ok %v, ic %v; want an abandoned, rejected estimate", e.ok, e.ic)
+	}
+}

@@ -37,14 +37,17 @@ const longState = 24
 // is frozen (the steady state). Its buffers are reused across
 // evaluations; nothing is allocated per observation.
 type kalman struct {
-	pl         *polys
-	r          int
-	a, k, w    []float64 // predicted state, unnormalised gain T·P·e₁, ΔP factor
-	p0         []float64 // first column of the stationary covariance
-	pnew       []float64 // the full stationary covariance, for diffuseKalman
-	gamma, psi []float64
-	gx         []float64 // autocovariances of the AR part, to lag r + nMA
-	tri        []float64 // the AR coefficients of every order, row j of length j
+	pl      *polys
+	r       int
+	a, k, w []float64 // predicted state, unnormalised gain T·P·e₁, ΔP factor
+	// aLong, wLong hold a and w of the long form, which slides them along
+	// (see slidingBuffers).
+	aLong, wLong []float64
+	p0           []float64 // first column of the stationary covariance
+	pnew         []float64 // the full stationary covariance, for diffuseKalman
+	gamma, psi   []float64
+	gx           []float64 // autocovariances of the AR part, to lag r + nMA
+	tri          []float64 // the AR coefficients of every order, row j of length j
 	// std, when not nil, receives the standardised innovations v/√F.
 	std []float64
 	// cov, when not nil (r×r), receives the prediction covariance of the
@@ -76,7 +79,10 @@ func (k *kalman) likelihood(u, innov []float64) (ssq, sumlog float64, ok bool) {
 // run is likelihood with the form of the state updates chosen: plain loops
 // over the state, or for long states (seasonal models) whole-vector
 // operations that touch the AR column at its non-zero lags only. The two
-// forms are the same arithmetic up to rounding.
+// forms are the same arithmetic up to rounding; each has a loop of its
+// own, which keeps the short one's variables in registers. Both keep
+// Σ log F as the log of a running product, renormalised now and then: one
+// logarithm per many observations instead of one per observation.
 func (k *kalman) run(u, innov []float64, long bool) (ssq, sumlog float64, ok bool) {
 	if k.cov != nil {
 		if !k.stationaryCov() {
@@ -86,16 +92,34 @@ func (k *kalman) run(u, innov []float64, long bool) (ssq, sumlog float64, ok boo
 	} else if !k.firstColumn() {
 		return 0, 0, false
 	}
+	clear(k.a)
+	k.applyT(k.k, k.p0)
+	copy(k.w, k.k)
+	if long {
+		return k.runLong(u, innov)
+	}
+	return k.runShort(u, innov)
+}
+
+// record stores innovation v of variance f at time t in raw and, divided
+// by its standard deviation, in std, where they are not nil.
+func record(raw, std []float64, t int, v, f float64) {
+	if raw != nil {
+		raw[t] = v
+	}
+	if std != nil {
+		std[t] = v / math.Sqrt(f)
+	}
+}
+
+// runShort is the filter loop with plain loops over the state: a, K and w
+// are updated in place.
+func (k *kalman) runShort(u, innov []float64) (ssq, sumlog float64, ok bool) {
 	r := k.r
 	a, kk, w := k.a[:r], k.k[:r], k.w[:r]
-	clear(a)
 	f := k.p0[0]
-	k.applyT(kk, k.p0)
-	copy(w, kk)
 	m := -1 / f
 	steady := false
-	// Σ log F as the log of a running product, renormalised now and then:
-	// one logarithm per many observations instead of one per observation.
 	prod := 1.0
 	for t, y := range u {
 		if !(f > 0) {
@@ -103,42 +127,81 @@ func (k *kalman) run(u, innov []float64, long bool) (ssq, sumlog float64, ok boo
 		}
 		v := y - a[0]
 		ssq += v * v / f
-		prod *= f
+		prod *= f // Σ log F as the log of a running product (see run)
 		if prod > 1e150 || prod < 1e-150 {
 			sumlog += math.Log(prod)
 			prod = 1
 		}
-		if innov != nil {
-			innov[t] = v
-		}
-		if k.std != nil {
-			k.std[t] = v / math.Sqrt(f)
-		}
-		// a ← T·a + K·v/F.
-		if long {
-			k.advanceStateLong(a, kk, v/f)
-		} else {
-			k.advanceStateShort(a, kk, v/f)
-		}
+		record(innov, k.std, t, v, f)
+		k.advanceStateShort(a, kk, v/f) // a ← T·a + K·v/F
 		if steady {
 			continue
 		}
 		if k.cov != nil {
-			k.addToCov(m)
+			k.addToCov(w, m)
 		}
 		// K ← K + m·c·T·w and w ← T·w − c·K/F'.
 		c := w[0]
 		fNext := f + m*c*c
-		if long {
-			k.advanceGainLong(kk, w, m*c, c/fNext)
-		} else {
-			k.advanceGainShort(kk, w, m*c, c/fNext)
-		}
+		k.advanceGainShort(kk, w, m*c, c/fNext)
 		m *= fNext / f
 		steady = math.Abs(fNext-f) <= steadyTol*fNext
 		f = fNext
 	}
 	return ssq, sumlog + math.Log(prod), true
+}
+
+// runLong is runShort with whole-vector operations, a and w sliding
+// along buffers of their own (see slidingBuffers); k.a receives the
+// final state.
+func (k *kalman) runLong(u, innov []float64) (ssq, sumlog float64, ok bool) {
+	r, kk := k.r, k.k
+	aLong, wLong := k.slidingBuffers(len(u))
+	a, w := aLong[:r], wLong[:r]
+	copy(a, k.a)
+	copy(w, k.w)
+	f := k.p0[0]
+	m := -1 / f
+	steady := false
+	prod := 1.0
+	for t, y := range u {
+		if !(f > 0) {
+			return 0, 0, false
+		}
+		v := y - a[0]
+		ssq += v * v / f
+		prod *= f // Σ log F as the log of a running product (see run)
+		if prod > 1e150 || prod < 1e-150 {
+			sumlog += math.Log(prod)
+			prod = 1
+		}
+		record(innov, k.std, t, v, f)
+		a = k.advanceStateLong(aLong[t:t+r+1], kk, v/f)
+		if steady {
+			continue
+		}
+		if k.cov != nil {
+			k.addToCov(w, m)
+		}
+		c := w[0]
+		fNext := f + m*c*c
+		w = k.advanceGainLong(wLong[t:t+r+1], kk, m*c, c/fNext)
+		m *= fNext / f
+		steady = math.Abs(fNext-f) <= steadyTol*fNext
+		f = fNext
+	}
+	copy(k.a, a)
+	return ssq, sumlog + math.Log(prod), true
+}
+
+// slidingBuffers returns the buffers in which the long form slides the
+// state and the ΔP factor along, r + n + 1 long for n observations: the
+// vector of step t is buf[t : t+r], so that the shift of T costs nothing.
+func (k *kalman) slidingBuffers(n int) (a, w []float64) {
+	if need := k.r + n + 1; cap(k.aLong) < need {
+		k.aLong, k.wLong = make([]float64, need), make([]float64, need)
+	}
+	return k.aLong, k.wLong
 }
 
 // advanceStateShort sets a ← T·a + g·K in place: a[i] only needs the old
@@ -152,17 +215,21 @@ func (k *kalman) advanceStateShort(a, kk []float64, g float64) {
 	a[r-1] = ar[r-1]*first + kk[r-1]*g
 }
 
-// advanceStateLong is advanceStateShort as the shift, the gain over the
-// whole vector, and the AR column over its non-zero lags only.
-func (k *kalman) advanceStateLong(a, kk []float64, g float64) {
-	r, ar := len(a), k.pl.ar[1:len(a)+1]
-	first := a[0]
-	copy(a, a[1:])
-	a[r-1] = 0
+// advanceStateLong is advanceStateShort on the window buf[:r] of a
+// sliding buffer (len(buf) = r+1): the shift moves the window one place
+// on, then the gain is added over the whole vector and the AR column at
+// its non-zero lags only. It returns the new window, buf[1:].
+func (k *kalman) advanceStateLong(buf, kk []float64, g float64) []float64 {
+	r := len(kk)
+	ar := k.pl.ar[1 : r+1]
+	first := buf[0]
+	buf[r] = 0
+	a := buf[1:]
 	floats.AddScaled(a, g, kk)
 	for _, l := range k.pl.arLags {
 		a[l-1] += ar[l-1] * first
 	}
+	return a
 }
 
 // advanceGainShort sets K ← K + mc·T·w and w ← T·w − cf·K in place, with
@@ -180,26 +247,30 @@ func (k *kalman) advanceGainShort(kk, w []float64, mc, cf float64) {
 	w[r-1] = tw - cf*kk[r-1]
 }
 
-// advanceGainLong is advanceGainShort as w ← T·w in place (the shift and
-// the AR column's lags), then K and w over whole vectors.
-func (k *kalman) advanceGainLong(kk, w []float64, mc, cf float64) {
-	r, ar := len(w), k.pl.ar[1:len(w)+1]
-	c := w[0]
-	copy(w, w[1:])
-	w[r-1] = 0
+// advanceGainLong is advanceGainShort with w the window buf[:r] of a
+// sliding buffer (len(buf) = r+1): w ← T·w by moving the window one
+// place on and adding the AR column's lags, then K and w over whole
+// vectors. It returns the new window of w, buf[1:].
+func (k *kalman) advanceGainLong(buf, kk []float64, mc, cf float64) []float64 {
+	r := len(kk)
+	ar := k.pl.ar[1 : r+1]
+	c := buf[0]
+	buf[r] = 0
+	w := buf[1:]
 	for _, l := range k.pl.arLags {
 		w[l-1] += ar[l-1] * c
 	}
 	floats.AddScaled(kk, mc, w)
 	floats.AddScaled(w, -cf, kk)
+	return w
 }
 
 // addToCov adds the step's change of covariance m·w·wᵀ to cov.
-func (k *kalman) addToCov(m float64) {
+func (k *kalman) addToCov(w []float64, m float64) {
 	r := k.r
-	for i, wi := range k.w {
+	for i, wi := range w {
 		row := k.cov[i*r : (i+1)*r]
-		for j, wj := range k.w {
+		for j, wj := range w {
 			row[j] += m * wi * wj
 		}
 	}

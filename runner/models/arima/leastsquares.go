@@ -31,6 +31,11 @@ type leastSquares struct {
 	step     []float64 // the last accepted step
 	dr       []float64 // its change of the residuals
 	haveStep bool
+	// hopeless, if set, is asked after every iteration whether to give
+	// up at x, where the sum of squares fell by the fraction gain; once
+	// it says so, abandoned is set.
+	hopeless  func(x []float64, gain float64) bool
+	abandoned bool
 }
 
 func newLeastSquares(resid func(x, out []float64) bool, n, k int) *leastSquares {
@@ -48,6 +53,14 @@ func (ls *leastSquares) eval(x []float64) float64 {
 		return math.Inf(1)
 	}
 	return s
+}
+
+// abandon implements lmAbandoner.
+func (ls *leastSquares) abandon(x []float64, gain float64) bool {
+	if ls.hopeless != nil && ls.hopeless(x, gain) {
+		ls.abandoned = true
+	}
+	return ls.abandoned
 }
 
 // accept implements lmProblem.

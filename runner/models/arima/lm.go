@@ -16,6 +16,14 @@ type lmProblem interface {
 	normal(x, jtj, grad []float64, exact bool) (ok, wasExact bool)
 }
 
+// lmAbandoner is an lmProblem that may give up a hopeless minimisation:
+// levenbergMarquardt asks it after every iteration, with the current
+// point and the relative decrease of the sum of squares in that
+// iteration (zero when no step was taken), and stops when it says so.
+type lmAbandoner interface {
+	abandon(x []float64, gain float64) bool
+}
+
 // lmRefresh is the most iterations in a row that may use an updated
 // rather than an exact Jacobian.
 const lmRefresh = 4
@@ -34,6 +42,7 @@ func levenbergMarquardt(p lmProblem, x []float64, maxIter int, relTol float64) f
 	run := newLMRun(p, k, ssq, relTol)
 	p.accept(run.step) // a zero step: x is the current point
 	needExact, sinceExact := true, 0
+	quit, _ := p.(lmAbandoner)
 	for range maxIter {
 		ok, exact := p.normal(x, run.jtj, run.grad, needExact || sinceExact >= lmRefresh)
 		if !ok {
@@ -43,7 +52,12 @@ func levenbergMarquardt(p lmProblem, x []float64, maxIter int, relTol float64) f
 		if exact {
 			sinceExact = 0
 		}
-		if outcome := run.move(x); outcome != moved {
+		before := run.ssq
+		outcome := run.move(x)
+		if quit != nil && quit.abandon(x, (before-run.ssq)/before) {
+			break
+		}
+		if outcome != moved {
 			if exact {
 				break
 			}

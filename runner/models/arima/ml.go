@@ -18,6 +18,9 @@ type mlProblem struct {
 	w, u       []float64
 	coef, work []float64
 	c0, cScale float64
+	// abandonNearUnitRoots stops a maximisation that keeps to coefficients
+	// auto.arima would reject (see unitRootWatch).
+	abandonNearUnitRoots bool
 }
 
 // newMLProblem prepares the likelihood of y (w is y differenced). With
@@ -161,11 +164,52 @@ func (mp *mlProblem) maximize(init []float64) (coef []float64, ok bool) {
 			_, _, nu, _ = mp.filter(init)
 		}
 		ls := newLeastSquares(mp.residuals, nu, len(x))
+		if mp.abandonNearUnitRoots {
+			ls.hopeless = mp.unitRootWatch()
+		}
 		levenbergMarquardt(ls, x, mlMaxIter, mlRelTol)
+		if ls.abandoned {
+			return nil, false
+		}
 	}
 	coef = append([]float64(nil), mp.toCoef(x)...)
 	mp.invertMA(coef)
 	return coef, true
+}
+
+// Abandoning a maximisation: after abandonSteps iterations in a row at
+// coefficients with a root near the unit circle (MA roots inverted
+// first, as the result will be), the last of which lowered the sum of
+// squares by less than abandonGain of it. Two thirds of the exact fits
+// that auto.arima's search makes after its approximate one end there and
+// are rejected (three in four on m4-hourly), and they are its slowest:
+// the likelihood is flat towards the boundary and they use up the
+// iteration limit. On 6,056 such fits (the first 900 synthetic daily, all
+// 414 m4-hourly and 359 m4-weekly series; 1,960 accepted) this rule
+// stopped none that would have been accepted and saved 29% of the
+// iterations; stopping after 4 iterations, or at a gain of 1e-5, stopped
+// 8 and 5 accepted ones. Over all 3,707 synthetic daily items it stopped
+// an acceptable refit on 2, whose next candidate AutoARIMA took.
+const (
+	abandonSteps = 8
+	abandonGain  = 3e-6
+)
+
+// unitRootWatch returns the test that tells levenbergMarquardt to
+// abandon the maximisation (see abandonSteps).
+func (mp *mlProblem) unitRootWatch() func(x []float64, gain float64) bool {
+	coef := make([]float64, len(mp.coef))
+	near := 0
+	return func(x []float64, gain float64) bool {
+		copy(coef, mp.toCoef(x))
+		mp.invertMA(coef)
+		if !nearUnitRoot(mp.s, coef) {
+			near = 0
+			return false
+		}
+		near++
+		return near >= abandonSteps && gain > 0 && gain < abandonGain
+	}
 }
 
 // invertMA makes both MA polynomials of coef invertible.

@@ -35,7 +35,7 @@ func (m Model) Fit(y []float64) (models.Fitted, error) {
 	if isConstant(w) {
 		return newFitted(s, constantCoef(s, w), y, w)
 	}
-	e := estimateML(y, w, s, faithful(len(y)))
+	e := fitML(y, w, s, faithful(len(y)))
 	if !e.ok {
 		// R stops here ("non-stationary AR part from CSS"); a fixed-order
 		// model starts the exact fit from zero coefficients instead.

@@ -23,8 +23,14 @@ func (f *Fitted) Forecast(h int, levels []float64) (models.Forecast, error) {
 	if f.form.Error == Additive && f.form.Season == Multiplicative {
 		return f.simulatedForecast(h, levels)
 	}
-	var mean, variance []float64
 	o := f.atOrigin()
+	if len(levels) == 0 { // a point forecast (a backtest's) needs no variances
+		if f.form.Season == Multiplicative {
+			return models.Forecast{Mean: o.Class3Mean(h)}, nil
+		}
+		return models.Forecast{Mean: o.PointForecast(h)}, nil
+	}
+	var mean, variance []float64
 	switch {
 	case f.form.Season == Multiplicative:
 		mean, variance = o.Class3(h)

@@ -92,8 +92,14 @@ func (f *Fitted) Forecast(h int, levels []float64) (models.Forecast, error) {
 	if h < 1 {
 		return models.Forecast{}, fmt.Errorf("%s: %w, got %d", f.spec.name, models.ErrBadHorizon, h)
 	}
-	var mean, variance []float64
 	o := f.atOrigin()
+	if len(levels) == 0 { // a point forecast (a backtest's) needs no variances
+		if f.spec.season == Multiplicative {
+			return models.Forecast{Mean: o.Class3Mean(h)}, nil
+		}
+		return models.Forecast{Mean: o.PointForecast(h)}, nil
+	}
+	var mean, variance []float64
 	if f.spec.season == Multiplicative {
 		mean, variance = o.Class3(h)
 	} else {

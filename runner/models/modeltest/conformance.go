@@ -66,6 +66,7 @@ func checkSeries(t *testing.T, m models.Model, y []float64) {
 		t.Fatalf("Forecast: %v", err)
 	}
 	checkForecast(t, fc, h, levels)
+	checkPointForecast(t, fit, fc, h)
 	again, err := m.Fit(y)
 	if err != nil {
 		t.Fatalf("second Fit: %v", err)
@@ -78,6 +79,24 @@ func checkSeries(t *testing.T, m models.Model, y []float64) {
 	}
 	if _, err := fit.Forecast(0, levels); err == nil {
 		t.Errorf("Forecast(0) returned no error")
+	}
+}
+
+// checkPointForecast: a forecast without intervals (a backtest's, which
+// models may compute more cheaply) has the means of the forecast with
+// them, bit for bit.
+func checkPointForecast(t *testing.T, fit models.Fitted, withIntervals models.Forecast, h int) {
+	point, err := fit.Forecast(h, nil)
+	if err != nil {
+		t.Fatalf("Forecast without levels: %v", err)
+	}
+	if len(point.Mean) != h {
+		t.Fatalf("Forecast without levels: len(Mean) = %d, want %d", len(point.Mean), h)
+	}
+	for i := range withIntervals.Mean {
+		if point.Mean[i] != withIntervals.Mean[i] {
+			t.Fatalf("step %d: point forecast %v, the mean with intervals %v", i+1, point.Mean[i], withIntervals.Mean[i])
+		}
 	}
 }
 

@@ -91,3 +91,27 @@ func TestClass3(t *testing.T) {
 		}
 	}
 }
+
+// TestClass3Mean: the means alone are Class3's means, bit for bit, with
+// noise (where they differ from the point forecasts), trend and damping.
+func TestClass3Mean(t *testing.T) {
+	for _, trend := range []bool{false, true} {
+		for _, phi := range []float64{1, 0.8} {
+			o := seasonal(Multiplicative, []float64{0.8, 1.1, 1.3, 0.8})
+			o.Trend, o.Phi, o.Sigma2 = trend, phi, 0.05
+			if !trend {
+				o.Beta, o.Slope, o.Phi = 0, 0, 1
+			}
+			want, _ := o.Class3(11)
+			got := o.Class3Mean(11)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("trend %v, phi %v, step %d: mean %v, Class3 %v", trend, phi, i+1, got[i], want[i])
+				}
+			}
+			if point := o.PointForecast(11); got[10] == point[10] {
+				t.Errorf("trend %v, phi %v: the noisy mean equals the point forecast; the test needs the class-3 correction", trend, phi)
+			}
+		}
+	}
+}
