@@ -18,6 +18,12 @@ func columnFlags(fs *flag.FlagSet) *series.Columns {
 	return &cols
 }
 
+// missingFlag registers --missing, the meaning of a period without a row.
+func missingFlag(fs *flag.FlagSet) *string {
+	return fs.String("missing", string(series.DefaultMissing),
+		"what a period without a row means: zero (no demand, as in sales exports), interpolate, or missing (unknown)")
+}
+
 // splitList splits a comma-separated flag value, dropping empty entries.
 func splitList(s string) []string {
 	var out []string

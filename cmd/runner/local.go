@@ -35,6 +35,7 @@ type localOptions struct {
 	models     []string
 	levels     []float64
 	frequency  series.Frequency
+	missing    series.Missing
 	columns    series.Columns
 }
 
@@ -65,10 +66,15 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the tournament to this file (go tool pprof reads it)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: GOMAXPROCS, which follows the container CPU limit)")
 	cols := columnFlags(fs)
+	missing := missingFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	o.columns = *cols
+	var err error
+	if o.missing, err = series.ParseMissing(*missing); err != nil {
+		return o, usageError{err}
+	}
 	return o, o.finish(*mode, *metric, *models, *levels, *frequency)
 }
 
@@ -112,7 +118,7 @@ func runLocal(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	ds, err := series.LoadFile(o.input, series.ReadOptions{Columns: o.columns, Frequency: o.frequency})
+	ds, err := series.LoadFile(o.input, series.ReadOptions{Columns: o.columns, Frequency: o.frequency, Missing: o.missing})
 	if err != nil {
 		return err
 	}
@@ -135,7 +141,7 @@ func runLocal(ctx context.Context, args []string, e env) error {
 		return runErr
 	}
 	files, err := output.Write(o.out, output.Run{
-		Result: res, Items: items, Frequency: ds.Frequency, Metric: cfg.Metric,
+		Result: res, Items: items, Frequency: ds.Frequency, Data: ds.Report, Metric: cfg.Metric,
 		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels,
 		Input: o.input, Mode: string(o.mode),
 	})

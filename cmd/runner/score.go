@@ -30,6 +30,7 @@ type scoreOptions struct {
 	season                 int
 	header                 bool
 	columns                series.Columns
+	missing                series.Missing
 }
 
 func parseScore(args []string, e env) (scoreOptions, error) {
@@ -45,10 +46,15 @@ func parseScore(args []string, e env) (scoreOptions, error) {
 	fs.StringVar(&o.split, "split", "", "name of the data split, printed in the first column")
 	fs.BoolVar(&o.header, "header", false, "print a header row first")
 	cols := columnFlags(fs)
+	missing := missingFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	o.columns = *cols
+	var err error
+	if o.missing, err = series.ParseMissing(*missing); err != nil {
+		return o, usageError{err}
+	}
 	if o.train == "" || o.test == "" || o.forecasts == "" {
 		return o, usagef("--train, --test and --forecasts are required")
 	}
@@ -60,7 +66,7 @@ func runScore(_ context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	opts := series.ReadOptions{Columns: o.columns}
+	opts := series.ReadOptions{Columns: o.columns, Missing: o.missing}
 	train, err := series.LoadFile(o.train, opts)
 	if err != nil {
 		return err

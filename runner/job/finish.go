@@ -50,7 +50,7 @@ func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, re
 	cfg := plan.Tournament
 	dataset := datasetName(run.Spec.Dataset)
 	if _, err := output.Write(dir, output.Run{
-		Result: res, Items: plan.Items, Frequency: plan.Frequency, Metric: cfg.Metric,
+		Result: res, Items: plan.Items, Frequency: plan.Frequency, Data: plan.Data, Metric: cfg.Metric,
 		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels,
 		Input: dataset, Mode: string(run.Spec.Mode),
 	}); err != nil {

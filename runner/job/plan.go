@@ -24,6 +24,7 @@ type Plan struct {
 	Mine        []series.Series
 	Tournament  tournament.Config
 	Frequency   series.Frequency
+	Data        series.Report
 	Fingerprint string
 	DatasetSize int
 }
@@ -40,6 +41,7 @@ func NewPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (Plan, er
 		Mine:        shard.Filter(items, e.Index, e.Shards),
 		Tournament:  cfg,
 		Frequency:   ds.Frequency,
+		Data:        ds.Report,
 		DatasetSize: len(ds.Items),
 	}
 	p.Fingerprint = checkpoint.Run{

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+
+	"github.com/forecastrun/forecastrun/runner/series"
 )
 
 // Summary is the content of summary.json.
@@ -26,6 +28,10 @@ type Summary struct {
 	Input          string    `json:"input"`
 	Mode           string    `json:"mode,omitempty"`
 	Frequency      string    `json:"frequency,omitempty"`
+	// Data says how the rows became series: the meaning of absent periods
+	// and how many were filled, items extended to the last period, items
+	// with negative or fractional values, and the frequency vote.
+	Data series.Report `json:"data"`
 }
 
 // Summary builds the summary.json content of r.
@@ -36,6 +42,7 @@ func (r Run) Summary() Summary {
 		Metric: string(r.Metric), Horizon: r.Horizon, Season: r.Season, Windows: r.Windows,
 		Levels: r.Levels, Seconds: s.Seconds, ItemsPerSecond: s.ItemsPerSecond,
 		Models: r.Result.Models, Input: r.Input, Mode: r.Mode, Frequency: string(r.Frequency),
+		Data: r.Data,
 	}
 	if !math.IsNaN(s.MeanScore) && !math.IsInf(s.MeanScore, 0) {
 		mean := s.MeanScore
