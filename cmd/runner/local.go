@@ -27,6 +27,9 @@ type localOptions struct {
 	itemLimit, workers int
 	// estimateEveryWindow re-estimates models on every backtest window.
 	estimateEveryWindow bool
+	// allCandidates runs every model on every item instead of choosing the
+	// candidates by demand class.
+	allCandidates bool
 	// cpuProfile is where a CPU profile of the tournament goes, if set.
 	cpuProfile string
 	seed       uint64
@@ -62,6 +65,7 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	levels := fs.String("levels", "80,95", "prediction interval levels in percent")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the item sample")
 	frequency := fs.String("frequency", "", "data frequency: hourly, daily, weekly, monthly, quarterly, yearly (default: inferred from dates)")
+	candidates := fs.String("candidates", "by-class", "which models compete for an item: by-class (the intermittent-demand methods for intermittent and lumpy items, the others for smooth and erratic ones) or all; naming --models runs those on every item")
 	fs.BoolVar(&o.estimateEveryWindow, "estimate-every-window", false, "estimate every model afresh on every backtest window instead of refitting the first window's parameters (slower; for measuring what refitting costs)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the tournament to this file (go tool pprof reads it)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: GOMAXPROCS, which follows the container CPU limit)")
@@ -74,6 +78,13 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	var err error
 	if o.missing, err = series.ParseMissing(*missing); err != nil {
 		return o, usageError{err}
+	}
+	switch *candidates {
+	case "by-class":
+	case "all":
+		o.allCandidates = true
+	default:
+		return o, usagef("--candidates %q: want by-class or all", *candidates)
 	}
 	return o, o.finish(*mode, *metric, *models, *levels, *frequency)
 }
@@ -178,7 +189,10 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 		EstimateEveryWindow: o.estimateEveryWindow,
 	}
 	if registry.WantsEnsemble(o.models) {
-		cfg.Ensemble = &tournament.EnsembleConfig{}
+		cfg.Ensemble = tournament.DefaultEnsemble()
+	}
+	if !o.allCandidates && registry.ChoosesByClass(o.models) {
+		cfg.Suits = registry.Suits
 	}
 	return cfg, nil
 }

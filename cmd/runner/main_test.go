@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/forecastrun/forecastrun/runner/output"
 )
@@ -88,7 +90,7 @@ func TestGenerateThenLocal(t *testing.T) {
 		t.Errorf("leaderboard header %v lacks the ensemble, which is on by default", leaderboard[0])
 	}
 	s := readSummary(t, out)
-	if s.Items != 12 || s.Horizon != 7 || s.Season != 7 || s.Mode != "Full" || s.Metric != "MASE" {
+	if s.Items != 12 || s.Horizon != 7 || s.Season != 7 || s.Mode != "Full" || s.Metric != "RMSSE" {
 		t.Errorf("summary %+v", s)
 	}
 	for _, want := range []string{"wins:", "items/s", output.ForecastsFile} {
@@ -182,5 +184,47 @@ func TestScore(t *testing.T) {
 	want := "toy\tours\t14.286\t1.000\t1.414\t1.5\t1\n"
 	if stdout != want {
 		t.Errorf("score printed %q, want %q", stdout, want)
+	}
+}
+
+// A sales export leaves out the days without sales. An item sold 10 units
+// every Thursday for a year must be forecast at about 10 units a week, not
+// 10 a day as when the gaps were interpolated (which this test caught
+// before absent periods meant zero demand); and its forecast starts after
+// the dataset's last day, which another item's rows set.
+func TestLocalAbsentDaysAreZeroDemand(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("item_id,date,quantity\n")
+	day := time.Date(2024, 1, 4, 0, 0, 0, 0, time.UTC) // a Thursday
+	for w := range 52 {
+		fmt.Fprintf(&b, "thursdays,%s,10\n", day.AddDate(0, 0, 7*w).Format(time.DateOnly))
+	}
+	fmt.Fprintf(&b, "other,%s,1\nother,%s,1\n", day.Format(time.DateOnly), day.AddDate(0, 0, 7*52+2).Format(time.DateOnly))
+	input := filepath.Join(t.TempDir(), "sales.csv")
+	if err := os.WriteFile(input, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := invoke(t, "local", "--input", input, "--mode", "Full", "--horizon", "14", "--frequency", "daily", "--out", out)
+	if code != 0 {
+		t.Fatalf("local exited %d: %s", code, stderr)
+	}
+	var total float64
+	for _, row := range readRows(t, filepath.Join(out, output.ForecastsFile))[1:] {
+		if row[0] != "thursdays" {
+			continue
+		}
+		if row[1] == "1" && row[2] != day.AddDate(0, 0, 7*52+3).Format(time.DateOnly) {
+			t.Errorf("first forecast date %s, want the day after the dataset's last", row[2])
+		}
+		v, _ := strconv.ParseFloat(row[4], 64)
+		total += v
+	}
+	if total < 10 || total > 30 {
+		t.Errorf("two weeks' forecast totals %.1f units, want about 20", total)
+	}
+	s := readSummary(t, out)
+	if s.Data.Missing != "zero" || s.Data.ExtendedItems != 1 {
+		t.Errorf("summary data = %+v, want missing zero and one item extended to the last day", s.Data)
 	}
 }

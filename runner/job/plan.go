@@ -99,7 +99,10 @@ func tournamentConfig(spec v1alpha1.ForecastRunSpec, freq series.Frequency) (tou
 		cfg.Step = int(*spec.Backtest.Step)
 	}
 	if registry.WantsEnsemble(names) {
-		cfg.Ensemble = &tournament.EnsembleConfig{}
+		cfg.Ensemble = tournament.DefaultEnsemble()
+	}
+	if registry.ChoosesByClass(names) {
+		cfg.Suits = registry.Suits
 	}
 	return cfg, nil
 }

@@ -129,11 +129,12 @@ func TestWriteLeaderboardAndSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, files.Leaderboard)
-	wantHeader := []string{"item_id", "class", "winner", "Naive", "HistoricAverage", "SeasonalNaive", "failed"}
+	wantHeader := []string{"item_id", "class", "winner", "Naive", "HistoricAverage", "SeasonalNaive", "failed", "bias", "members",
+		"Naive_bias", "HistoricAverage_bias", "SeasonalNaive_bias"}
 	if !slices.Equal(rows[0], wantHeader) || len(rows) != 6 {
 		t.Fatalf("leaderboard header %v with %d rows", rows[0], len(rows))
 	}
-	if rows[1][2] == "" || rows[1][3] == "" || rows[5][6] != "true" || rows[5][3] != "" {
+	if rows[1][2] == "" || rows[1][3] == "" || rows[1][7] == "" || rows[1][9] == "" || rows[5][6] != "true" || rows[5][3] != "" || rows[5][7] != "" {
 		t.Errorf("rows %v and %v", rows[1], rows[5])
 	}
 	raw, err := os.ReadFile(files.Summary)
@@ -144,7 +145,8 @@ func TestWriteLeaderboardAndSummary(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Items != 5 || got.Failed != 1 || got.Metric != "MASE" || got.Horizon != 7 || len(got.Models) != 3 || got.MeanScore == nil {
+	if got.Items != 5 || got.Failed != 1 || got.Metric != "MASE" || got.Horizon != 7 || len(got.Models) != 3 || got.MeanScore == nil ||
+		len(got.BiasPercent) == 0 {
 		t.Errorf("summary %s", raw)
 	}
 	entries, _ := os.ReadDir(dir)

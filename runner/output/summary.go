@@ -28,6 +28,10 @@ type Summary struct {
 	Input          string    `json:"input"`
 	Mode           string    `json:"mode,omitempty"`
 	Frequency      string    `json:"frequency,omitempty"`
+	// BiasPercent is, per demand class, how far the winners' backtest
+	// forecasts summed over the class's items were above (positive) or
+	// below the actuals, in percent of the actuals.
+	BiasPercent map[string]float64 `json:"bias_percent"`
 	// Data says how the rows became series: the meaning of absent periods
 	// and how many were filled, items extended to the last period, items
 	// with negative or fractional values, and the frequency vote.
@@ -42,7 +46,10 @@ func (r Run) Summary() Summary {
 		Metric: string(r.Metric), Horizon: r.Horizon, Season: r.Season, Windows: r.Windows,
 		Levels: r.Levels, Seconds: s.Seconds, ItemsPerSecond: s.ItemsPerSecond,
 		Models: r.Result.Models, Input: r.Input, Mode: r.Mode, Frequency: string(r.Frequency),
-		Data: r.Data,
+		Data: r.Data, BiasPercent: map[string]float64{},
+	}
+	for c, b := range s.BiasPercent {
+		out.BiasPercent[string(c)] = b
 	}
 	if !math.IsNaN(s.MeanScore) && !math.IsInf(s.MeanScore, 0) {
 		mean := s.MeanScore

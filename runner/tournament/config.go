@@ -8,6 +8,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/sample"
 )
 
 // Config describes one tournament. Only Horizon is required.
@@ -32,6 +33,14 @@ type Config struct {
 	// Required: registry.All(Season) is the usual choice. (The tournament
 	// does not default to it so that it depends on no concrete model.)
 	Models []models.Model
+	// Suits, if set, says whether the named model is a candidate for an
+	// item of the given demand class; models it rejects are neither
+	// backtested nor combined for that item, and their leaderboard cells
+	// stay empty. Nil makes every model a candidate for every item, as
+	// does a class for which Suits accepts none. registry.Suits is the
+	// usual choice: intermittent-demand methods for intermittent and lumpy
+	// items, the smoothing, trend and seasonal models for the others.
+	Suits func(model string, class sample.DemandClass) bool
 	// Workers is the size of the worker pool (default runtime.GOMAXPROCS(0),
 	// which since Go 1.25 follows the container's CPU limit).
 	Workers int

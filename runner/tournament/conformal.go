@@ -15,8 +15,8 @@ import (
 const minConformalPool = 10
 
 // conformalIntervals builds split-conformal intervals around mean from the
-// absolute backtest errors errs (windows × steps, NaN where the actual was
-// missing). For step j the pool is the errors of steps j-r..j+r across all
+// backtest errors errs (windows × steps, NaN where the actual was
+// missing), of which it takes the absolute values. For step j the pool is the errors of steps j-r..j+r across all
 // windows, with r the smallest radius giving minConformalPool errors (or all
 // steps). The half-width at level L is the ⌈(n+1)·L/100⌉-th smallest of the
 // n pooled errors (the largest when that exceeds n). Widths are then made
@@ -106,7 +106,7 @@ func pooledErrors(errs []float64, steps, j int, pool []float64) []float64 {
 		for w := range windows {
 			for _, e := range errs[w*steps+lo : w*steps+hi+1] {
 				if !math.IsNaN(e) {
-					pool = append(pool, e)
+					pool = append(pool, math.Abs(e))
 				}
 			}
 		}

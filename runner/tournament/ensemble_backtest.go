@@ -41,6 +41,7 @@ func (w *worker) addEnsemble(res *ItemResult, backtested []candidate, observed [
 	}
 	score := w.backtestEnsemble(backtested, observed, p, scale)
 	res.Scores[EnsembleName] = Score(score)
+	res.Biases[EnsembleName] = Score(w.bias(len(w.cfg.Models), p, scale))
 	return append(backtested, candidate{index: len(w.cfg.Models), score: score})
 }
 
@@ -63,7 +64,7 @@ func (w *worker) backtestEnsemble(backtested []candidate, observed []float64, p 
 		origin := p.origin(k)
 		actual := observed[origin : origin+p.horizon]
 		w.recordErrors(ens, k, p, actual, mean)
-		if s := w.cfg.Metric.Score(actual, mean, scale); !math.IsNaN(s) {
+		if s := w.cfg.Metric.Score(actual, mean, w.scaleFor(scale)); !math.IsNaN(s) {
 			total += s
 			scored++
 		}

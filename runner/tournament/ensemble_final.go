@@ -27,6 +27,7 @@ func (w *worker) forecastEnsemble(res *ItemResult, c candidate, ranked []candida
 	}
 	res.Forecast = models.Forecast{Mean: mean}
 	res.Winner, res.Score, res.EnsembleMembers = EnsembleName, Score(c.score), names
+	w.recordWinnerBias(res, c.index, p)
 	w.addConformal(res, c.index, p)
 	return true
 }

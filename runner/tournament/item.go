@@ -15,9 +15,9 @@ import (
 // between items, so each pool goroutine owns exactly one worker.
 type worker struct {
 	cfg *Config
-	// errs holds the absolute backtest errors of every model:
+	// errs holds the backtest errors, forecast − actual, of every model:
 	// errs[(model*windows+window)*horizon+step], NaN where the actual is
-	// missing. The winner's slice feeds its conformal intervals.
+	// missing. The winner's slice feeds its conformal intervals and bias.
 	errs    []float64
 	scratch []float64
 	// With the ensemble enabled, fcs and windowScores keep every model's
@@ -29,6 +29,10 @@ type worker struct {
 	// firsts holds each model's fit on the item's first backtest window,
 	// from which the final fit reestimates a searched form.
 	firsts []models.Fitted
+	// active marks the models that are candidates for the current item,
+	// and observed is its history after leading missing values.
+	active   []bool
+	observed []float64
 }
 
 func newWorker(cfg *Config) *worker { return &worker{cfg: cfg} }
@@ -41,19 +45,21 @@ type candidate struct {
 
 // run plays the tournament for one item.
 func (w *worker) run(index int, s series.Series) ItemResult {
-	res := ItemResult{Index: index, ID: s.ID, Score: Score(math.NaN()), Class: sample.Classify(s.Values)}
+	res := ItemResult{Index: index, ID: s.ID, Score: Score(math.NaN()), Bias: Score(math.NaN()), Class: sample.Classify(s.Values)}
 	filled, offset := series.Impute(s.Values)
 	if filled == nil {
 		res.Failed, res.Note = true, "no observations"
 		return res
 	}
 	observed := s.Values[offset:]
+	w.observed = observed
 	p, ok := planBacktest(len(filled), w.cfg.Horizon, w.cfg.Windows, w.cfg.Step, w.cfg.Season)
 	if !ok {
 		w.fallback(&res, filled, "too short for a backtest: forecast with Naive")
 		return res
 	}
 	res.Windows, res.BacktestHorizon = p.windows, p.horizon
+	w.chooseCandidates(res.Class)
 	ranked := w.backtestAll(&res, filled, observed, p)
 	for _, c := range ranked {
 		if w.forecastCandidate(&res, c, ranked, filled, p) {
@@ -65,35 +71,87 @@ func (w *worker) run(index int, s series.Series) ItemResult {
 	return res
 }
 
-// backtestAll scores every model, and the ensemble when enabled, and returns
-// the successful candidates ranked best first, ties kept in simplicity
-// order with the ensemble after every model.
+// chooseCandidates marks the models that suit an item of class c (see
+// Config.Suits); all of them when Suits is nil or accepts none.
+func (w *worker) chooseCandidates(c sample.DemandClass) {
+	ms := w.cfg.Models
+	if len(w.active) != len(ms) {
+		w.active = make([]bool, len(ms))
+	}
+	any := false
+	for i, m := range ms {
+		w.active[i] = w.cfg.Suits == nil || w.cfg.Suits(m.Name(), c)
+		any = any || w.active[i]
+	}
+	if !any {
+		for i := range w.active {
+			w.active[i] = true
+		}
+	}
+}
+
+// backtestAll scores every candidate model, and the ensemble when enabled,
+// and returns the successful candidates ranked best first, ties kept in
+// simplicity order with the ensemble after every model, unless it is
+// preferred within its margin (see EnsembleConfig).
 func (w *worker) backtestAll(res *ItemResult, filled, observed []float64, p plan) []candidate {
 	ms := w.cfg.Models
 	w.resizeBuffers(p)
-	var scale metrics.Scale
-	if w.cfg.Metric.Scaled() {
-		// The scale is a per-item constant from the whole observed history,
-		// so the ranking within an item is the ranking by the unscaled error
-		// and an all-zero early window cannot make every score infinite.
-		scale = metrics.NaiveScale(observed, w.cfg.Season)
-	}
+	// The scale is a per-item constant from the whole observed history, so
+	// the ranking within an item is the ranking by the unscaled error and an
+	// all-zero early window cannot make every score infinite. Bias is scaled
+	// by it whatever the metric.
+	scale := metrics.NaiveScale(observed, w.cfg.Season)
 	res.Scores = make(map[string]Score, len(ms))
+	res.Biases = make(map[string]Score, len(ms))
 	ranked := make([]candidate, 0, len(ms))
 	for i, m := range ms {
+		if !w.active[i] {
+			continue
+		}
 		score, err := w.backtest(i, m, filled, observed, p, scale)
 		if err != nil {
 			dropCandidate(res, m.Name(), err.Error())
 			continue
 		}
 		res.Scores[m.Name()] = Score(score)
+		res.Biases[m.Name()] = Score(w.bias(i, p, scale))
 		ranked = append(ranked, candidate{index: i, score: score})
 	}
 	if w.cfg.Ensemble != nil {
 		ranked = w.addEnsemble(res, ranked, observed, p, scale)
 	}
 	slices.SortStableFunc(ranked, func(a, b candidate) int { return compareScores(a.score, b.score) })
+	return w.preferEnsemble(ranked)
+}
+
+// preferEnsemble moves the ensemble to the front of ranked when its score
+// is below the best model's times 1 + Margin.
+func (w *worker) preferEnsemble(ranked []candidate) []candidate {
+	if w.cfg.Ensemble == nil || w.cfg.Ensemble.Margin == 0 || len(ranked) < 2 {
+		return ranked
+	}
+	ens := slices.IndexFunc(ranked, func(c candidate) bool { return c.index == len(w.cfg.Models) })
+	if ens <= 0 || !(ranked[ens].score < ranked[0].score*(1+w.cfg.Ensemble.Margin)) {
+		return ranked
+	}
+	e := ranked[ens]
+	copy(ranked[1:ens+1], ranked[:ens])
+	ranked[0] = e
 	return ranked
+}
+
+// bias is the scaled mean error over the backtest of candidate slot i.
+func (w *worker) bias(i int, p plan, scale metrics.Scale) float64 {
+	var sum float64
+	n := 0
+	for _, e := range w.errs[i*p.windows*p.horizon:][:p.windows*p.horizon] {
+		if !math.IsNaN(e) {
+			sum += e
+			n++
+		}
+	}
+	return metrics.ScaledError(sum, n, scale)
 }
 
 // compareScores orders scores ascending with NaN (nothing scored) last.
@@ -136,7 +194,7 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 		}
 		actual := observed[origin : origin+p.horizon]
 		w.recordErrors(mi, k, p, actual, fc.Mean)
-		s := w.cfg.Metric.Score(actual, fc.Mean, scale)
+		s := w.cfg.Metric.Score(actual, fc.Mean, w.scaleFor(scale))
 		if w.cfg.Ensemble != nil {
 			w.recordWindow(mi, k, p, fc.Mean, s)
 		}
@@ -151,10 +209,21 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 	return total / float64(scored), nil
 }
 
+// scaleFor is the scale the metric is given: the item's for MASE and
+// RMSSE, none for the others.
+func (w *worker) scaleFor(scale metrics.Scale) metrics.Scale {
+	if w.cfg.Metric.Scaled() {
+		return scale
+	}
+	return metrics.Scale{}
+}
+
+// recordErrors keeps the errors forecast − actual of slot mi's window k
+// (NaN where the actual is missing).
 func (w *worker) recordErrors(mi, k int, p plan, actual, mean []float64) {
 	row := w.errs[(mi*p.windows+k)*p.horizon:][:p.horizon]
 	for j := range row {
-		row[j] = math.Abs(actual[j] - mean[j])
+		row[j] = mean[j] - actual[j]
 	}
 }
 
@@ -182,6 +251,7 @@ func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, 
 		return false
 	}
 	res.Winner, res.Score = m.Name(), Score(c.score)
+	w.recordWinnerBias(res, c.index, p)
 	if !res.Forecast.HasIntervals() {
 		w.addConformal(res, c.index, p)
 	}
@@ -196,6 +266,25 @@ func (w *worker) finalFit(mi int, filled []float64) (models.Fitted, error) {
 		return reestimateSafely(r, filled)
 	}
 	return fitSafely(w.cfg.Models[mi], nil, filled)
+}
+
+// recordWinnerBias copies the winner's bias and backtest totals (slot
+// index of the errors) into res.
+func (w *worker) recordWinnerBias(res *ItemResult, index int, p plan) {
+	res.Bias = res.Biases[res.Winner]
+	var t Totals
+	for k := range p.windows {
+		origin := p.origin(k)
+		errs := w.errs[(index*p.windows+k)*p.horizon:][:p.horizon]
+		for j, e := range errs {
+			if !math.IsNaN(e) {
+				a := w.observed[origin+j]
+				t.Actual += a
+				t.Forecast += a + e
+			}
+		}
+	}
+	res.BacktestTotals = t
 }
 
 // addConformal gives res.Forecast conformal intervals from the backtest

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models"
 	"github.com/forecastrun/forecastrun/runner/models/naive"
+	"github.com/forecastrun/forecastrun/runner/sample"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
@@ -377,6 +380,67 @@ func TestRunSearchesOncePerItem(t *testing.T) {
 		if searches.Load() != wantSearches || reestimates.Load() != wantReestimates {
 			t.Errorf("EstimateEveryWindow=%v: %d searches, %d reestimates; want %d and %d",
 				every, searches.Load(), reestimates.Load(), wantSearches, wantReestimates)
+		}
+	}
+}
+
+// A flat series of 100 with one early bump (so that the naive scale is
+// 8/39, not zero) scores a model that forecasts 5 too high: its bias is
+// 5/(8/39), the backtest totals are 100 and 105 a period, and the run's
+// bias for the class is +5%.
+func TestRunReportsBias(t *testing.T) {
+	v := slices.Repeat([]float64{100}, 40)
+	v[1] = 104
+	cfg := Config{Horizon: 4, Metric: metrics.MAE, Models: []models.Model{over}}
+	res, err := Run(context.Background(), []series.Series{{ID: "flat", Values: v}}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := res.Items[0]
+	want := 5 / (8.0 / 39)
+	if math.Abs(float64(it.Bias)-want) > 1e-9 || math.Abs(float64(it.Biases["Over"])-want) > 1e-9 {
+		t.Errorf("bias %v (per model %v), want %v", it.Bias, it.Biases, want)
+	}
+	periods := float64(it.Windows * it.BacktestHorizon)
+	if it.BacktestTotals != (Totals{Forecast: 105 * periods, Actual: 100 * periods}) {
+		t.Errorf("backtest totals %+v over %v periods, want 105 and 100 a period", it.BacktestTotals, periods)
+	}
+	if got := res.Summary.BiasPercent[it.Class]; math.Abs(got-5) > 1e-9 {
+		t.Errorf("bias of class %s = %v%%, want 5%%", it.Class, got)
+	}
+}
+
+// Config.Suits keeps a model out of the items of a class it does not suit;
+// a class for which it accepts no model runs every model.
+func TestRunSuitsChoosesCandidatesByClass(t *testing.T) {
+	items := append(makeItems(3, 60, 5, intermittentSeries), makeItems(3, 60, 6, noiseSeries)...)
+	cfg := Config{Horizon: 7, Models: benchmarkModels(),
+		Suits: func(model string, c sample.DemandClass) bool {
+			switch c {
+			case sample.Smooth:
+				return model != "Naive"
+			case sample.Intermittent, sample.Lumpy:
+				return false
+			}
+			return true
+		}}
+	res, err := Run(context.Background(), items, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		_, hasNaive := it.Scores["Naive"]
+		switch it.Class {
+		case sample.Smooth:
+			if hasNaive || len(it.Scores) != len(cfg.Models)-1 {
+				t.Errorf("%s (smooth): scores %v, want every model but Naive", it.ID, it.Scores)
+			}
+		case sample.Intermittent, sample.Lumpy:
+			if len(it.Scores) != len(cfg.Models) {
+				t.Errorf("%s (%s): scores %v, want every model since none suits", it.ID, it.Class, it.Scores)
+			}
+		default:
+			t.Fatalf("%s: unexpected class %s", it.ID, it.Class)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/sample"
 )
 
 func TestAllNamesMatchRegistryOrder(t *testing.T) {
@@ -108,4 +110,62 @@ func modelNames[M interface{ Name() string }](ms []M) []string {
 		out[i] = m.Name()
 	}
 	return out
+}
+
+func TestSuits(t *testing.T) {
+	sporadic := []sample.DemandClass{sample.Intermittent, sample.Lumpy}
+	regular := []sample.DemandClass{sample.Smooth, sample.Erratic}
+	tests := []struct {
+		model             string
+		sporadic, regular bool
+	}{
+		{"CrostonSBA", true, false},
+		{"IMAPA", true, false},
+		{"SES", true, true},
+		{"WindowAverage", true, true},
+		{"AutoARIMA", false, true},
+		{"Naive", false, true},
+		{"HoltWintersAdditive", false, true},
+		{"NoSuchModel", false, false},
+	}
+	for _, tt := range tests {
+		for _, c := range sporadic {
+			if Suits(tt.model, c) != tt.sporadic {
+				t.Errorf("Suits(%s, %s) = %v", tt.model, c, !tt.sporadic)
+			}
+		}
+		for _, c := range regular {
+			if Suits(tt.model, c) != tt.regular {
+				t.Errorf("Suits(%s, %s) = %v", tt.model, c, !tt.regular)
+			}
+		}
+	}
+	for _, c := range sample.Classes {
+		n := 0
+		for _, name := range Names() {
+			if Suits(name, c) {
+				n++
+			}
+		}
+		if n < 5 {
+			t.Errorf("only %d models suit %s demand", n, c)
+		}
+	}
+}
+
+func TestChoosesByClass(t *testing.T) {
+	tests := []struct {
+		names []string
+		want  bool
+	}{
+		{nil, true},
+		{[]string{"Ensemble"}, true},
+		{[]string{"ensemble", "SES"}, false},
+		{[]string{"AutoETS"}, false},
+	}
+	for _, tt := range tests {
+		if got := ChoosesByClass(tt.names); got != tt.want {
+			t.Errorf("ChoosesByClass(%q) = %v, want %v", tt.names, got, tt.want)
+		}
+	}
 }
