@@ -113,8 +113,8 @@ for split in $splits; do
 done
 
 echo
-awk -F'\t' 'BEGIN { printf "%-10s %-18s %8s %8s %8s %9s %6s\n", "split", "method", "sMAPE", "MASE", "RMSSE", "seconds", "items" }
-	{ printf "%-10s %-18s %8s %8s %8s %9s %6s\n", $1, $2, $3, $4, $5, $6, $7 }' "$results"
+awk -F'\t' 'BEGIN { printf "%-10s %-18s %8s %8s %8s %9s %6s %6s %6s %8s %6s %6s\n", "split", "method", "sMAPE", "MASE", "RMSSE", "seconds", "items", "cov80", "cov95", "MSIS", "bias%", "zero%" }
+	{ printf "%-10s %-18s %8s %8s %8s %9s %6s %6s %6s %8s %6s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$results"
 echo
 echo "Automatic models, one series at a time on one thread: MASE and CPU per series"
 printf "%-10s %-22s %6s %8s %8s %7s %12s %12s %10s %10s %7s\n" split "ours vs R" items "MASE" "R MASE" "diff%" "median ms" "R median ms" "total s" "R total s" "R/ours"

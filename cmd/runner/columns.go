@@ -35,6 +35,19 @@ func splitList(s string) []string {
 	return out
 }
 
+// parseQuantiles reads "90,99.5" (percent) into probabilities.
+func parseQuantiles(s string) ([]float64, error) {
+	out := []float64{}
+	for _, p := range splitList(s) {
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil || !(v > 0 && v < 100) {
+			return nil, fmt.Errorf("--quantiles: %q is not a percentage between 0 and 100", p)
+		}
+		out = append(out, v/100)
+	}
+	return out, nil
+}
+
 // parseLevels reads "80,95" into interval levels.
 func parseLevels(s string) ([]float64, error) {
 	parts := splitList(s)

@@ -37,6 +37,7 @@ type localOptions struct {
 	metric     metrics.Metric
 	models     []string
 	levels     []float64
+	quantiles  []float64
 	frequency  series.Frequency
 	missing    series.Missing
 	columns    series.Columns
@@ -63,6 +64,7 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	fs.IntVar(&o.windows, "windows", tournament.DefaultWindows, "rolling-origin backtest windows")
 	fs.IntVar(&o.step, "step", 0, "periods between backtest origins (default: the horizon)")
 	levels := fs.String("levels", "80,95", "prediction interval levels in percent")
+	quantiles := fs.String("quantiles", "", "forecast quantiles in percent, written as q_<P> columns (e.g. 90,95,99 for service levels)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the item sample")
 	frequency := fs.String("frequency", "", "data frequency: hourly, daily, weekly, monthly, quarterly, yearly (default: inferred from dates)")
 	candidates := fs.String("candidates", "by-class", "which models compete for an item: by-class (the intermittent-demand methods for intermittent and lumpy items, the others for smooth and erratic ones) or all; naming --models runs those on every item")
@@ -85,6 +87,9 @@ func parseLocal(args []string, e env) (localOptions, error) {
 		o.allCandidates = true
 	default:
 		return o, usagef("--candidates %q: want by-class or all", *candidates)
+	}
+	if o.quantiles, err = parseQuantiles(*quantiles); err != nil {
+		return o, usageError{err}
 	}
 	return o, o.finish(*mode, *metric, *models, *levels, *frequency)
 }
@@ -153,7 +158,7 @@ func runLocal(ctx context.Context, args []string, e env) error {
 	}
 	files, err := output.Write(o.out, output.Run{
 		Result: res, Items: items, Frequency: ds.Frequency, Data: ds.Report, Metric: cfg.Metric,
-		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels,
+		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels, Quantiles: cfg.Quantiles,
 		Input: o.input, Mode: string(o.mode),
 	})
 	if err != nil {
@@ -185,7 +190,7 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 	}
 	cfg := tournament.Config{
 		Horizon: horizon, Windows: o.windows, Step: o.step, Season: season,
-		Metric: o.metric, Levels: o.levels, Models: ms, Workers: o.workers,
+		Metric: o.metric, Levels: o.levels, Quantiles: o.quantiles, Models: ms, Workers: o.workers,
 		EstimateEveryWindow: o.estimateEveryWindow,
 	}
 	if registry.WantsEnsemble(o.models) {

@@ -174,14 +174,29 @@ func TestScore(t *testing.T) {
 	train := write("train.csv", "item_id,t,value\nA,1,1\nA,2,2\nA,3,3\nA,4,4\nB,1,0\nB,2,0\nB,3,0\n")
 	test := write("test.csv", "item_id,t,value\nA,5,5\nA,6,6\nB,4,\nB,5,\n")
 	// A: errors 0 and 2, naive scale 1, so MASE 1, RMSSE √2 and sMAPE
-	// (0 + 200·2/14)/2. B has no observed test value and is not scored.
+	// (0 + 200·2/14)/2; its forecasts sum to 13 against 11 actual (bias
+	// 18.2%). B has no observed test value and is not scored.
 	fc := write("fc.csv", "item_id,step,model,forecast\nA,1,X,5\nA,2,X,8\nB,1,X,0\nB,2,X,0\n")
 	code, stdout, stderr := invoke(t, "score", "--train", train, "--test", test, "--forecasts", fc,
 		"--time-column", "t", "--value-column", "value", "--split", "toy", "--label", "ours", "--seconds", "1.5")
 	if code != 0 {
 		t.Fatalf("score exited %d: %s", code, stderr)
 	}
-	want := "toy\tours\t14.286\t1.000\t1.414\t1.5\t1\n"
+	want := "toy\tours\t14.286\t1.000\t1.414\t1.5\t1\t-\t-\t-\t18.2\t0.0\n"
+	if stdout != want {
+		t.Errorf("score printed %q, want %q", stdout, want)
+	}
+	// With intervals: A's 80% intervals [4, 6] and [7, 9] cover 5 but
+	// not 6; its 95% ones [3, 7] and [6, 10] cover both, at MSIS
+	// (4 + 4)/2 over the naive scale 1.
+	fc = write("fci.csv", "item_id,step,model,forecast,lo_80,hi_80,lo_95,hi_95\n"+
+		"A,1,X,5,4,6,3,7\nA,2,X,8,7,9,6,10\nB,1,X,0,0,0,0,0\nB,2,X,0,0,0,0,0\n")
+	code, stdout, stderr = invoke(t, "score", "--train", train, "--test", test, "--forecasts", fc,
+		"--time-column", "t", "--value-column", "value", "--split", "toy")
+	if code != 0 {
+		t.Fatalf("score exited %d: %s", code, stderr)
+	}
+	want = "toy\tX\t14.286\t1.000\t1.414\t-\t1\t50.0\t100.0\t4.000\t18.2\t0.0\n"
 	if stdout != want {
 		t.Errorf("score printed %q, want %q", stdout, want)
 	}

@@ -191,3 +191,28 @@ func ScaledError(sum float64, n int, scale Scale) float64 {
 	}
 	return ratio(me, scale.MAE)
 }
+
+// MSIS is the M4 competition's mean scaled interval score of the central
+// interval [lower, upper] at level percent: per observed actual, the width
+// plus 2/α times how far the actual fell outside (α = 1 − level/100),
+// averaged and divided by the scale's MAE. It rewards narrow intervals and
+// punishes misses in proportion to their size; lower is better. It is NaN
+// when nothing was observed and follows Score's zero-denominator
+// convention when the scale is zero.
+func MSIS(actual, lower, upper []float64, level float64, scale Scale) float64 {
+	if len(lower) != len(actual) || len(upper) != len(actual) {
+		panic(fmt.Sprintf("metrics: %d actuals but %d lower and %d upper bounds", len(actual), len(lower), len(upper)))
+	}
+	penalty := 2 / (1 - level/100)
+	var sum float64
+	n := 0
+	for i, a := range actual {
+		if math.IsNaN(a) {
+			continue
+		}
+		l, u := lower[i], upper[i]
+		sum += u - l + penalty*max(l-a, 0) + penalty*max(a-u, 0)
+		n++
+	}
+	return ratio(mean(sum, n), scale.MAE)
+}

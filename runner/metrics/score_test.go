@@ -167,3 +167,25 @@ func TestBias(t *testing.T) {
 		}
 	}
 }
+
+func TestMSIS(t *testing.T) {
+	lower, upper := []float64{8, 8, 8}, []float64{12, 12, 12}
+	scale := Scale{MAE: 2}
+	tests := []struct {
+		name   string
+		actual []float64
+		want   float64
+	}{
+		// Width 4 each; at 95% a miss costs 40 times its size.
+		{"all inside", []float64{9, 10, 12}, 4.0 / 2},
+		{"one below by 1, one above by 0.5", []float64{7, 10, 12.5}, (4 + 4 + 40 + 4 + 20) / 3.0 / 2},
+		{"missing actuals skipped", []float64{nan, 10, nan}, 4.0 / 2},
+		{"nothing observed", []float64{nan, nan, nan}, nan},
+	}
+	for _, tt := range tests {
+		got := MSIS(tt.actual, lower, upper, 95, scale)
+		if !(math.Abs(got-tt.want) < 1e-12 || math.IsNaN(got) && math.IsNaN(tt.want)) {
+			t.Errorf("%s: MSIS = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ type Summary struct {
 	Season         int       `json:"season"`
 	Windows        int       `json:"windows"`
 	Levels         []float64 `json:"levels"`
+	Quantiles      []float64 `json:"quantiles,omitempty"`
 	Seconds        float64   `json:"seconds"`
 	ItemsPerSecond float64   `json:"items_per_second"`
 	Models         []string  `json:"models"`
@@ -44,7 +45,7 @@ func (r Run) Summary() Summary {
 	out := Summary{
 		Items: s.Items, Failed: s.Failed, Wins: s.Wins, ScoredItems: s.ScoredItems,
 		Metric: string(r.Metric), Horizon: r.Horizon, Season: r.Season, Windows: r.Windows,
-		Levels: r.Levels, Seconds: s.Seconds, ItemsPerSecond: s.ItemsPerSecond,
+		Levels: r.Levels, Quantiles: r.Quantiles, Seconds: s.Seconds, ItemsPerSecond: s.ItemsPerSecond,
 		Models: r.Result.Models, Input: r.Input, Mode: r.Mode, Frequency: string(r.Frequency),
 		Data: r.Data, BiasPercent: map[string]float64{},
 	}

@@ -29,6 +29,10 @@ type Config struct {
 	// Levels are the prediction-interval levels in percent (default 80 and
 	// 95). They are sorted ascending; duplicates are removed.
 	Levels []float64
+	// Quantiles are the probabilities (in (0, 1)) at which each item's
+	// forecast quantiles are given, such as 0.9, 0.95 and 0.99 for service
+	// levels; sorted ascending, duplicates removed; none by default.
+	Quantiles []float64
 	// Models are the candidates in simplicity order; earlier wins ties.
 	// Required: registry.All(Season) is the usual choice. (The tournament
 	// does not default to it so that it depends on no concrete model.)
@@ -94,6 +98,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	c.Levels = levels
+	if c.Quantiles, err = normaliseQuantiles(c.Quantiles); err != nil {
+		return c, err
+	}
 	if c.Ensemble, err = c.Ensemble.withDefaults(); err != nil {
 		return c, err
 	}
@@ -113,6 +120,17 @@ func normaliseLevels(levels []float64) ([]float64, error) {
 		}
 	}
 	out := slices.Clone(levels)
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func normaliseQuantiles(probs []float64) ([]float64, error) {
+	for _, p := range probs {
+		if !(p > 0 && p < 1) {
+			return nil, fmt.Errorf("tournament: quantile %v must be a probability between 0 and 1 exclusive", p)
+		}
+	}
+	out := slices.Clone(probs)
 	slices.Sort(out)
 	return slices.Compact(out), nil
 }

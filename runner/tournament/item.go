@@ -1,6 +1,7 @@
 package tournament
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -33,6 +34,11 @@ type worker struct {
 	// and observed is its history after leading missing values.
 	active   []bool
 	observed []float64
+	// nonNegative is true when the item has no negative observation: its
+	// forecasts and bounds are then kept at or above zero. limit is the
+	// largest forecast magnitude taken as plausible (see plausibleLimit).
+	nonNegative bool
+	limit       float64
 }
 
 func newWorker(cfg *Config) *worker { return &worker{cfg: cfg} }
@@ -53,6 +59,7 @@ func (w *worker) run(index int, s series.Series) ItemResult {
 	}
 	observed := s.Values[offset:]
 	w.observed = observed
+	w.nonNegative, w.limit = isNonNegative(observed), plausibleLimit(observed)
 	p, ok := planBacktest(len(filled), w.cfg.Horizon, w.cfg.Windows, w.cfg.Step, w.cfg.Season)
 	if !ok {
 		w.fallback(&res, filled, "too short for a backtest: forecast with Naive")
@@ -188,7 +195,7 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 				first = fit
 			}
 		}
-		fc, err := forecastSafely(fit, p.horizon, nil)
+		fc, err := w.forecast(fit, p.horizon)
 		if err != nil {
 			return 0, err
 		}
@@ -244,7 +251,7 @@ func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, 
 	m := w.cfg.Models[c.index]
 	fit, err := w.finalFit(c.index, filled)
 	if err == nil {
-		res.Forecast, err = forecastSafely(fit, w.cfg.Horizon, w.cfg.Levels)
+		res.Forecast, err = w.forecast(fit, w.cfg.Horizon)
 	}
 	if err != nil {
 		dropCandidate(res, m.Name(), "final fit: "+err.Error())
@@ -252,9 +259,7 @@ func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, 
 	}
 	res.Winner, res.Score = m.Name(), Score(c.score)
 	w.recordWinnerBias(res, c.index, p)
-	if !res.Forecast.HasIntervals() {
-		w.addConformal(res, c.index, p)
-	}
+	w.addIntervals(res, c.index, p)
 	return true
 }
 
@@ -287,12 +292,28 @@ func (w *worker) recordWinnerBias(res *ItemResult, index int, p plan) {
 	res.BacktestTotals = t
 }
 
-// addConformal gives res.Forecast conformal intervals from the backtest
-// errors of candidate index.
-func (w *worker) addConformal(res *ItemResult, index int, p plan) {
+// addIntervals records the item's calibration from the backtest errors of
+// candidate index and gives it intervals and quantiles from its own
+// errors alone; Run replaces them by the ones calibrated over the item's
+// demand family (see Calibrate).
+func (w *worker) addIntervals(res *ItemResult, index int, p plan) {
 	errs := w.errs[index*p.windows*p.horizon:][:p.windows*p.horizon]
-	res.Forecast.Intervals = conformalIntervals(res.Forecast.Mean, errs, p.horizon, w.cfg.Levels, &w.scratch)
-	res.Conformal = res.Forecast.Intervals != nil
+	res.Calibration = newCalibration(errs, p.horizon, w.naiveMSE(), w.nonNegative, res.Class)
+	w.calibrateAlone(res)
+}
+
+// calibrateAlone applies Calibrate to one item.
+func (w *worker) calibrateAlone(res *ItemResult) {
+	items := []ItemResult{*res}
+	calibrate(items, w.cfg.Levels, w.cfg.Quantiles)
+	*res = items[0]
+}
+
+// naiveMSE is the mean squared in-sample error of the seasonal naive
+// forecast (the RMSSE scale), the prior of the item's error level and the
+// error level of an item without a backtest.
+func (w *worker) naiveMSE() float64 {
+	return metrics.NaiveScale(w.observed, w.cfg.Season).MSE
 }
 
 // dropCandidate removes a candidate that failed, in its backtest or final
@@ -305,18 +326,42 @@ func dropCandidate(res *ItemResult, name, reason string) {
 	res.Skipped[name] = reason
 }
 
-// fallback forecasts with Naive, whose intervals need no backtest.
+// fallback forecasts with Naive. With no backtest errors of its own the
+// item's intervals come from its family's pooled ratios (Calibrate) scaled
+// by its naive one-step error; alone, from the normal distribution.
 func (w *worker) fallback(res *ItemResult, filled []float64, note string) {
 	res.Note = note
 	res.Winner = naive.Naive{}.Name()
 	fit, err := fitSafely(naive.Naive{}, nil, filled)
 	if err == nil {
-		res.Forecast, err = forecastSafely(fit, w.cfg.Horizon, w.cfg.Levels)
+		res.Forecast, err = w.forecast(fit, w.cfg.Horizon)
 	}
 	if err != nil {
 		res.Failed, res.Winner = true, ""
 		res.Note = note + "; Naive failed too: " + err.Error()
+		return
 	}
+	res.Calibration = &Calibration{Sigma: math.Sqrt(w.naiveMSE()), NonNegative: w.nonNegative, Family: calibrationFamily(res.Class)}
+	w.calibrateAlone(res)
+}
+
+// forecast forecasts h steps with fit, rejecting an implausible forecast
+// (see plausibleLimit) and keeping the forecast of a non-negative item at
+// or above zero.
+func (w *worker) forecast(fit models.Fitted, h int) (models.Forecast, error) {
+	fc, err := forecastSafely(fit, h, nil)
+	if err != nil {
+		return fc, err
+	}
+	for j, v := range fc.Mean {
+		if math.Abs(v) > w.limit {
+			return fc, fmt.Errorf("%w: %.4g at step %d, beyond %.4g", errImplausible, v, j+1, w.limit)
+		}
+		if w.nonNegative && v < 0 {
+			fc.Mean[j] = 0
+		}
+	}
+	return fc, nil
 }
 
 func resize(buf []float64, n int) []float64 {

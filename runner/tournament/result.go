@@ -40,9 +40,15 @@ type ItemResult struct {
 	// EnsembleMembers are the models whose forecasts the ensemble combined
 	// in Forecast, best ranked first; nil unless Winner is EnsembleName.
 	EnsembleMembers []string `json:",omitempty"`
-	// Conformal reports that the intervals were derived from backtest errors
-	// because the winning model gave none (always so for the ensemble).
+	// Conformal reports that the intervals were derived from backtest
+	// errors pooled over the item's demand family (see Calibration): so
+	// for every item that forecast.
 	Conformal bool
+	// Quantiles are the forecast quantiles at Config.Quantiles.
+	Quantiles []Quantile `json:",omitempty"`
+	// Calibration is the item's share of its family's interval
+	// calibration, kept so that a merged or resumed run can recalibrate.
+	Calibration *Calibration `json:",omitempty"`
 	// Windows and BacktestHorizon are the backtest actually run, which is
 	// smaller than configured for short series; both are 0 when the series
 	// was too short for any backtest.

@@ -444,3 +444,39 @@ func TestRunSuitsChoosesCandidatesByClass(t *testing.T) {
 		}
 	}
 }
+
+// explodingModel forecasts a trillion, as a diverged multiplicative
+// Holt-Winters does on a series with values near zero.
+type explodingModel struct{}
+
+func (explodingModel) Name() string { return "Exploding" }
+
+func (explodingModel) Fit(y []float64) (models.Fitted, error) {
+	return constFit{level: 1e12, n: len(y)}, nil
+}
+
+// A diverged model is skipped as implausible, not scored (which would make
+// its error dominate any mean) nor combined; and no bound of a
+// non-negative item is negative. The skip failed before the guard: the
+// model was scored and its forecast could win on a flat series.
+func TestRunSkipsImplausibleForecasts(t *testing.T) {
+	items := makeItems(4, 60, 3, intermittentSeries)
+	cfg := Config{Horizon: 7, Models: []models.Model{explodingModel{}, naive.Mean{}, naive.Naive{}}, Ensemble: &EnsembleConfig{}}
+	res, err := Run(context.Background(), items, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		if reason := it.Skipped["Exploding"]; !strings.Contains(reason, "implausible forecast") {
+			t.Errorf("%s: Exploding skipped for %q, want an implausible forecast", it.ID, reason)
+		}
+		if slices.Contains(it.EnsembleMembers, "Exploding") || it.Winner == "Exploding" {
+			t.Errorf("%s: the exploding model forecast", it.ID)
+		}
+		for _, iv := range it.Forecast.Intervals {
+			if slices.Min(iv.Lower) < 0 {
+				t.Errorf("%s: negative %v%% bound on non-negative demand", it.ID, iv.Level)
+			}
+		}
+	}
+}
