@@ -21,7 +21,7 @@ func columnFlags(fs *flag.FlagSet) *series.Columns {
 // missingFlag registers --missing, the meaning of a period without a row.
 func missingFlag(fs *flag.FlagSet) *string {
 	return fs.String("missing", string(series.DefaultMissing),
-		"what a period without a row means: zero (no demand, as in sales exports), interpolate, or missing (unknown)")
+		"what a period without a row means: zero (no demand, as in sales exports), interpolate, or unknown (a missing value)")
 }
 
 // splitList splits a comma-separated flag value, dropping empty entries.

@@ -92,7 +92,7 @@ func tournamentConfig(spec v1alpha1.ForecastRunSpec, freq series.Frequency) (tou
 	}
 	cfg := tournament.Config{
 		Horizon: horizon, Windows: int(spec.Backtest.Windows), Season: season,
-		Metric: metric, Levels: levels(spec.Intervals.Levels), Models: ms,
+		Metric: metric, Levels: levels(spec.Intervals.Levels), Quantiles: probabilities(spec.Intervals.Quantiles), Models: ms,
 	}
 	cfg.EstimateEveryWindow = spec.Backtest.EstimateEveryWindow
 	if spec.Backtest.Step != nil {
@@ -105,6 +105,15 @@ func tournamentConfig(spec v1alpha1.ForecastRunSpec, freq series.Frequency) (tou
 		cfg.Suits = registry.Suits
 	}
 	return cfg, nil
+}
+
+// probabilities turns quantiles in percent into probabilities.
+func probabilities(percent []int32) []float64 {
+	out := make([]float64, len(percent))
+	for i, p := range percent {
+		out[i] = float64(p) / 100
+	}
+	return out
 }
 
 func levels(l []int32) []float64 {

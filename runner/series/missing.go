@@ -22,7 +22,7 @@ const (
 	MissingInterpolate Missing = "interpolate"
 	// MissingUnknown: an absent period is a missing observation (NaN), like
 	// an empty cell: the models see it imputed and no score counts it.
-	MissingUnknown Missing = "missing"
+	MissingUnknown Missing = "unknown"
 )
 
 // DefaultMissing is the meaning of an absent period when none is given.
@@ -36,7 +36,7 @@ func ParseMissing(s string) (Missing, error) {
 	case MissingZero, MissingInterpolate, MissingUnknown:
 		return m, nil
 	}
-	return "", fmt.Errorf("unknown meaning of absent periods %q: want zero, interpolate or missing", s)
+	return "", fmt.Errorf("unknown meaning of absent periods %q: want zero, interpolate or unknown", s)
 }
 
 // absentValue is what an absent period holds before fillAbsent: zero for
