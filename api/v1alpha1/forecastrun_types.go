@@ -65,7 +65,7 @@ const (
 )
 
 // ModelName names one candidate model of the tournament.
-// +kubebuilder:validation:Enum=Naive;HistoricAverage;WindowAverage;SeasonalNaive;RandomWalkWithDrift;SES;CrostonClassic;CrostonSBA;TSB;ADIDA;IMAPA;Holt;DampedHolt;Theta;OptimizedTheta;DynamicOptimizedTheta;HoltWintersAdditive;HoltWintersMultiplicative;AutoETS;AutoARIMA;Ensemble
+// +kubebuilder:validation:Enum=Naive;HistoricAverage;WindowAverage;SeasonalNaive;RandomWalkWithDrift;SES;CrostonClassic;CrostonSBA;TSB;ADIDA;IMAPA;Holt;DampedHolt;Theta;OptimizedTheta;DynamicOptimizedTheta;HoltWintersAdditive;HoltWintersMultiplicative;MSTL;AutoETS;AutoARIMA;Ensemble
 type ModelName string
 
 // ForecastRunSpec is the desired run. In a ForecastRun every field except

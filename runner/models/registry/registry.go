@@ -11,6 +11,7 @@ import (
 	"github.com/forecastrun/forecastrun/runner/models/croston"
 	"github.com/forecastrun/forecastrun/runner/models/ets"
 	"github.com/forecastrun/forecastrun/runner/models/expsmooth"
+	"github.com/forecastrun/forecastrun/runner/models/mstl"
 	"github.com/forecastrun/forecastrun/runner/models/naive"
 	"github.com/forecastrun/forecastrun/runner/models/theta"
 	"github.com/forecastrun/forecastrun/runner/sample"
@@ -66,9 +67,11 @@ func Suits(model string, c sample.DemandClass) bool {
 // parameters and fewer assumptions: the benchmarks first (no parameters, then
 // one window or season), then the intermittent-demand family (one smoothing
 // weight each, aggregation on top for ADIDA/IMAPA), then trend models, then
-// seasonal ones. The optimised theta methods follow Theta, which they
-// generalise with one more estimated parameter (theta), the static trend
-// line before the dynamic one. The automatic families come last: each picks
+// seasonal ones, MSTL (a decomposition by several seasonal periods, then
+// non-seasonal ETS) last among those. The optimised theta methods follow
+// Theta, which they generalise with one more estimated parameter (theta),
+// the static trend line before the dynamic one. The automatic families
+// come last: each picks
 // its own form per item by AICc among many. When two models score the same, the earlier one wins: it is
 // cheaper, and easier for a planner to explain.
 var entries = []entry{
@@ -90,8 +93,26 @@ var entries = []entry{
 	{"DynamicOptimizedTheta", false, regular, func(m int) models.Model { return theta.NewDynamicOptimized(max(m, 1)) }},
 	{"HoltWintersAdditive", true, regular, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Additive) }},
 	{"HoltWintersMultiplicative", true, regular, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Multiplicative) }},
+	{"MSTL", true, regular, func(m int) models.Model { return mstl.New(seasonalPeriods(m)...) }},
 	{"AutoETS", false, regular, func(m int) models.Model { return ets.Auto(max(m, 1)) }},
 	{"AutoARIMA", false, regular, func(m int) models.Model { return arima.Auto(max(m, 1)) }},
+}
+
+// seasonalPeriods are MSTL's periods for a season: with hourly data's day
+// (24) also its week, with daily data's week (7) also its year, with
+// half-hourly data's day (48) also its week; otherwise the season alone
+// (a year of weeks, months or quarters). A period the history is too
+// short for (fewer than two cycles) is left out per item.
+func seasonalPeriods(season int) []int {
+	switch season {
+	case 24:
+		return []int{24, 24 * 7}
+	case 7:
+		return []int{7, 365}
+	case 48:
+		return []int{48, 48 * 7}
+	}
+	return []int{season}
 }
 
 // averageWindow is the WindowAverage window for a season: one full cycle, so

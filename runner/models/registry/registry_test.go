@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/models/mstl"
 	"github.com/forecastrun/forecastrun/runner/sample"
 )
 
@@ -167,5 +168,22 @@ func TestChoosesByClass(t *testing.T) {
 		if got := ChoosesByClass(tt.names); got != tt.want {
 			t.Errorf("ChoosesByClass(%q) = %v, want %v", tt.names, got, tt.want)
 		}
+	}
+}
+
+// MSTL decomposes hourly data by day and week and daily data by week and
+// year; other seasons by themselves; without a season it is left out.
+func TestMSTLPeriods(t *testing.T) {
+	for season, want := range map[int][]int{24: {24, 168}, 7: {7, 365}, 52: {52}, 12: {12}} {
+		ms, err := Select([]string{"MSTL"}, season)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ms[0].(mstl.Model).Periods(); !slices.Equal(got, want) {
+			t.Errorf("season %d: MSTL periods %v, want %v", season, got, want)
+		}
+	}
+	if slices.Contains(modelNames(All(1)), "MSTL") {
+		t.Error("MSTL runs without a season")
 	}
 }
