@@ -16,7 +16,8 @@ import (
 // could be scored), a failed column (true when every model failed and the
 // forecast is the Naive fallback), the winner's bias, the ensemble's
 // members when it won (joined by "+"), and one bias column per candidate
-// (<name>_bias). A bias is the scaled mean error over the backtest
+// (<name>_bias), and a note on an item forecast without a backtest or
+// that failed. A bias is the scaled mean error over the backtest
 // (metrics.Bias): positive when the forecasts were too high.
 func (r Run) writeLeaderboard(w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -26,6 +27,7 @@ func (r Run) writeLeaderboard(w io.Writer) error {
 	for _, name := range models {
 		header = append(header, name+"_bias")
 	}
+	header = append(header, "note")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -39,6 +41,7 @@ func (r Run) writeLeaderboard(w io.Writer) error {
 		row[3+len(models)] = strconv.FormatBool(it.Failed)
 		row[4+len(models)] = formatScore(it.Bias)
 		row[5+len(models)] = strings.Join(it.EnsembleMembers, "+")
+		row[len(row)-1] = it.Note
 		if err := cw.Write(row); err != nil {
 			return err
 		}

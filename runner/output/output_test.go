@@ -130,7 +130,7 @@ func TestWriteLeaderboardAndSummary(t *testing.T) {
 	}
 	rows := readCSV(t, files.Leaderboard)
 	wantHeader := []string{"item_id", "class", "winner", "Naive", "HistoricAverage", "SeasonalNaive", "failed", "bias", "members",
-		"Naive_bias", "HistoricAverage_bias", "SeasonalNaive_bias"}
+		"Naive_bias", "HistoricAverage_bias", "SeasonalNaive_bias", "note"}
 	if !slices.Equal(rows[0], wantHeader) || len(rows) != 6 {
 		t.Fatalf("leaderboard header %v with %d rows", rows[0], len(rows))
 	}

@@ -10,9 +10,12 @@ import (
 
 // Summary is the content of summary.json.
 type Summary struct {
-	Items  int            `json:"items"`
-	Failed int            `json:"failed"`
-	Wins   map[string]int `json:"wins"`
+	Items  int `json:"items"`
+	Failed int `json:"failed"`
+	// NoBacktest counts the items too short for a backtest, forecast with
+	// Naive (their leaderboard note says so).
+	NoBacktest int            `json:"no_backtest"`
+	Wins       map[string]int `json:"wins"`
 	// MeanScore is the mean winning backtest score over the items with a
 	// finite score (ScoredItems); null when there is none.
 	MeanScore      *float64  `json:"mean_score"`
@@ -43,7 +46,7 @@ type Summary struct {
 func (r Run) Summary() Summary {
 	s := r.Result.Summary
 	out := Summary{
-		Items: s.Items, Failed: s.Failed, Wins: s.Wins, ScoredItems: s.ScoredItems,
+		Items: s.Items, Failed: s.Failed, NoBacktest: s.NoBacktest, Wins: s.Wins, ScoredItems: s.ScoredItems,
 		Metric: string(r.Metric), Horizon: r.Horizon, Season: r.Season, Windows: r.Windows,
 		Levels: r.Levels, Quantiles: r.Quantiles, Seconds: s.Seconds, ItemsPerSecond: s.ItemsPerSecond,
 		Models: r.Result.Models, Input: r.Input, Mode: r.Mode, Frequency: string(r.Frequency),

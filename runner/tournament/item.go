@@ -39,6 +39,12 @@ type worker struct {
 	// largest forecast magnitude taken as plausible (see plausibleLimit).
 	nonNegative bool
 	limit       float64
+	// scales[k] is the MASE/RMSSE scale of backtest window k, from the
+	// history that window saw (see windowScales).
+	scales []metrics.Scale
+	// estimateEvery is Config.EstimateEveryWindow, or true for an item
+	// whose first backtest window is short (see estimatesEveryWindow).
+	estimateEvery bool
 }
 
 func newWorker(cfg *Config) *worker { return &worker{cfg: cfg} }
@@ -67,6 +73,7 @@ func (w *worker) run(index int, s series.Series) ItemResult {
 	}
 	res.Windows, res.BacktestHorizon = p.windows, p.horizon
 	w.chooseCandidates(res.Class)
+	w.estimateEvery = w.cfg.EstimateEveryWindow || shortFirstWindow(p, w.cfg.Season)
 	ranked := w.backtestAll(&res, filled, observed, p)
 	for _, c := range ranked {
 		if w.forecastCandidate(&res, c, ranked, filled, p) {
@@ -104,11 +111,7 @@ func (w *worker) chooseCandidates(c sample.DemandClass) {
 func (w *worker) backtestAll(res *ItemResult, filled, observed []float64, p plan) []candidate {
 	ms := w.cfg.Models
 	w.resizeBuffers(p)
-	// The scale is a per-item constant from the whole observed history, so
-	// the ranking within an item is the ranking by the unscaled error and an
-	// all-zero early window cannot make every score infinite. Bias is scaled
-	// by it whatever the metric.
-	scale := metrics.NaiveScale(observed, w.cfg.Season)
+	w.scales = windowScales(observed, p, w.cfg.Season, w.scales)
 	res.Scores = make(map[string]Score, len(ms))
 	res.Biases = make(map[string]Score, len(ms))
 	ranked := make([]candidate, 0, len(ms))
@@ -116,17 +119,17 @@ func (w *worker) backtestAll(res *ItemResult, filled, observed []float64, p plan
 		if !w.active[i] {
 			continue
 		}
-		score, err := w.backtest(i, m, filled, observed, p, scale)
+		score, err := w.backtest(i, m, filled, observed, p)
 		if err != nil {
 			dropCandidate(res, m.Name(), err.Error())
 			continue
 		}
 		res.Scores[m.Name()] = Score(score)
-		res.Biases[m.Name()] = Score(w.bias(i, p, scale))
+		res.Biases[m.Name()] = Score(w.bias(i, p))
 		ranked = append(ranked, candidate{index: i, score: score})
 	}
 	if w.cfg.Ensemble != nil {
-		ranked = w.addEnsemble(res, ranked, observed, p, scale)
+		ranked = w.addEnsemble(res, ranked, observed, p)
 	}
 	slices.SortStableFunc(ranked, func(a, b candidate) int { return compareScores(a.score, b.score) })
 	return w.preferEnsemble(ranked)
@@ -148,17 +151,29 @@ func (w *worker) preferEnsemble(ranked []candidate) []candidate {
 	return ranked
 }
 
-// bias is the scaled mean error over the backtest of candidate slot i.
-func (w *worker) bias(i int, p plan, scale metrics.Scale) float64 {
-	var sum float64
+// bias is the scaled mean error over the backtest of candidate slot i:
+// the mean of its errors, each scaled by its window's scale.
+func (w *worker) bias(i int, p plan) float64 {
+	var total float64
 	n := 0
-	for _, e := range w.errs[i*p.windows*p.horizon:][:p.windows*p.horizon] {
-		if !math.IsNaN(e) {
-			sum += e
-			n++
+	for k := range p.windows {
+		var sum float64
+		m := 0
+		for _, e := range w.errs[(i*p.windows+k)*p.horizon:][:p.horizon] {
+			if !math.IsNaN(e) {
+				sum += e
+				m++
+			}
+		}
+		if m > 0 {
+			total += metrics.ScaledError(sum, m, w.scales[k]) * float64(m)
+			n += m
 		}
 	}
-	return metrics.ScaledError(sum, n, scale)
+	if n == 0 {
+		return math.NaN()
+	}
+	return total / float64(n)
 }
 
 // compareScores orders scores ascending with NaN (nothing scored) last.
@@ -179,7 +194,7 @@ func compareScores(a, b float64) int {
 // on the first window only: on later windows an automatic model's form is
 // reestimated (models.Reestimator) and other models' parameters are reused
 // (models.Refitter), unless Config.EstimateEveryWindow.
-func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p plan, scale metrics.Scale) (float64, error) {
+func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p plan) (float64, error) {
 	var first models.Fitted
 	var total float64
 	scored := 0
@@ -191,7 +206,7 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 		}
 		if k == 0 {
 			w.firsts[mi] = fit
-			if !w.cfg.EstimateEveryWindow {
+			if !w.estimateEvery {
 				first = fit
 			}
 		}
@@ -201,7 +216,7 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 		}
 		actual := observed[origin : origin+p.horizon]
 		w.recordErrors(mi, k, p, actual, fc.Mean)
-		s := w.cfg.Metric.Score(actual, fc.Mean, w.scaleFor(scale))
+		s := w.cfg.Metric.Score(actual, fc.Mean, w.scaleFor(k))
 		if w.cfg.Ensemble != nil {
 			w.recordWindow(mi, k, p, fc.Mean, s)
 		}
@@ -216,11 +231,11 @@ func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p 
 	return total / float64(scored), nil
 }
 
-// scaleFor is the scale the metric is given: the item's for MASE and
-// RMSSE, none for the others.
-func (w *worker) scaleFor(scale metrics.Scale) metrics.Scale {
+// scaleFor is the scale the metric is given in window k: the window's for
+// MASE and RMSSE, none for the others.
+func (w *worker) scaleFor(k int) metrics.Scale {
 	if w.cfg.Metric.Scaled() {
-		return scale
+		return w.scales[k]
 	}
 	return metrics.Scale{}
 }
@@ -267,7 +282,7 @@ func (w *worker) forecastWinner(res *ItemResult, c candidate, filled []float64, 
 // form on the first backtest window reestimates that form rather than
 // searching again (see models.Reestimator); the others are fitted afresh.
 func (w *worker) finalFit(mi int, filled []float64) (models.Fitted, error) {
-	if r, ok := w.firsts[mi].(models.Reestimator); ok && !w.cfg.EstimateEveryWindow {
+	if r, ok := w.firsts[mi].(models.Reestimator); ok && !w.estimateEvery {
 		return reestimateSafely(r, filled)
 	}
 	return fitSafely(w.cfg.Models[mi], nil, filled)
@@ -326,22 +341,31 @@ func dropCandidate(res *ItemResult, name, reason string) {
 	res.Skipped[name] = reason
 }
 
-// fallback forecasts with Naive. With no backtest errors of its own the
-// item's intervals come from its family's pooled ratios (Calibrate) scaled
-// by its naive one-step error; alone, from the normal distribution.
+// fallback forecasts with Naive: the last value. With no backtest errors
+// of its own the item's intervals come from its family's pooled ratios
+// (Calibrate) scaled by its naive one-step error, or, for a new item with
+// a single observation, by that observation's size (a new item's demand
+// is as uncertain as it is large); alone in a run, from the normal
+// distribution.
 func (w *worker) fallback(res *ItemResult, filled []float64, note string) {
 	res.Note = note
 	res.Winner = naive.Naive{}.Name()
-	fit, err := fitSafely(naive.Naive{}, nil, filled)
-	if err == nil {
-		res.Forecast, err = w.forecast(fit, w.cfg.Horizon)
+	sigma := math.Sqrt(w.naiveMSE())
+	if len(filled) == 1 {
+		res.Forecast = models.Forecast{Mean: slices.Repeat(filled, w.cfg.Horizon)}
+		sigma = math.Abs(filled[0])
+	} else {
+		fit, err := fitSafely(naive.Naive{}, nil, filled)
+		if err == nil {
+			res.Forecast, err = w.forecast(fit, w.cfg.Horizon)
+		}
+		if err != nil {
+			res.Failed, res.Winner = true, ""
+			res.Note = note + "; Naive failed too: " + err.Error()
+			return
+		}
 	}
-	if err != nil {
-		res.Failed, res.Winner = true, ""
-		res.Note = note + "; Naive failed too: " + err.Error()
-		return
-	}
-	res.Calibration = &Calibration{Sigma: math.Sqrt(w.naiveMSE()), NonNegative: w.nonNegative, Family: calibrationFamily(res.Class)}
+	res.Calibration = &Calibration{Sigma: sigma, NonNegative: w.nonNegative, Family: calibrationFamily(res.Class)}
 	w.calibrateAlone(res)
 }
 

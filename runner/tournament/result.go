@@ -80,6 +80,9 @@ type Result struct {
 type Summary struct {
 	Items  int
 	Failed int
+	// NoBacktest counts the items forecast without any backtest, too
+	// short for one (see ItemResult.Note).
+	NoBacktest int
 	// Wins counts the items each model won.
 	Wins map[string]int
 	// MeanScore is the mean of the winners' backtest scores over the items
@@ -110,6 +113,9 @@ func Summarise(items []ItemResult, elapsed time.Duration) Summary {
 		volume[it.Class] = v
 		if it.Failed {
 			s.Failed++
+		}
+		if it.Windows == 0 && !it.Failed {
+			s.NoBacktest++
 		}
 		if it.Winner != "" {
 			s.Wins[it.Winner]++

@@ -134,12 +134,21 @@ func TestRunShortAndEmptySeries(t *testing.T) {
 		{ID: "tiny", Values: []float64{3, 4}},
 		{ID: "short", Values: []float64{1, 2, 3, 4, 5, 6}},
 		{ID: "empty", Values: []float64{nan, nan}},
+		{ID: "new", Values: []float64{nan, nan, 5}},
 	}
 	res, err := Run(context.Background(), items, Config{Horizon: 14, Models: benchmarkModels()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tiny, short, empty := res.Items[0], res.Items[1], res.Items[2]
+	tiny, short, empty, single := res.Items[0], res.Items[1], res.Items[2], res.Items[3]
+	// A new item with one observation is forecast, at its value, with
+	// intervals, and flagged.
+	if single.Failed || single.Forecast.Mean[13] != 5 || len(single.Forecast.Intervals) != 2 || !strings.Contains(single.Note, "too short") {
+		t.Errorf("single observation: %+v, want a flagged Naive forecast of 5 with intervals", single)
+	}
+	if res.Summary.NoBacktest != 2 {
+		t.Errorf("%d items forecast without a backtest, want 2", res.Summary.NoBacktest)
+	}
 	if tiny.Winner != "Naive" || tiny.Windows != 0 || len(tiny.Forecast.Mean) != 14 || tiny.Failed {
 		t.Errorf("tiny: %+v, want a Naive fallback without backtest", tiny)
 	}
@@ -385,9 +394,10 @@ func TestRunSearchesOncePerItem(t *testing.T) {
 }
 
 // A flat series of 100 with one early bump (so that the naive scale is
-// 8/39, not zero) scores a model that forecasts 5 too high: its bias is
-// 5/(8/39), the backtest totals are 100 and 105 a period, and the run's
-// bias for the class is +5%.
+// not zero) scores a model that forecasts 5 too high. Each window scales
+// by the history it saw: 28, 32 and 36 periods, naive MAE 8/27, 8/31 and
+// 8/35, so the bias is 5·(27+31+35)/(3·8). The backtest totals are 100 and
+// 105 a period, and the run's bias for the class is +5%.
 func TestRunReportsBias(t *testing.T) {
 	v := slices.Repeat([]float64{100}, 40)
 	v[1] = 104
@@ -397,7 +407,7 @@ func TestRunReportsBias(t *testing.T) {
 		t.Fatal(err)
 	}
 	it := res.Items[0]
-	want := 5 / (8.0 / 39)
+	want := 5 * (27.0 + 31 + 35) / (3 * 8)
 	if math.Abs(float64(it.Bias)-want) > 1e-9 || math.Abs(float64(it.Biases["Over"])-want) > 1e-9 {
 		t.Errorf("bias %v (per model %v), want %v", it.Bias, it.Biases, want)
 	}
