@@ -4,8 +4,8 @@
 #   Rscript hack/bench/forecast.R TRAIN.csv H M FORECASTS.csv TIMINGS.csv [METHODS [PER_ITEM.csv]]
 #
 # Writes FORECASTS.csv (item_id,step,model,forecast,lo_80,hi_80,lo_95,hi_95)
-# for METHODS, a comma-separated subset of snaive,thetaf,ets,auto.arima,
-# croston (default all), with forecast()'s 80% and 95% prediction
+# for METHODS, a comma-separated subset of snaive,ses,thetaf,ets,
+# auto.arima,croston (default all), with forecast()'s 80% and 95% prediction
 # intervals (empty for croston, which has none), TIMINGS.csv (method,seconds) with each method's total time over all
 # items, and PER_ITEM.csv (item_id,model,cpu_seconds) with the user plus
 # system CPU time of each item, when given.
@@ -43,6 +43,7 @@ fill_missing <- function(y) {
 # them, are written.
 methods <- list(
   snaive = function(y) snaive(y, h = h, level = c(80, 95)),
+  ses = function(y) ses(y, h = h, level = c(80, 95)),
   thetaf = function(y) thetaf(y, h = h, level = c(80, 95)),
   ets = function(y) forecast(ets(y), h = h, level = c(80, 95)),
   auto.arima = function(y) forecast(auto.arima(y), h = h, level = c(80, 95)),
