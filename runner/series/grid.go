@@ -182,19 +182,25 @@ func newGrid(kind timeKind, freq Frequency, anchor int64) grid {
 }
 
 func (g grid) slot(key int64) (int64, bool) {
-	var d, step int64
-	switch {
-	case g.index:
+	if g.index {
 		return key, true
+	}
+	d, step := g.offset(key)
+	return d / step, d%step == 0
+}
+
+// offset is how far key lies from the grid's anchor, in the grid's unit
+// (seconds, days or months), and the grid's step in that unit.
+func (g grid) offset(key int64) (d, step int64) {
+	switch {
 	case g.step.hours > 0:
-		d, step = key-g.anchor, int64(g.step.hours)*3600
+		return key - g.anchor, int64(g.step.hours) * 3600
 	case g.step.days > 0:
 		// Daily and weekly periods are calendar dates; the clock is ignored.
-		d, step = floorDiv64(key, secondsPerDay)-g.day, int64(g.step.days)
+		return floorDiv64(key, secondsPerDay) - g.day, int64(g.step.days)
 	default:
-		d, step = monthIndex(floorDiv64(key, secondsPerDay))-g.month, int64(g.step.months)
+		return monthIndex(floorDiv64(key, secondsPerDay)) - g.month, int64(g.step.months)
 	}
-	return d / step, d%step == 0
 }
 
 // slotAtOrBefore is the last period on the grid that starts no later than
@@ -203,15 +209,7 @@ func (g grid) slotAtOrBefore(key int64) (slot int64, ok bool) {
 	if g.index || key == math.MinInt64 {
 		return 0, false
 	}
-	var d, step int64
-	switch {
-	case g.step.hours > 0:
-		d, step = key-g.anchor, int64(g.step.hours)*3600
-	case g.step.days > 0:
-		d, step = floorDiv64(key, secondsPerDay)-g.day, int64(g.step.days)
-	default:
-		d, step = monthIndex(floorDiv64(key, secondsPerDay))-g.month, int64(g.step.months)
-	}
+	d, step := g.offset(key)
 	return floorDiv64(d, step), true
 }
 
