@@ -27,6 +27,7 @@ type identity struct {
 	Models       []string          `json:"models,omitempty"`
 	Backtest     v1alpha1.Backtest `json:"backtest"`
 	Levels       []int32           `json:"levels,omitempty"`
+	Quantiles    []int32           `json:"quantiles,omitempty"`
 	SamplingSeed int64             `json:"samplingSeed"`
 	// ScheduledAt separates the runs a schedule creates for different
 	// times: with concurrencyPolicy Queue, tonight's run must wait for and
@@ -52,6 +53,7 @@ func identityHash(run *v1alpha1.ForecastRun) string {
 	}
 	slices.Sort(id.Models)
 	id.Levels = slices.Sorted(slices.Values(spec.Intervals.Levels))
+	id.Quantiles = slices.Sorted(slices.Values(spec.Intervals.Quantiles))
 	data, _ := json.Marshal(id) // plain structs: cannot fail
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:12])

@@ -63,6 +63,8 @@ func TestSpecHash(t *testing.T) {
 			s.Models = []v1alpha1.ModelName{"Theta", "Naive"}
 		}), specHash(with(func(s *v1alpha1.ForecastRunSpec) { s.Models = []v1alpha1.ModelName{"Naive", "Theta"} })) == ref},
 		{"levels are identity", with(func(s *v1alpha1.ForecastRunSpec) { s.Intervals.Levels = []int32{95, 80} }), false},
+		{"quantiles are identity", with(func(s *v1alpha1.ForecastRunSpec) { s.Intervals.Quantiles = []int32{95} }), false},
+		{"the meaning of absent periods is identity", with(func(s *v1alpha1.ForecastRunSpec) { s.Dataset.Missing = "unknown" }), false},
 		{"mode is identity", &base().Mode(v1alpha1.ModeSample).Obj().Spec, false},
 		{"horizon is identity", &base().Horizon(7).Obj().Spec, false},
 		{"dataset is identity", &base().Synthetic(50, 120, 2).Obj().Spec, false},

@@ -36,8 +36,12 @@ func (m Mode) ItemCount() int {
 type Frequency string
 
 // Metric scores backtest forecasts; lower is better for every metric.
-// +kubebuilder:validation:Enum=MASE;sMAPE;RMSE;MAE;WAPE
+// +kubebuilder:validation:Enum=RMSSE;MASE;sMAPE;RMSE;MAE;WAPE
 type Metric string
+
+// Missing is what a period without a row in the dataset means.
+// +kubebuilder:validation:Enum=zero;interpolate;unknown
+type Missing string
 
 // Priority orders the queue; Urgent also preempts a running Normal run.
 // +kubebuilder:validation:Enum=Normal;High;Urgent
@@ -61,7 +65,7 @@ const (
 )
 
 // ModelName names one candidate model of the tournament.
-// +kubebuilder:validation:Enum=Naive;HistoricAverage;WindowAverage;SeasonalNaive;RandomWalkWithDrift;SES;CrostonClassic;CrostonSBA;TSB;ADIDA;IMAPA;Holt;DampedHolt;Theta;OptimizedTheta;DynamicOptimizedTheta;HoltWintersAdditive;HoltWintersMultiplicative;AutoETS;AutoARIMA;Ensemble
+// +kubebuilder:validation:Enum=Naive;HistoricAverage;WindowAverage;SeasonalNaive;RandomWalkWithDrift;SES;CrostonClassic;CrostonSBA;TSB;ADIDA;IMAPA;Holt;DampedHolt;Theta;OptimizedTheta;DynamicOptimizedTheta;HoltWintersAdditive;HoltWintersMultiplicative;MSTL;AutoETS;AutoARIMA;Ensemble
 type ModelName string
 
 // ForecastRunSpec is the desired run. In a ForecastRun every field except
@@ -94,8 +98,10 @@ type ForecastRunSpec struct {
 	// +optional
 	Horizon *int32 `json:"horizon,omitempty"`
 
-	// metric scores the backtest forecasts that pick each item's winner.
-	// +kubebuilder:default=MASE
+	// metric scores the backtest forecasts that rank each item's
+	// candidates. RMSSE is optimal at the mean demand; MASE, MAE and WAPE
+	// at the median, which for sparse demand is zero.
+	// +kubebuilder:default=RMSSE
 	// +optional
 	Metric Metric `json:"metric,omitempty"`
 
@@ -258,6 +264,14 @@ type Dataset struct {
 	// +optional
 	Frequency Frequency `json:"frequency,omitempty"`
 
+	// missing is what a period without a row means: zero demand (sales
+	// exports leave out the periods without sales), interpolate (on the
+	// line between its neighbours), or unknown (a missing value, as an
+	// empty cell is).
+	// +kubebuilder:default=zero
+	// +optional
+	Missing Missing `json:"missing,omitempty"`
+
 	// seasonLength is the number of periods in a season. When unset it
 	// follows the frequency: hourly 24, daily 7, weekly 52, monthly 12,
 	// quarterly 4, yearly 1.
@@ -385,6 +399,16 @@ type Intervals struct {
 	// +kubebuilder:validation:items:Maximum=99
 	// +optional
 	Levels []int32 `json:"levels,omitempty"`
+
+	// quantiles are forecast quantiles in percent, such as 90, 95 and 99
+	// for service-level stock targets: the demand not exceeded with that
+	// probability. forecasts.csv gets a q_<P> column for each.
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:items:Minimum=1
+	// +kubebuilder:validation:items:Maximum=99
+	// +optional
+	Quantiles []int32 `json:"quantiles,omitempty"`
 }
 
 // Sampling configures the deterministic item sample.

@@ -63,8 +63,9 @@ func TestDefaultsAreAppliedByTheAPIServer(t *testing.T) {
 			Synthetic: &v1alpha1.SyntheticSource{Items: 3707, Periods: 730, Seed: 42},
 			Columns:   v1alpha1.Columns{Item: "item_id", Time: "date", Value: "quantity"},
 			Frequency: "daily",
+			Missing:   "zero",
 		},
-		Metric:      "MASE",
+		Metric:      "RMSSE",
 		Backtest:    v1alpha1.Backtest{Windows: 3},
 		Intervals:   v1alpha1.Intervals{Levels: []int32{80, 95}},
 		Sampling:    v1alpha1.Sampling{Seed: 1},
@@ -127,6 +128,9 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
   dataset: {synthetic: {}}`, "spec.ttlSecondsAfterFinished: Invalid value: -1"},
 		{"interval level 100", `  intervals: {levels: [80, 100]}
   dataset: {synthetic: {}}`, "should be less than or equal to 99"},
+		{"quantile 100", `  intervals: {quantiles: [95, 100]}
+  dataset: {synthetic: {}}`, "should be less than or equal to 99"},
+		{"unknown meaning of absent periods", `  dataset: {synthetic: {}, missing: ffill}`, `spec.dataset.missing: Unsupported value: "ffill": supported values: "zero", "interpolate", "unknown"`},
 		{"path escaping the volume", `  dataset: {persistentVolumeClaim: {claimName: data, path: "../etc/passwd"}}`, "path must be relative to the volume root and must not contain '..'"},
 		{"shards without an output volume", `  parallelism: 3
   dataset: {synthetic: {}}`, "parallelism above 1 needs spec.output"},

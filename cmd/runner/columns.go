@@ -18,6 +18,12 @@ func columnFlags(fs *flag.FlagSet) *series.Columns {
 	return &cols
 }
 
+// missingFlag registers --missing, the meaning of a period without a row.
+func missingFlag(fs *flag.FlagSet) *string {
+	return fs.String("missing", string(series.DefaultMissing),
+		"what a period without a row means: zero (no demand, as in sales exports), interpolate, or unknown (a missing value)")
+}
+
 // splitList splits a comma-separated flag value, dropping empty entries.
 func splitList(s string) []string {
 	var out []string
@@ -27,6 +33,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseQuantiles reads "90,99.5" (percent) into probabilities.
+func parseQuantiles(s string) ([]float64, error) {
+	out := []float64{}
+	for _, p := range splitList(s) {
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil || !(v > 0 && v < 100) {
+			return nil, fmt.Errorf("--quantiles: %q is not a percentage between 0 and 100", p)
+		}
+		out = append(out, v/100)
+	}
+	return out, nil
 }
 
 // parseLevels reads "80,95" into interval levels.

@@ -29,6 +29,7 @@ type fitOptions struct {
 	model, input, out, timings string
 	horizon, season            int
 	columns                    series.Columns
+	missing                    series.Missing
 }
 
 func parseFit(args []string, e env) (fitOptions, error) {
@@ -41,10 +42,15 @@ func parseFit(args []string, e env) (fitOptions, error) {
 	fs.IntVar(&o.horizon, "horizon", 0, "periods to forecast (required)")
 	fs.IntVar(&o.season, "season", 1, "seasonal period")
 	cols := columnFlags(fs)
+	missing := missingFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	o.columns = *cols
+	var err error
+	if o.missing, err = series.ParseMissing(*missing); err != nil {
+		return o, usageError{err}
+	}
 	if o.model == "" || o.input == "" || o.out == "" || o.horizon < 1 || o.season < 1 {
 		return o, usagef("--model, --input, --out and a --horizon of at least 1 are required; --season at least 1")
 	}
@@ -66,7 +72,7 @@ func runFit(ctx context.Context, args []string, e env) error {
 	if err != nil || len(ms) != 1 {
 		return usagef("--model %s: %v", o.model, err)
 	}
-	data, err := series.LoadFile(o.input, series.ReadOptions{Columns: o.columns})
+	data, err := series.LoadFile(o.input, series.ReadOptions{Columns: o.columns, Missing: o.missing})
 	if err != nil {
 		return err
 	}

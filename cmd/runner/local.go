@@ -27,6 +27,9 @@ type localOptions struct {
 	itemLimit, workers int
 	// estimateEveryWindow re-estimates models on every backtest window.
 	estimateEveryWindow bool
+	// allCandidates runs every model on every item instead of choosing the
+	// candidates by demand class.
+	allCandidates bool
 	// cpuProfile is where a CPU profile of the tournament goes, if set.
 	cpuProfile string
 	seed       uint64
@@ -34,7 +37,9 @@ type localOptions struct {
 	metric     metrics.Metric
 	models     []string
 	levels     []float64
+	quantiles  []float64
 	frequency  series.Frequency
+	missing    series.Missing
 	columns    series.Columns
 }
 
@@ -59,16 +64,33 @@ func parseLocal(args []string, e env) (localOptions, error) {
 	fs.IntVar(&o.windows, "windows", tournament.DefaultWindows, "rolling-origin backtest windows")
 	fs.IntVar(&o.step, "step", 0, "periods between backtest origins (default: the horizon)")
 	levels := fs.String("levels", "80,95", "prediction interval levels in percent")
+	quantiles := fs.String("quantiles", "", "forecast quantiles in percent, written as q_<P> columns (e.g. 90,95,99 for service levels)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the item sample")
 	frequency := fs.String("frequency", "", "data frequency: hourly, daily, weekly, monthly, quarterly, yearly (default: inferred from dates)")
+	candidates := fs.String("candidates", "by-class", "which models compete for an item: by-class (the intermittent-demand methods for intermittent and lumpy items, the others for smooth and erratic ones) or all; naming --models runs those on every item")
 	fs.BoolVar(&o.estimateEveryWindow, "estimate-every-window", false, "estimate every model afresh on every backtest window instead of refitting the first window's parameters (slower; for measuring what refitting costs)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the tournament to this file (go tool pprof reads it)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: GOMAXPROCS, which follows the container CPU limit)")
 	cols := columnFlags(fs)
+	missing := missingFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	o.columns = *cols
+	var err error
+	if o.missing, err = series.ParseMissing(*missing); err != nil {
+		return o, usageError{err}
+	}
+	switch *candidates {
+	case "by-class":
+	case "all":
+		o.allCandidates = true
+	default:
+		return o, usagef("--candidates %q: want by-class or all", *candidates)
+	}
+	if o.quantiles, err = parseQuantiles(*quantiles); err != nil {
+		return o, usageError{err}
+	}
 	return o, o.finish(*mode, *metric, *models, *levels, *frequency)
 }
 
@@ -112,7 +134,7 @@ func runLocal(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	ds, err := series.LoadFile(o.input, series.ReadOptions{Columns: o.columns, Frequency: o.frequency})
+	ds, err := series.LoadFile(o.input, series.ReadOptions{Columns: o.columns, Frequency: o.frequency, Missing: o.missing})
 	if err != nil {
 		return err
 	}
@@ -135,8 +157,8 @@ func runLocal(ctx context.Context, args []string, e env) error {
 		return runErr
 	}
 	files, err := output.Write(o.out, output.Run{
-		Result: res, Items: items, Frequency: ds.Frequency, Metric: cfg.Metric,
-		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels,
+		Result: res, Items: items, Frequency: ds.Frequency, Data: ds.Report, Metric: cfg.Metric,
+		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels, Quantiles: cfg.Quantiles,
 		Input: o.input, Mode: string(o.mode),
 	})
 	if err != nil {
@@ -168,11 +190,14 @@ func (o localOptions) tournamentConfig(ds *series.Dataset) (tournament.Config, e
 	}
 	cfg := tournament.Config{
 		Horizon: horizon, Windows: o.windows, Step: o.step, Season: season,
-		Metric: o.metric, Levels: o.levels, Models: ms, Workers: o.workers,
+		Metric: o.metric, Levels: o.levels, Quantiles: o.quantiles, Models: ms, Workers: o.workers,
 		EstimateEveryWindow: o.estimateEveryWindow,
 	}
 	if registry.WantsEnsemble(o.models) {
-		cfg.Ensemble = &tournament.EnsembleConfig{}
+		cfg.Ensemble = tournament.DefaultEnsemble()
+	}
+	if !o.allCandidates && registry.ChoosesByClass(o.models) {
+		cfg.Suits = registry.Suits
 	}
 	return cfg, nil
 }

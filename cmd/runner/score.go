@@ -17,11 +17,17 @@ const scoreSynopsis = `score --train FILE --test FILE --forecasts FILE [flags]
 
 Scores forecasts against a holdout with the M4 conventions and prints one
 tab-separated row per method: split, method, sMAPE, MASE, RMSSE, seconds,
-items. Scores are means over items; an item whose MASE or RMSSE is not
-finite (a constant training history) is left out of that mean and counted
-on stderr. --forecasts is a CSV with columns item_id, step, model and
-forecast, as written by 'runner local' or hack/bench/forecast.R; rows are
-grouped by model unless --label names them all as one method.`
+items, then the coverage of the 80% and 95% intervals (percent of the
+observed test values inside), MSIS (the M4 mean scaled interval score of
+the 95% interval), bias% (how far the forecasts summed over every test
+value exceed the actuals, in percent) and zero% (the share of items
+forecast as all zero). Scores are means over items; an item whose MASE,
+RMSSE or MSIS is not finite (a constant training history) is left out of
+that mean and counted on stderr. --forecasts is a CSV with columns
+item_id, step, model and forecast, and optionally lo_80, hi_80, lo_95 and
+hi_95, as written by 'runner local' or hack/bench/forecast.R ("-" where a
+method has no intervals); rows are grouped by model unless --label names
+them all as one method.`
 
 type scoreOptions struct {
 	train, test, forecasts string
@@ -30,6 +36,7 @@ type scoreOptions struct {
 	season                 int
 	header                 bool
 	columns                series.Columns
+	missing                series.Missing
 }
 
 func parseScore(args []string, e env) (scoreOptions, error) {
@@ -45,10 +52,15 @@ func parseScore(args []string, e env) (scoreOptions, error) {
 	fs.StringVar(&o.split, "split", "", "name of the data split, printed in the first column")
 	fs.BoolVar(&o.header, "header", false, "print a header row first")
 	cols := columnFlags(fs)
+	missing := missingFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return o, err
 	}
 	o.columns = *cols
+	var err error
+	if o.missing, err = series.ParseMissing(*missing); err != nil {
+		return o, usageError{err}
+	}
 	if o.train == "" || o.test == "" || o.forecasts == "" {
 		return o, usagef("--train, --test and --forecasts are required")
 	}
@@ -60,7 +72,7 @@ func runScore(_ context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	opts := series.ReadOptions{Columns: o.columns}
+	opts := series.ReadOptions{Columns: o.columns, Missing: o.missing}
 	train, err := series.LoadFile(o.train, opts)
 	if err != nil {
 		return err
@@ -73,15 +85,19 @@ func runScore(_ context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	intervals, err := readBounds(o.forecasts, o.label)
+	if err != nil {
+		return err
+	}
 	seconds, err := o.methodSeconds()
 	if err != nil {
 		return err
 	}
 	if o.header {
-		fmt.Fprintln(e.stdout, "split\tmethod\tsMAPE\tMASE\tRMSSE\tseconds\titems")
+		fmt.Fprintln(e.stdout, "split\tmethod\tsMAPE\tMASE\tRMSSE\tseconds\titems\tcov80\tcov95\tMSIS\tbias%\tzero%")
 	}
 	for _, m := range methods {
-		s := scoreMethod(train, test, table[m], o.season)
+		s := scoreMethod(train, test, table[m], intervals[m], o.season)
 		if s.missing > 0 || s.nonFinite > 0 {
 			fmt.Fprintf(e.stderr, "%s %s: %d items without forecasts, %d with a non-finite MASE/RMSSE left out\n", o.split, m, s.missing, s.nonFinite)
 		}
@@ -89,7 +105,9 @@ func runScore(_ context.Context, args []string, e env) error {
 		if !ok {
 			secs = math.NaN()
 		}
-		fmt.Fprintf(e.stdout, "%s\t%s\t%.3f\t%.3f\t%.3f\t%s\t%d\n", o.split, m, s.smape.mean(), s.mase.mean(), s.rmsse.mean(), formatSeconds(secs), s.smape.n)
+		fmt.Fprintf(e.stdout, "%s\t%s\t%.3f\t%.3f\t%.3f\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.split, m, s.smape.mean(), s.mase.mean(), s.rmsse.mean(),
+			formatSeconds(secs), s.smape.n, formatOptional(s.intervals.coverage(0), 1), formatOptional(s.intervals.coverage(1), 1),
+			formatOptional(s.intervals.msis.mean(), 3), formatOptional(s.volume.biasPercent(), 1), formatOptional(s.volume.zeroPercent(), 1))
 	}
 	return nil
 }
@@ -151,12 +169,15 @@ func (a meanAcc) mean() float64 {
 
 type methodScore struct {
 	smape, mase, rmsse meanAcc
+	intervals          intervalScore
+	volume             volume
 	missing, nonFinite int
 }
 
-// scoreMethod scores one method's forecasts (item → values by step) on every
-// test item that has an observed value.
-func scoreMethod(train, test *series.Dataset, fc map[string][]float64, season int) methodScore {
+// scoreMethod scores one method's forecasts (item → values by step) and
+// intervals (item → level → bounds) on every test item that has an
+// observed value.
+func scoreMethod(train, test *series.Dataset, fc map[string][]float64, ivs map[string]map[float64]*bounds, season int) methodScore {
 	var s methodScore
 	history := make(map[string]series.Series, len(train.Items))
 	for _, it := range train.Items {
@@ -184,6 +205,8 @@ func scoreMethod(train, test *series.Dataset, fc map[string][]float64, season in
 		if !okMASE || !okRMSSE {
 			s.nonFinite++
 		}
+		s.intervals.add(actual, ivs[it.ID], scale)
+		s.volume.add(actual, f)
 	}
 	return s
 }

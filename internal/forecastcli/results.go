@@ -159,7 +159,7 @@ func scoreText(v *resultsView) string {
 	if v.Result.Score == "" {
 		return "- (no item could be scored)"
 	}
-	return fmt.Sprintf("%s (mean %s of the winners' backtests; lower is better)", v.Result.Score, orUnknown(string(v.Metric), "MASE"))
+	return fmt.Sprintf("%s (mean %s of the winners' backtests; lower is better)", v.Result.Score, orUnknown(string(v.Metric), "RMSSE"))
 }
 
 // printWinners lists models by items won, most first.

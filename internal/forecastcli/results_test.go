@@ -28,7 +28,7 @@ func TestResultsPrintsTheSummary(t *testing.T) {
 		"Run: | nightly (Succeeded)",
 		"Items forecast: | 50",
 		"Items failed: | 1",
-		"Score: | 0.8123 (mean MASE of the winners' backtests; lower is better)",
+		"Score: | 0.8123 (mean RMSSE of the winners' backtests; lower is better)",
 		"Output: | pvc/results/runs/nightly",
 		"",
 		"MODEL | ITEMS WON | SHARE",
@@ -49,7 +49,7 @@ func TestResultsAsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &view); err != nil {
 		t.Fatalf("decoding %q: %v", out, err)
 	}
-	if view.Name != "nightly" || view.Metric != "MASE" || view.Result.Winners["SES"] != 25 || view.Result.Score != "0.8123" {
+	if view.Name != "nightly" || view.Metric != "RMSSE" || view.Result.Winners["SES"] != 25 || view.Result.Score != "0.8123" {
 		t.Errorf("results -o json = %+v", view)
 	}
 	if out := mustExecute(t, "results", "nightly", "-n", ns, "-o", "yaml"); !strings.Contains(out, "itemsForecast: 50") {

@@ -72,7 +72,7 @@ Normal priority, Queue when busy, lock forecast-pipeline).
 	fl.StringVar(&f.frequency, "frequency", "", "spacing of the data: hourly, daily, weekly, monthly, quarterly or yearly; default daily")
 	fl.Int32Var(&f.horizon, "horizon", 0, "periods to forecast; default from the frequency")
 	fl.Int32Var(&f.itemLimit, "item-limit", 0, "forecast at most this many items, overriding the mode")
-	fl.StringVar(&f.metric, "metric", "", "backtest metric: MASE, sMAPE, RMSE, MAE or WAPE; default MASE")
+	fl.StringVar(&f.metric, "metric", "", "backtest metric: RMSSE, MASE, sMAPE, RMSE, MAE or WAPE; default RMSSE")
 	fl.StringVar(&f.output, "output", "", "where result files go: pvc:CLAIM[/PATH]")
 	fl.BoolVar(&f.wait, "wait", false, "wait until the run finishes; exit status 1 unless it Succeeded")
 	addFormatFlag(cmd, &f.format)

@@ -35,7 +35,7 @@ func TestRunCreatesEachDatasetForm(t *testing.T) {
 			t.Errorf("run %s printed %q; want the created name and namespace", tc.name, out)
 		}
 		got := getRun(t, ns, tc.name).Spec.Dataset
-		tc.want.Frequency = "daily"
+		tc.want.Frequency, tc.want.Missing = "daily", "zero"
 		tc.want.Columns = v1alpha1.Columns{Item: "item_id", Time: "date", Value: "quantity"}
 		if d := cmp.Diff(tc.want, got); d != "" {
 			t.Errorf("run %s: dataset (-want +got):\n%s", tc.name, d)

@@ -33,6 +33,11 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: "writing results"})
 	res := &tournament.Result{Items: results, Models: plan.Tournament.CandidateNames()}
+	// Each shard calibrated its intervals over its own items; calibrate
+	// again over all of them.
+	if err := plan.Tournament.Calibrate(res.Items); err != nil {
+		return fmt.Errorf("%w: calibrating the intervals: %w", ErrPermanent, err)
+	}
 	res.Summary = tournament.Summarise(results, elapsedSince(run))
 	if err := r.writeFiles(dir, run, plan, res); err != nil {
 		return err
@@ -50,8 +55,8 @@ func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, re
 	cfg := plan.Tournament
 	dataset := datasetName(run.Spec.Dataset)
 	if _, err := output.Write(dir, output.Run{
-		Result: res, Items: plan.Items, Frequency: plan.Frequency, Metric: cfg.Metric,
-		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels,
+		Result: res, Items: plan.Items, Frequency: plan.Frequency, Data: plan.Data, Metric: cfg.Metric,
+		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels, Quantiles: cfg.Quantiles,
 		Input: dataset, Mode: string(run.Spec.Mode),
 	}); err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)

@@ -24,6 +24,7 @@ type Plan struct {
 	Mine        []series.Series
 	Tournament  tournament.Config
 	Frequency   series.Frequency
+	Data        series.Report
 	Fingerprint string
 	DatasetSize int
 }
@@ -40,6 +41,7 @@ func NewPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (Plan, er
 		Mine:        shard.Filter(items, e.Index, e.Shards),
 		Tournament:  cfg,
 		Frequency:   ds.Frequency,
+		Data:        ds.Report,
 		DatasetSize: len(ds.Items),
 	}
 	p.Fingerprint = checkpoint.Run{
@@ -90,16 +92,28 @@ func tournamentConfig(spec v1alpha1.ForecastRunSpec, freq series.Frequency) (tou
 	}
 	cfg := tournament.Config{
 		Horizon: horizon, Windows: int(spec.Backtest.Windows), Season: season,
-		Metric: metric, Levels: levels(spec.Intervals.Levels), Models: ms,
+		Metric: metric, Levels: levels(spec.Intervals.Levels), Quantiles: probabilities(spec.Intervals.Quantiles), Models: ms,
 	}
 	cfg.EstimateEveryWindow = spec.Backtest.EstimateEveryWindow
 	if spec.Backtest.Step != nil {
 		cfg.Step = int(*spec.Backtest.Step)
 	}
 	if registry.WantsEnsemble(names) {
-		cfg.Ensemble = &tournament.EnsembleConfig{}
+		cfg.Ensemble = tournament.DefaultEnsemble()
+	}
+	if registry.ChoosesByClass(names) {
+		cfg.Suits = registry.Suits
 	}
 	return cfg, nil
+}
+
+// probabilities turns quantiles in percent into probabilities.
+func probabilities(percent []int32) []float64 {
+	out := make([]float64, len(percent))
+	for i, p := range percent {
+		out[i] = float64(p) / 100
+	}
+	return out
 }
 
 func levels(l []int32) []float64 {

@@ -8,22 +8,25 @@ import (
 // Metric names an accuracy measure. Lower is better for every metric.
 type Metric string
 
-// The metrics a tournament can rank models by. MASE is the default: it is
-// scale-free, defined on intermittent series (unlike sMAPE's zero handling
-// it needs no special case for zero actuals) and the M4 headline measure.
+// The metrics a tournament can rank models by. RMSSE is the default (see
+// Default).
 const (
 	MASE  Metric = "MASE"
 	SMAPE Metric = "sMAPE"
 	RMSE  Metric = "RMSE"
 	MAE   Metric = "MAE"
 	WAPE  Metric = "WAPE"
-	// RMSSE is the M5 competition's root mean squared scaled error. It is
-	// reported by the benchmark scorer and may also rank models.
+	// RMSSE is the M5 competition's root mean squared scaled error.
 	RMSSE Metric = "RMSSE"
 )
 
-// Default is the metric used when none is requested.
-const Default = MASE
+// Default is the metric used when none is requested: RMSSE, which the M5
+// competition chose for retail demand. Squared errors are smallest for the
+// mean, which is what a planner stocks for; absolute errors (MASE, MAE,
+// WAPE) are smallest for the median, which for sparse demand is zero, so
+// ranking by them hands a part that sells a flat zero forecast. Like MASE
+// it is scale-free and defined on intermittent series.
+const Default = RMSSE
 
 // All returns every metric in the order they are documented.
 func All() []Metric { return []Metric{MASE, SMAPE, RMSE, MAE, WAPE, RMSSE} }

@@ -13,7 +13,7 @@ func TestParseMetric(t *testing.T) {
 	}{
 		{"MASE", MASE, false},
 		{"mase", MASE, false},
-		{"", MASE, false},
+		{"", RMSSE, false},
 		{"smape", SMAPE, false},
 		{" sMAPE ", SMAPE, false},
 		{"rmse", RMSE, false},

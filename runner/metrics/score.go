@@ -159,3 +159,60 @@ func mean(sum float64, n int) float64 {
 	}
 	return sum / float64(n)
 }
+
+// Bias is the scaled mean error of forecast against actual: the mean of
+// forecast − actual over the observed actuals, divided by the scale's MAE
+// (the in-sample naive error, as in MASE). Positive means the forecast was
+// too high. It is NaN when nothing was observed, and follows Score's
+// zero-denominator convention (0 for an exact forecast, ±Inf otherwise)
+// when the scale is zero.
+func Bias(actual, forecast []float64, scale Scale) float64 {
+	if len(actual) != len(forecast) {
+		panic(fmt.Sprintf("metrics: %d actuals but %d forecasts", len(actual), len(forecast)))
+	}
+	var sum float64
+	n := 0
+	for i, a := range actual {
+		if math.IsNaN(a) {
+			continue
+		}
+		sum += forecast[i] - a
+		n++
+	}
+	return ScaledError(sum, n, scale)
+}
+
+// ScaledError is Bias from its parts: the sum of n errors forecast −
+// actual and the scale.
+func ScaledError(sum float64, n int, scale Scale) float64 {
+	me := mean(sum, n)
+	if me < 0 {
+		return -ratio(-me, scale.MAE)
+	}
+	return ratio(me, scale.MAE)
+}
+
+// MSIS is the M4 competition's mean scaled interval score of the central
+// interval [lower, upper] at level percent: per observed actual, the width
+// plus 2/α times how far the actual fell outside (α = 1 − level/100),
+// averaged and divided by the scale's MAE. It rewards narrow intervals and
+// punishes misses in proportion to their size; lower is better. It is NaN
+// when nothing was observed and follows Score's zero-denominator
+// convention when the scale is zero.
+func MSIS(actual, lower, upper []float64, level float64, scale Scale) float64 {
+	if len(lower) != len(actual) || len(upper) != len(actual) {
+		panic(fmt.Sprintf("metrics: %d actuals but %d lower and %d upper bounds", len(actual), len(lower), len(upper)))
+	}
+	penalty := 2 / (1 - level/100)
+	var sum float64
+	n := 0
+	for i, a := range actual {
+		if math.IsNaN(a) {
+			continue
+		}
+		l, u := lower[i], upper[i]
+		sum += u - l + penalty*max(l-a, 0) + penalty*max(a-u, 0)
+		n++
+	}
+	return ratio(mean(sum, n), scale.MAE)
+}

@@ -143,3 +143,49 @@ func itoa(n int) string {
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
 }
+
+func TestBias(t *testing.T) {
+	scale := Scale{MAE: 2, MSE: 4}
+	tests := []struct {
+		name             string
+		actual, forecast []float64
+		scale            Scale
+		want             float64
+	}{
+		{"too high", []float64{1, 3}, []float64{3, 5}, scale, 1},
+		{"too low", []float64{4, 4}, []float64{2, 3}, scale, -0.75},
+		{"errors cancel", []float64{1, 3}, []float64{3, 1}, scale, 0},
+		{"missing actual skipped", []float64{math.NaN(), 2}, []float64{100, 6}, scale, 2},
+		{"nothing observed", []float64{math.NaN()}, []float64{1}, scale, math.NaN()},
+		{"zero scale, exact", []float64{5, 5}, []float64{5, 5}, Scale{}, 0},
+		{"zero scale, too low", []float64{5, 5}, []float64{4, 5}, Scale{}, math.Inf(-1)},
+	}
+	for _, tt := range tests {
+		got := Bias(tt.actual, tt.forecast, tt.scale)
+		if !(got == tt.want || math.IsNaN(got) && math.IsNaN(tt.want)) {
+			t.Errorf("%s: Bias = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMSIS(t *testing.T) {
+	lower, upper := []float64{8, 8, 8}, []float64{12, 12, 12}
+	scale := Scale{MAE: 2}
+	tests := []struct {
+		name   string
+		actual []float64
+		want   float64
+	}{
+		// Width 4 each; at 95% a miss costs 40 times its size.
+		{"all inside", []float64{9, 10, 12}, 4.0 / 2},
+		{"one below by 1, one above by 0.5", []float64{7, 10, 12.5}, (4 + 4 + 40 + 4 + 20) / 3.0 / 2},
+		{"missing actuals skipped", []float64{nan, 10, nan}, 4.0 / 2},
+		{"nothing observed", []float64{nan, nan, nan}, nan},
+	}
+	for _, tt := range tests {
+		got := MSIS(tt.actual, lower, upper, 95, scale)
+		if !(math.Abs(got-tt.want) < 1e-12 || math.IsNaN(got) && math.IsNaN(tt.want)) {
+			t.Errorf("%s: MSIS = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

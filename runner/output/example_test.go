@@ -36,5 +36,5 @@ func ExampleWrite() {
 	fmt.Print(strings.Split(string(leaderboard), "\n")[0], "\n")
 	// Output:
 	// item_id,step,period,model,forecast,lo_80,hi_80
-	// item_id,class,winner,Naive,HistoricAverage,failed
+	// item_id,class,winner,Naive,HistoricAverage,failed,bias,members,Naive_bias,HistoricAverage_bias,note
 }

@@ -30,6 +30,11 @@ type Run struct {
 	Windows   int
 	// Levels are the interval levels, ascending, as the tournament used them.
 	Levels []float64
+	// Quantiles are the quantile probabilities, ascending, as the
+	// tournament used them.
+	Quantiles []float64
+	// Data is the loader's report on the dataset (series.Report).
+	Data series.Report
 	// Input names the data (usually its path) and Mode the sampling mode.
 	Input string
 	Mode  string

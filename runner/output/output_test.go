@@ -129,11 +129,12 @@ func TestWriteLeaderboardAndSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, files.Leaderboard)
-	wantHeader := []string{"item_id", "class", "winner", "Naive", "HistoricAverage", "SeasonalNaive", "failed"}
+	wantHeader := []string{"item_id", "class", "winner", "Naive", "HistoricAverage", "SeasonalNaive", "failed", "bias", "members",
+		"Naive_bias", "HistoricAverage_bias", "SeasonalNaive_bias", "note"}
 	if !slices.Equal(rows[0], wantHeader) || len(rows) != 6 {
 		t.Fatalf("leaderboard header %v with %d rows", rows[0], len(rows))
 	}
-	if rows[1][2] == "" || rows[1][3] == "" || rows[5][6] != "true" || rows[5][3] != "" {
+	if rows[1][2] == "" || rows[1][3] == "" || rows[1][7] == "" || rows[1][9] == "" || rows[5][6] != "true" || rows[5][3] != "" || rows[5][7] != "" {
 		t.Errorf("rows %v and %v", rows[1], rows[5])
 	}
 	raw, err := os.ReadFile(files.Summary)
@@ -144,7 +145,8 @@ func TestWriteLeaderboardAndSummary(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Items != 5 || got.Failed != 1 || got.Metric != "MASE" || got.Horizon != 7 || len(got.Models) != 3 || got.MeanScore == nil {
+	if got.Items != 5 || got.Failed != 1 || got.Metric != "MASE" || got.Horizon != 7 || len(got.Models) != 3 || got.MeanScore == nil ||
+		len(got.BiasPercent) == 0 {
 		t.Errorf("summary %s", raw)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -174,5 +176,38 @@ func BenchmarkWrite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestWriteQuantiles(t *testing.T) {
+	items := dailyItems(3, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	ms := []models.Model{naive.Naive{}, naive.Mean{}}
+	probs := []float64{0.5, 0.9, 0.975}
+	cfg := tournament.Config{Horizon: 7, Season: 7, Levels: []float64{80}, Quantiles: probs, Models: ms}
+	res, err := tournament.Run(context.Background(), items, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := Run{Result: res, Items: items, Frequency: series.Daily, Metric: metrics.RMSSE, Horizon: 7, Season: 7, Windows: 3,
+		Levels: []float64{80}, Quantiles: probs}
+	files, err := Write(t.TempDir(), run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, files.Forecasts)
+	want := []string{"item_id", "step", "date", "model", "forecast", "lo_80", "hi_80", "q_50", "q_90", "q_97.5"}
+	if !slices.Equal(rows[0], want) {
+		t.Fatalf("header %v, want %v", rows[0], want)
+	}
+	for _, row := range rows[1:] {
+		var q [3]float64
+		for k := range q {
+			if q[k], err = strconv.ParseFloat(row[7+k], 64); err != nil {
+				t.Fatalf("row %v: %v", row, err)
+			}
+		}
+		if hi80, _ := strconv.ParseFloat(row[6], 64); !(q[0] <= q[1] && q[1] <= q[2] && q[1] <= hi80+1e-9 && q[2] >= hi80-1e-9) {
+			t.Errorf("row %v: quantiles out of order or off the 80%% interval's upper bound (the 90%% quantile)", row)
+		}
 	}
 }

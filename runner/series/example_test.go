@@ -26,8 +26,8 @@ SKU-2,2024-01-01,6
 	}
 	// Output:
 	// frequency: daily
-	// SKU-1 2024-01-01 [3 NaN NaN 5]
-	// SKU-2 2024-01-01 [6 7]
+	// SKU-1 2024-01-01 [3 NaN 0 5]
+	// SKU-2 2024-01-01 [6 7 0 0]
 }
 
 func ExampleRead_error() {

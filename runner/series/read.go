@@ -39,10 +39,14 @@ type ReadOptions struct {
 	// Columns names the item, time and value columns; an empty name means
 	// the one in DefaultColumns.
 	Columns Columns
-	// Frequency of the time column. Empty means: infer it from the spacing
-	// of the first item's dates. An integer time column needs none; a
-	// frequency given with one is copied to the Dataset.
+	// Frequency of the time column. Empty means: infer it from the dates,
+	// as the most common spacing of each item's closest rows (see Report).
+	// An integer time column needs none; a frequency given with one is
+	// copied to the Dataset.
 	Frequency Frequency
+	// Missing is the meaning of a period without a row (default
+	// MissingZero: no demand).
+	Missing Missing
 }
 
 // LoadFile reads a long CSV file; see Read. Errors name the file by the
@@ -62,14 +66,21 @@ func LoadFile(path string, opts ReadOptions) (*Dataset, error) {
 // date-times or integer period indexes, one kind for the whole file.
 // Date-times are placed by their wall-clock reading; a UTC offset is kept
 // only in Start. Each item's values are placed on the frequency's regular
-// grid from its earliest row to its latest; periods without a row, empty
-// cells and NA or NaN cells are NaN. Spaces around cells and header names
+// grid from its earliest row to its latest or, with dates, to the
+// dataset's latest period, so that an item that stopped selling is
+// forecast from the same date as the others. Periods without a row are
+// filled as opts.Missing says (zero demand by default); empty cells and NA
+// or NaN cells are NaN. Spaces around cells and header names
 // are ignored, as is a leading byte order mark. A repeated (item, time)
 // pair is an error. Every error is a *ParseError naming file, line and
 // column; name is the file name used in those messages.
 func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 	if opts.Frequency != "" && !opts.Frequency.Valid() {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("unknown frequency %q", opts.Frequency)}
+	}
+	missing, err := ParseMissing(string(opts.Missing))
+	if err != nil {
+		return nil, &ParseError{File: name, Err: err}
 	}
 	cols := opts.Columns.withDefaults()
 	if cols.Item == cols.Time || cols.Item == cols.Value || cols.Time == cols.Value {
@@ -93,7 +104,7 @@ func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 			return nil, err
 		}
 	}
-	return l.dataset(opts.Frequency)
+	return l.dataset(opts.Frequency, missing)
 }
 
 // loader accumulates rows per item until the grid can be laid out.

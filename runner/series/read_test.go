@@ -3,6 +3,7 @@ package series_test
 import (
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -51,13 +52,56 @@ func TestReadLayout(t *testing.T) {
 			starts: []time.Time{date(2024, 1, 1)},
 		},
 		{
-			name:   "gaps become NaN and rows may come in any order",
+			name:   "absent periods are zero demand, every item runs to the last date, rows in any order",
 			csv:    "item_id,date,quantity\nB,2024-01-05,5\nA,2024-01-03,3\nB,2024-01-01,1\nA,2024-01-01,1\nA,2024-01-02,2\n",
 			freq:   series.Daily,
 			ids:    []string{"B", "A"},
 			opts:   series.ReadOptions{Frequency: series.Daily},
-			values: [][]float64{{1, nan, nan, nan, 5}, {1, 2, 3}},
+			values: [][]float64{{1, 0, 0, 0, 5}, {1, 2, 3, 0, 0}},
 			starts: []time.Time{date(2024, 1, 1), date(2024, 1, 1)},
+		},
+		{
+			name:   "absent periods left missing",
+			csv:    "item_id,date,quantity\nB,2024-01-05,5\nA,2024-01-03,3\nB,2024-01-01,1\nA,2024-01-01,1\nA,2024-01-02,2\n",
+			freq:   series.Daily,
+			ids:    []string{"B", "A"},
+			opts:   series.ReadOptions{Frequency: series.Daily, Missing: series.MissingUnknown},
+			values: [][]float64{{1, nan, nan, nan, 5}, {1, 2, 3, nan, nan}},
+			starts: []time.Time{date(2024, 1, 1), date(2024, 1, 1)},
+		},
+		{
+			name:   "absent periods interpolated, after the last row repeated, empty cells kept missing",
+			csv:    "item_id,date,quantity\nB,2024-01-05,5\nA,2024-01-03,3\nB,2024-01-01,1\nA,2024-01-01,1\nA,2024-01-02,\n",
+			freq:   series.Daily,
+			ids:    []string{"B", "A"},
+			opts:   series.ReadOptions{Frequency: series.Daily, Missing: "Interpolate"},
+			values: [][]float64{{1, 2, 3, 4, 5}, {1, nan, 3, 3, 3}},
+			starts: []time.Time{date(2024, 1, 1), date(2024, 1, 1)},
+		},
+		{
+			name:   "rows every Thursday on a daily grid: zero on the other days",
+			csv:    "item_id,date,quantity\nA,2024-01-04,10\nA,2024-01-11,10\nB,2024-01-04,1\nB,2024-01-05,1\n",
+			freq:   series.Daily,
+			ids:    []string{"A", "B"},
+			opts:   series.ReadOptions{Frequency: series.Daily},
+			values: [][]float64{{10, 0, 0, 0, 0, 0, 0, 10}, {1, 1, 0, 0, 0, 0, 0, 0}},
+			starts: []time.Time{date(2024, 1, 4), date(2024, 1, 4)},
+		},
+		{
+			name:   "a weekly item and a daily one: the tie goes to the finer grid",
+			csv:    "item_id,date,quantity\nA,2024-01-04,10\nA,2024-01-11,10\nB,2024-01-10,1\nB,2024-01-11,2\n",
+			freq:   series.Daily,
+			ids:    []string{"A", "B"},
+			values: [][]float64{{10, 0, 0, 0, 0, 0, 0, 10}, {1, 2}},
+			starts: []time.Time{date(2024, 1, 4), date(2024, 1, 10)},
+		},
+		{
+			name:   "the most common spacing wins: a weekly item with a gap among weekly ones",
+			csv:    "item_id,date,quantity\nA,2024-01-01,1\nA,2024-01-15,3\nB,2024-01-01,1\nB,2024-01-08,2\nC,2024-01-01,1\nC,2024-01-08,2\n",
+			freq:   series.Weekly,
+			ids:    []string{"A", "B", "C"},
+			values: [][]float64{{1, 0, 3}, {1, 2, 0}, {1, 2, 0}},
+			starts: []time.Time{date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 1)},
 		},
 		{
 			name:   "empty, NA and NaN cells are missing",
@@ -71,7 +115,7 @@ func TestReadLayout(t *testing.T) {
 			name:      "integer index needs no frequency",
 			csv:       "item_id,date,quantity\nA,3,30\nA,1,10\nB,-1,5\nB,0,6\n",
 			ids:       []string{"A", "B"},
-			values:    [][]float64{{10, nan, 30}, {5, 6}},
+			values:    [][]float64{{10, 0, 30}, {5, 6}}, // an index is each item's own clock: B is not extended
 			startIdxs: []int64{1, -1},
 		},
 		{
@@ -88,7 +132,7 @@ func TestReadLayout(t *testing.T) {
 			csv:    "item_id,date,quantity\nA,2023-01-31,1\nA,2023-02-28,2\nA,2023-04-30,4\n",
 			freq:   series.Monthly,
 			ids:    []string{"A"},
-			values: [][]float64{{1, 2, nan, 4}},
+			values: [][]float64{{1, 2, 0, 4}},
 			starts: []time.Time{date(2023, 1, 31)},
 		},
 		{
@@ -96,7 +140,7 @@ func TestReadLayout(t *testing.T) {
 			csv:    "item_id,date,quantity\nA,2023-01-01,1\nA,2023-04-01,2\nA,2023-10-01,4\n",
 			freq:   series.Quarterly,
 			ids:    []string{"A"},
-			values: [][]float64{{1, 2, nan, 4}},
+			values: [][]float64{{1, 2, 0, 4}},
 			starts: []time.Time{date(2023, 1, 1)},
 		},
 		{
@@ -120,7 +164,7 @@ func TestReadLayout(t *testing.T) {
 			csv:    "item_id,date,quantity\nA,2024-03-01T22:00:00Z,1\nA,2024-03-01 23:00:00,2\nA,2024-03-02T01:00:00,4\n",
 			freq:   series.Hourly,
 			ids:    []string{"A"},
-			values: [][]float64{{1, 2, nan, 4}},
+			values: [][]float64{{1, 2, 0, 4}},
 			starts: []time.Time{time.Date(2024, 3, 1, 22, 0, 0, 0, time.UTC)},
 		},
 		{
@@ -149,11 +193,11 @@ func TestReadLayout(t *testing.T) {
 			startIdxs: []int64{1},
 		},
 		{
-			name:   "frequency from the first item with two times; spaces trimmed",
+			name:   "frequency from the items with two times; spaces trimmed",
 			csv:    "item_id, date, quantity\nA,2024-01-01,1\n B , 2024-01-01 , 2\nB,2024-01-04,4\nB,2024-01-02,3\n",
 			freq:   series.Daily,
 			ids:    []string{"A", "B"},
-			values: [][]float64{{1}, {2, 3, nan, 4}},
+			values: [][]float64{{1, 0, 0, 0}, {2, 3, 0, 4}},
 			starts: []time.Time{date(2024, 1, 1), date(2024, 1, 1)},
 		},
 		{
@@ -235,6 +279,9 @@ func TestReadErrors(t *testing.T) {
 		{"cannot infer from single rows", head + "A,2024-01-01,1\nB,2024-01-02,1\n", series.ReadOptions{}, 2, 2, series.ErrBadTime,
 			"no item has rows at two different times"},
 		{"cannot infer from odd spacing", head + "A,2024-01-01,1\nA,2024-01-04,1\n", series.ReadOptions{}, 2, 2, series.ErrBadTime, "3 days apart"},
+		{"a daily item among weekly ones", head + "A,2024-01-01,1\nA,2024-01-08,1\nB,2024-01-01,1\nB,2024-01-08,1\nC,2024-01-01,1\nC,2024-01-02,1\n", series.ReadOptions{}, 7, 2, series.ErrOffGrid,
+			`2024-01-02 is not on the weekly grid of item "C", which starts at 2024-01-01 (the frequency was inferred from the closest rows of each item: 1 daily, 2 weekly; set it explicitly)`},
+		{"unknown meaning of absent periods", head, series.ReadOptions{Missing: "ffill"}, 0, 0, nil, `unknown meaning of absent periods "ffill"`},
 		{"implausible span", head + "A,1,1\nA,900000000,1\n", series.ReadOptions{}, 3, 2, series.ErrBadTime, `item "A" runs from 1 to 900000000, more than 100000 periods for 2 rows`},
 		{"overflowing span", head + "A,-9223372036854775808,1\nA,9223372036854775807,1\n", series.ReadOptions{}, 3, 2, series.ErrBadTime, "runs from -9223372036854775808"},
 		{"empty file", "", series.ReadOptions{}, 0, 0, nil, "data.csv: empty file"},
@@ -256,6 +303,21 @@ func TestReadErrors(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, tt.text)
 			}
 		})
+	}
+}
+
+func TestReadReport(t *testing.T) {
+	csv := "item_id,date,quantity\n" +
+		"A,2024-01-01,1\nA,2024-01-03,2.5\nA,2024-01-05,1\n" + // two absent days inside, fractional; 2 days apart: no vote
+		"B,2024-01-01,-1\nB,2024-01-02,1\n" + // a return; three days added at the end
+		"C,2024-01-04,\nC,2024-01-05,3\n" // an empty cell is not an absent period
+	ds := read(t, csv, series.ReadOptions{})
+	want := series.Report{
+		Missing: series.MissingZero, AbsentPeriods: 5, ExtendedItems: 1, NegativeItems: 1, NonIntegerItems: 1,
+		FrequencyInferred: true, FrequencyVotes: map[series.Frequency]int{series.Daily: 2},
+	}
+	if !reflect.DeepEqual(ds.Report, want) {
+		t.Errorf("Report = %+v, want %+v", ds.Report, want)
 	}
 }
 

@@ -16,7 +16,8 @@ const (
 )
 
 // Series is one item's history on a regular grid, oldest first. A missing
-// observation (an empty cell or a gap in the time column) is NaN.
+// observation (an empty cell, or a period without a row when absent periods
+// are not zero demand; see Missing) is NaN.
 type Series struct {
 	ID string
 	// Start is the time of Values[0] when the time column holds dates; zero
@@ -32,4 +33,7 @@ type Series struct {
 type Dataset struct {
 	Frequency Frequency
 	Items     []Series
+	// Report says how the rows were laid out and what was noticed; Read
+	// fills it, a Dataset built by hand may leave it zero.
+	Report Report
 }

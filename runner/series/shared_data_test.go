@@ -1,6 +1,7 @@
 package series_test
 
 import (
+	"cmp"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,8 +11,9 @@ import (
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
-// sharedData is the benchmark data folder beside the repository.
-const sharedData = "../../../shared/data"
+// sharedData is the benchmark data folder: $FORECASTRUN_DATA (as for
+// hack/bench-vs-r.sh), else the one beside the repository.
+var sharedData = cmp.Or(os.Getenv("FORECASTRUN_DATA"), "../../../shared/data")
 
 // TestLoadSharedBenchmarks loads every benchmark training split and checks
 // the item counts its README states.

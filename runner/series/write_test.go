@@ -21,7 +21,7 @@ func TestWriteRoundTrip(t *testing.T) {
 			name: "daily with gaps",
 			ds: &series.Dataset{Frequency: series.Daily, Items: []series.Series{
 				{ID: "A", Start: date(2024, 2, 28), Values: []float64{1, nan, 2.5}},
-				{ID: "B,quoted", Start: date(2024, 1, 1), Values: []float64{1e6, 0.001}},
+				{ID: "B,quoted", Start: date(2024, 2, 27), Values: []float64{1e6, 0.001, 0, 7}},
 			}},
 			head: "item_id,date,quantity\nA,2024-02-28,1\n",
 		},
@@ -36,7 +36,7 @@ func TestWriteRoundTrip(t *testing.T) {
 			name: "daily items starting at a clock time",
 			ds: &series.Dataset{Frequency: series.Daily, Items: []series.Series{
 				{ID: "A", Start: date(2024, 1, 1), Values: []float64{1, 2}},
-				{ID: "B", Start: time.Date(2024, 1, 1, 5, 0, 0, 0, time.UTC), Values: []float64{3}},
+				{ID: "B", Start: time.Date(2024, 1, 1, 5, 0, 0, 0, time.UTC), Values: []float64{3, 4}},
 			}},
 			head: "item_id,date,quantity\nA,2024-01-01T00:00:00,1\n",
 		},

@@ -82,11 +82,13 @@ func exactlyOne(spec v1alpha1.Dataset) error {
 	return nil
 }
 
-// readOptions turns the spec's columns and frequency into the CSV
-// loader's options; empty names and frequency keep the loader's defaults.
+// readOptions turns the spec's columns, frequency and meaning of absent
+// periods into the CSV loader's options; empty ones keep the loader's
+// defaults.
 func readOptions(spec v1alpha1.Dataset) series.ReadOptions {
 	return series.ReadOptions{
 		Columns:   series.Columns{Item: spec.Columns.Item, Time: spec.Columns.Time, Value: spec.Columns.Value},
 		Frequency: series.Frequency(spec.Frequency),
+		Missing:   series.Missing(spec.Missing),
 	}
 }

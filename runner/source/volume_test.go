@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/series"
 )
 
 func TestVolume(t *testing.T) {
@@ -29,6 +30,14 @@ func TestVolume(t *testing.T) {
 
 	ds, err := Load(context.Background(), spec("in/data.csv"), opts)
 	wantItems(t, ds, err, "a", "b")
+	if ds.Report.Missing != series.MissingZero {
+		t.Errorf("absent periods mean %q by default, want zero demand", ds.Report.Missing)
+	}
+	unknown := spec("in/data.csv")
+	unknown.Missing = "unknown"
+	if ds, err := Load(context.Background(), unknown, opts); err != nil || ds.Report.Missing != series.MissingUnknown {
+		t.Errorf("spec.dataset.missing unknown: %v, %v; want the loader to treat absent periods as unknown", ds.Report.Missing, err)
+	}
 
 	_, err = Load(context.Background(), spec("in/bad.csv"), opts)
 	wantParseError(t, err, "pvc/claim/in/bad.csv", 3, 3)

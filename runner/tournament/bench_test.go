@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models/registry"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
@@ -72,8 +71,7 @@ func BenchmarkEnsembleBacktest(b *testing.B) {
 	ranked := w.backtestAll(&res, y, y, p)
 	models := slices.DeleteFunc(ranked, func(c candidate) bool { return c.index == len(cfg.Models) })
 	slices.SortFunc(models, func(a, b candidate) int { return a.index - b.index })
-	scale := metrics.NaiveScale(y, cfg.Season)
 	for b.Loop() {
-		w.backtestEnsemble(models, y, p, scale)
+		w.backtestEnsemble(models, y, p)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/sample"
 )
 
 // Config describes one tournament. Only Horizon is required.
@@ -28,10 +29,22 @@ type Config struct {
 	// Levels are the prediction-interval levels in percent (default 80 and
 	// 95). They are sorted ascending; duplicates are removed.
 	Levels []float64
+	// Quantiles are the probabilities (in (0, 1)) at which each item's
+	// forecast quantiles are given, such as 0.9, 0.95 and 0.99 for service
+	// levels; sorted ascending, duplicates removed; none by default.
+	Quantiles []float64
 	// Models are the candidates in simplicity order; earlier wins ties.
 	// Required: registry.All(Season) is the usual choice. (The tournament
 	// does not default to it so that it depends on no concrete model.)
 	Models []models.Model
+	// Suits, if set, says whether the named model is a candidate for an
+	// item of the given demand class; models it rejects are neither
+	// backtested nor combined for that item, and their leaderboard cells
+	// stay empty. Nil makes every model a candidate for every item, as
+	// does a class for which Suits accepts none. registry.Suits is the
+	// usual choice: intermittent-demand methods for intermittent and lumpy
+	// items, the smoothing, trend and seasonal models for the others.
+	Suits func(model string, class sample.DemandClass) bool
 	// Workers is the size of the worker pool (default runtime.GOMAXPROCS(0),
 	// which since Go 1.25 follows the container's CPU limit).
 	Workers int
@@ -85,6 +98,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	c.Levels = levels
+	if c.Quantiles, err = normaliseQuantiles(c.Quantiles); err != nil {
+		return c, err
+	}
 	if c.Ensemble, err = c.Ensemble.withDefaults(); err != nil {
 		return c, err
 	}
@@ -104,6 +120,17 @@ func normaliseLevels(levels []float64) ([]float64, error) {
 		}
 	}
 	out := slices.Clone(levels)
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func normaliseQuantiles(probs []float64) ([]float64, error) {
+	for _, p := range probs {
+		if !(p > 0 && p < 1) {
+			return nil, fmt.Errorf("tournament: quantile %v must be a probability between 0 and 1 exclusive", p)
+		}
+	}
+	out := slices.Clone(probs)
 	slices.Sort(out)
 	return slices.Compact(out), nil
 }

@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models"
 )
 
@@ -34,13 +33,14 @@ func (w *worker) recordWindow(mi, k int, p plan, mean []float64, score float64) 
 // that completed their backtest, in simplicity order) and appends it to
 // the candidates, last. With fewer than two models there is nothing to
 // combine and the ensemble is skipped.
-func (w *worker) addEnsemble(res *ItemResult, backtested []candidate, observed []float64, p plan, scale metrics.Scale) []candidate {
+func (w *worker) addEnsemble(res *ItemResult, backtested []candidate, observed []float64, p plan) []candidate {
 	if len(backtested) < 2 {
 		dropCandidate(res, EnsembleName, "fewer than 2 models backtested")
 		return backtested
 	}
-	score := w.backtestEnsemble(backtested, observed, p, scale)
+	score := w.backtestEnsemble(backtested, observed, p)
 	res.Scores[EnsembleName] = Score(score)
+	res.Biases[EnsembleName] = Score(w.bias(len(w.cfg.Models), p))
 	return append(backtested, candidate{index: len(w.cfg.Models), score: score})
 }
 
@@ -52,7 +52,7 @@ func (w *worker) addEnsemble(res *ItemResult, backtested []candidate, observed [
 // (leave-one-window-out). With a single window there are no other windows;
 // the members are then ranked on that window itself, and the ensemble's
 // score is optimistic.
-func (w *worker) backtestEnsemble(backtested []candidate, observed []float64, p plan, scale metrics.Scale) float64 {
+func (w *worker) backtestEnsemble(backtested []candidate, observed []float64, p plan) float64 {
 	ens := len(w.cfg.Models)
 	mean := make([]float64, p.horizon)
 	var total float64
@@ -63,7 +63,7 @@ func (w *worker) backtestEnsemble(backtested []candidate, observed []float64, p 
 		origin := p.origin(k)
 		actual := observed[origin : origin+p.horizon]
 		w.recordErrors(ens, k, p, actual, mean)
-		if s := w.cfg.Metric.Score(actual, mean, scale); !math.IsNaN(s) {
+		if s := w.cfg.Metric.Score(actual, mean, w.scaleFor(k)); !math.IsNaN(s) {
 			total += s
 			scored++
 		}

@@ -27,7 +27,8 @@ func (w *worker) forecastEnsemble(res *ItemResult, c candidate, ranked []candida
 	}
 	res.Forecast = models.Forecast{Mean: mean}
 	res.Winner, res.Score, res.EnsembleMembers = EnsembleName, Score(c.score), names
-	w.addConformal(res, c.index, p)
+	w.recordWinnerBias(res, c.index, p)
+	w.addIntervals(res, c.index, p)
 	return true
 }
 
@@ -46,7 +47,7 @@ func (w *worker) fitMembers(res *ItemResult, ranked []candidate, filled []float6
 		fit, err := w.finalFit(c.index, filled)
 		var fc models.Forecast
 		if err == nil {
-			fc, err = forecastSafely(fit, w.cfg.Horizon, nil)
+			fc, err = w.forecast(fit, w.cfg.Horizon)
 		}
 		if err != nil {
 			dropCandidate(res, m.Name(), "final fit: "+err.Error())

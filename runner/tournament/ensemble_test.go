@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -124,13 +125,19 @@ func TestEnsembleOnFlatItem(t *testing.T) {
 		members    []string
 		noEnsemble bool
 	}{
-		// Two models err in opposite directions: their median, of two the
-		// mean, is exact, and the ensemble of what fitted wins.
+		// Two models err in opposite directions: their mean is exact, and
+		// the ensemble of what fitted wins.
 		{name: "opposite errors cancel", models: []models.Model{over, under}, winner: EnsembleName, score: 0, forecast: 100, members: []string{"Over", "Under"}},
 		// The median of +5, -5 and +30 is Over's forecast: a tie, which the
 		// single model wins.
-		{name: "median ties go to the model", models: []models.Model{over, under, far}, winner: "Over", score: 5, forecast: 105},
-		{name: "mean of three", models: []models.Model{over, under, far}, ensemble: EnsembleConfig{Combine: CombineMean}, winner: "Over", score: 10, forecast: 105},
+		{name: "median ties go to the model", models: []models.Model{over, under, far}, ensemble: EnsembleConfig{Combine: CombineMedian}, winner: "Over", score: 5, forecast: 105},
+		{name: "mean of three", models: []models.Model{over, under, far}, winner: "Over", score: 10, forecast: 105},
+		// With a margin of 1 the ensemble is preferred unless a model's
+		// score is below half of its own: 10 < 5·2 does not hold.
+		{name: "margin 1: twice as good wins alone", models: []models.Model{over, under, far}, ensemble: EnsembleConfig{Margin: 1}, winner: "Over", score: 10, forecast: 105},
+		// With a margin of 1.5 the ensemble (mean 110) is preferred over
+		// Over, whose score 5 is not below 10/2.5 = 4.
+		{name: "margin 1.5: the ensemble is preferred", models: []models.Model{over, under, far}, ensemble: EnsembleConfig{Margin: 1.5}, winner: EnsembleName, score: 10, forecast: 110, members: []string{"Over", "Under", "Far"}},
 		{name: "top two", models: []models.Model{far, over, under}, ensemble: EnsembleConfig{TopK: 2}, winner: EnsembleName, score: 0, forecast: 100, members: []string{"Over", "Under"}},
 		{name: "one model fits: no ensemble", models: []models.Model{brokenModel{"error"}, over}, winner: "Over", noEnsemble: true, forecast: 105},
 	}
@@ -162,7 +169,8 @@ func TestEnsembleOnFlatItem(t *testing.T) {
 
 // TestEnsembleChangesNothingElse runs the same items with and without the
 // ensemble. The models' scores and skips must be identical, and every item
-// the ensemble does not win must have the same result.
+// the ensemble does not win must have the same result, but for its
+// intervals, which are calibrated over every item's errors.
 func TestEnsembleChangesNothingElse(t *testing.T) {
 	items := append(makeItems(10, 90, 12, seasonalSeries), makeItems(10, 90, 13, intermittentSeries)...)
 	items = append(items, makeItems(10, 90, 16, noiseSeries)...)
@@ -185,7 +193,7 @@ func TestEnsembleChangesNothingElse(t *testing.T) {
 		if _, ok := a.Scores[EnsembleName]; ok || slices.Contains(off.Models, EnsembleName) {
 			t.Fatalf("%s: ensemble present while off", a.ID)
 		}
-		b.Scores, b.Skipped = without(b.Scores, EnsembleName), without(b.Skipped, EnsembleName)
+		b.Scores, b.Skipped, b.Biases = without(b.Scores, EnsembleName), without(b.Skipped, EnsembleName), without(b.Biases, EnsembleName)
 		if b.Winner == EnsembleName {
 			ensembleWins++
 			if !maps.Equal(a.Scores, b.Scores) || !maps.Equal(a.Skipped, b.Skipped) {
@@ -193,6 +201,11 @@ func TestEnsembleChangesNothingElse(t *testing.T) {
 			}
 			continue
 		}
+		a.Forecast.Intervals, b.Forecast.Intervals = nil, nil
+		if !reflect.DeepEqual(a.Calibration, b.Calibration) {
+			t.Errorf("%s: calibration changed with the ensemble", a.ID)
+		}
+		a.Calibration, b.Calibration = nil, nil
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Errorf("%s: result changed with the ensemble:\n off %v\n on  %v", a.ID, a, b)
 		}
@@ -226,7 +239,7 @@ func TestEnsembleDeterministicAcrossWorkers(t *testing.T) {
 }
 
 func TestEnsembleRejectsBadConfig(t *testing.T) {
-	for _, e := range []EnsembleConfig{{TopK: 1}, {TopK: -2}, {Combine: "mode"}} {
+	for _, e := range []EnsembleConfig{{TopK: 1}, {TopK: -2}, {Combine: "mode"}, {Margin: -0.1}, {Margin: math.NaN()}, {Margin: math.Inf(1)}} {
 		cfg := Config{Horizon: 3, Models: benchmarkModels(), Ensemble: &e}
 		if _, err := Run(context.Background(), nil, cfg, nil); err == nil {
 			t.Errorf("Run accepted ensemble %+v", e)

@@ -8,8 +8,38 @@ import (
 	"github.com/forecastrun/forecastrun/runner/models"
 )
 
-// errNonFinite marks a forecast holding NaN or Inf.
-var errNonFinite = errors.New("non-finite forecast")
+// errNonFinite marks a forecast holding NaN or Inf, errImplausible one far
+// beyond anything the history makes plausible.
+var (
+	errNonFinite   = errors.New("non-finite forecast")
+	errImplausible = errors.New("implausible forecast")
+)
+
+// plausibleLimit is the largest forecast magnitude accepted for a history:
+// a thousand times its largest magnitude, and at least 1000 (an all-zero
+// history may still forecast a little). A model whose forecast leaves that
+// range has diverged, as a multiplicative Holt-Winters does on a series
+// with near-zero values (one such forecast made a split's interval score
+// 1.4 million); it is skipped like a model that failed.
+func plausibleLimit(y []float64) float64 {
+	largest := 0.0
+	for _, v := range y {
+		if !math.IsNaN(v) {
+			largest = max(largest, math.Abs(v))
+		}
+	}
+	return 1000 * max(largest, 1)
+}
+
+// isNonNegative reports whether no observation of y is negative.
+func isNonNegative(y []float64) bool {
+	for _, v := range y {
+		if v < 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // fitSafely fits m on y, turning a panic into an error so that one broken
 // model cannot take down the pool. When prev, the fit on the first window,

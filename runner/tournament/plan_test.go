@@ -1,6 +1,10 @@
 package tournament
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/metrics"
+)
 
 func TestPlanBacktest(t *testing.T) {
 	tests := []struct {
@@ -30,5 +34,36 @@ func TestPlanBacktest(t *testing.T) {
 				t.Errorf("last window ends at %d, want %d", got.origin(got.windows-1)+got.horizon, tt.n)
 			}
 		})
+	}
+}
+
+// Each window's scale comes from the history it saw: changing later values
+// leaves an earlier window's scale alone, and a window that saw only a
+// constant history borrows the latest window's.
+func TestWindowScales(t *testing.T) {
+	p := plan{windows: 2, horizon: 2, step: 2, first: 4}
+	y := []float64{1, 1, 1, 1, 5, 1, 9, 9}
+	scales := windowScales(y, p, 1, nil)
+	// Window 0 saw 1,1,1,1 (scale 0): it borrows window 1's, which saw
+	// 1,1,1,1,5,1: naive errors 0,0,0,4,4.
+	want := metrics.Scale{MAE: 8.0 / 5, MSE: 32.0 / 5}
+	if scales[0] != want || scales[1] != want {
+		t.Errorf("scales %+v, want both %+v", scales, want)
+	}
+	z := []float64{1, 2, 1, 2, 100, 100, 100, 100}
+	a := windowScales(z, p, 1, nil)[0]
+	z[4], z[5] = -50, 7
+	if b := windowScales(z, p, 1, nil)[0]; a != b || a.MAE != 1 {
+		t.Errorf("window 0's scale %+v changed to %+v with data it did not see", a, b)
+	}
+}
+
+func TestShortFirstWindow(t *testing.T) {
+	// carparts: 39 months, horizon 12, two windows from 15 months.
+	if p, _ := planBacktest(39, 12, 3, 12, 12); !shortFirstWindow(p, 12) {
+		t.Errorf("plan %+v on 39 months: want every window estimated afresh", p)
+	}
+	if p, _ := planBacktest(730, 28, 3, 28, 7); shortFirstWindow(p, 7) {
+		t.Errorf("plan %+v on two years of days: want the first window's estimates reused", p)
 	}
 }

@@ -14,7 +14,7 @@ var (
 	// seasonalFamily holds the models that can forecast a season. AutoETS
 	// and AutoARIMA count: they pick a seasonal form for strongly seasonal
 	// series by AICc (their own packages test the selection).
-	seasonalFamily = map[string]bool{"SeasonalNaive": true, "HoltWintersAdditive": true, "HoltWintersMultiplicative": true,
+	seasonalFamily = map[string]bool{"SeasonalNaive": true, "HoltWintersAdditive": true, "HoltWintersMultiplicative": true, "MSTL": true,
 		"Theta": true, "OptimizedTheta": true, "DynamicOptimizedTheta": true, "AutoETS": true, "AutoARIMA": true}
 	intermittentFamily = map[string]bool{"CrostonClassic": true, "CrostonSBA": true, "TSB": true, "ADIDA": true, "IMAPA": true}
 )

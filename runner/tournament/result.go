@@ -20,19 +20,35 @@ type ItemResult struct {
 	// Score is the winner's mean backtest score (NaN when nothing could be
 	// scored).
 	Score Score
-	// Scores holds each model's mean backtest score; models that were
-	// skipped are absent and listed in Skipped with the reason.
+	// Scores holds each candidate's mean backtest score; models that were
+	// skipped are absent and listed in Skipped with the reason, models that
+	// do not suit the item's demand class (Config.Suits) are absent.
 	Scores  map[string]Score
 	Skipped map[string]string
+	// Biases holds each scored candidate's scaled mean error over its
+	// backtest (metrics.Bias: positive forecasts too high), and Bias the
+	// winner's; NaN when nothing was scored.
+	Biases map[string]Score `json:",omitempty"`
+	Bias   Score
+	// BacktestTotals are the sums of the winner's backtest forecasts and
+	// of the actuals they were scored against, from which a run's
+	// percentage bias per demand class is computed.
+	BacktestTotals Totals
 	// Forecast is the winner's forecast over the full horizon, refit on the
 	// whole history. It is empty when the item had no observation at all.
 	Forecast models.Forecast
 	// EnsembleMembers are the models whose forecasts the ensemble combined
 	// in Forecast, best ranked first; nil unless Winner is EnsembleName.
 	EnsembleMembers []string `json:",omitempty"`
-	// Conformal reports that the intervals were derived from backtest errors
-	// because the winning model gave none (always so for the ensemble).
+	// Conformal reports that the intervals were derived from backtest
+	// errors pooled over the item's demand family (see Calibration): so
+	// for every item that forecast.
 	Conformal bool
+	// Quantiles are the forecast quantiles at Config.Quantiles.
+	Quantiles []Quantile `json:",omitempty"`
+	// Calibration is the item's share of its family's interval
+	// calibration, kept so that a merged or resumed run can recalibrate.
+	Calibration *Calibration `json:",omitempty"`
 	// Windows and BacktestHorizon are the backtest actually run, which is
 	// smaller than configured for short series; both are 0 when the series
 	// was too short for any backtest.
@@ -42,6 +58,11 @@ type ItemResult struct {
 	Failed bool
 	// Note says why the item fell back or failed; empty otherwise.
 	Note string
+}
+
+// Totals are sums of forecasts and of actuals over the same periods.
+type Totals struct {
+	Forecast, Actual float64
 }
 
 // Result is the outcome of Run.
@@ -59,6 +80,9 @@ type Result struct {
 type Summary struct {
 	Items  int
 	Failed int
+	// NoBacktest counts the items forecast without any backtest, too
+	// short for one (see ItemResult.Note).
+	NoBacktest int
 	// Wins counts the items each model won.
 	Wins map[string]int
 	// MeanScore is the mean of the winners' backtest scores over the items
@@ -68,6 +92,11 @@ type Summary struct {
 	Seconds     float64
 	// ItemsPerSecond is Items divided by Seconds.
 	ItemsPerSecond float64
+	// BiasPercent is, per demand class, how much the winners' backtest
+	// forecasts summed over its items exceed the actuals they were scored
+	// against, in percent of the actuals (negative: too low). A class
+	// whose actuals sum to zero has no entry.
+	BiasPercent map[sample.DemandClass]float64
 }
 
 // Summarise aggregates finished items; elapsed is the wall time they took.
@@ -76,9 +105,17 @@ type Summary struct {
 func Summarise(items []ItemResult, elapsed time.Duration) Summary {
 	s := Summary{Items: len(items), Wins: map[string]int{}, Seconds: elapsed.Seconds()}
 	var total float64
+	volume := map[sample.DemandClass]Totals{}
 	for _, it := range items {
+		v := volume[it.Class]
+		v.Forecast += it.BacktestTotals.Forecast
+		v.Actual += it.BacktestTotals.Actual
+		volume[it.Class] = v
 		if it.Failed {
 			s.Failed++
+		}
+		if it.Windows == 0 && !it.Failed {
+			s.NoBacktest++
 		}
 		if it.Winner != "" {
 			s.Wins[it.Winner]++
@@ -94,6 +131,12 @@ func Summarise(items []ItemResult, elapsed time.Duration) Summary {
 	}
 	if s.Seconds > 0 {
 		s.ItemsPerSecond = float64(s.Items) / s.Seconds
+	}
+	s.BiasPercent = map[sample.DemandClass]float64{}
+	for c, v := range volume {
+		if v.Actual != 0 {
+			s.BiasPercent[c] = 100 * (v.Forecast - v.Actual) / v.Actual
+		}
 	}
 	return s
 }

@@ -70,6 +70,7 @@ func Run(ctx context.Context, items []series.Series, cfg Config, progress Progre
 	}
 
 	res := &Result{Items: keepFinished(results, finished), Models: cfg.CandidateNames()}
+	calibrate(res.Items, cfg.Levels, cfg.Quantiles)
 	res.Summary = Summarise(res.Items, time.Since(start))
 	return res, ctx.Err()
 }

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/models"
 	"github.com/forecastrun/forecastrun/runner/models/naive"
+	"github.com/forecastrun/forecastrun/runner/sample"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
@@ -131,12 +134,21 @@ func TestRunShortAndEmptySeries(t *testing.T) {
 		{ID: "tiny", Values: []float64{3, 4}},
 		{ID: "short", Values: []float64{1, 2, 3, 4, 5, 6}},
 		{ID: "empty", Values: []float64{nan, nan}},
+		{ID: "new", Values: []float64{nan, nan, 5}},
 	}
 	res, err := Run(context.Background(), items, Config{Horizon: 14, Models: benchmarkModels()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tiny, short, empty := res.Items[0], res.Items[1], res.Items[2]
+	tiny, short, empty, single := res.Items[0], res.Items[1], res.Items[2], res.Items[3]
+	// A new item with one observation is forecast, at its value, with
+	// intervals, and flagged.
+	if single.Failed || single.Forecast.Mean[13] != 5 || len(single.Forecast.Intervals) != 2 || !strings.Contains(single.Note, "too short") {
+		t.Errorf("single observation: %+v, want a flagged Naive forecast of 5 with intervals", single)
+	}
+	if res.Summary.NoBacktest != 2 {
+		t.Errorf("%d items forecast without a backtest, want 2", res.Summary.NoBacktest)
+	}
 	if tiny.Winner != "Naive" || tiny.Windows != 0 || len(tiny.Forecast.Mean) != 14 || tiny.Failed {
 		t.Errorf("tiny: %+v, want a Naive fallback without backtest", tiny)
 	}
@@ -377,6 +389,104 @@ func TestRunSearchesOncePerItem(t *testing.T) {
 		if searches.Load() != wantSearches || reestimates.Load() != wantReestimates {
 			t.Errorf("EstimateEveryWindow=%v: %d searches, %d reestimates; want %d and %d",
 				every, searches.Load(), reestimates.Load(), wantSearches, wantReestimates)
+		}
+	}
+}
+
+// A flat series of 100 with one early bump (so that the naive scale is
+// not zero) scores a model that forecasts 5 too high. Each window scales
+// by the history it saw: 28, 32 and 36 periods, naive MAE 8/27, 8/31 and
+// 8/35, so the bias is 5·(27+31+35)/(3·8). The backtest totals are 100 and
+// 105 a period, and the run's bias for the class is +5%.
+func TestRunReportsBias(t *testing.T) {
+	v := slices.Repeat([]float64{100}, 40)
+	v[1] = 104
+	cfg := Config{Horizon: 4, Metric: metrics.MAE, Models: []models.Model{over}}
+	res, err := Run(context.Background(), []series.Series{{ID: "flat", Values: v}}, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := res.Items[0]
+	want := 5 * (27.0 + 31 + 35) / (3 * 8)
+	if math.Abs(float64(it.Bias)-want) > 1e-9 || math.Abs(float64(it.Biases["Over"])-want) > 1e-9 {
+		t.Errorf("bias %v (per model %v), want %v", it.Bias, it.Biases, want)
+	}
+	periods := float64(it.Windows * it.BacktestHorizon)
+	if it.BacktestTotals != (Totals{Forecast: 105 * periods, Actual: 100 * periods}) {
+		t.Errorf("backtest totals %+v over %v periods, want 105 and 100 a period", it.BacktestTotals, periods)
+	}
+	if got := res.Summary.BiasPercent[it.Class]; math.Abs(got-5) > 1e-9 {
+		t.Errorf("bias of class %s = %v%%, want 5%%", it.Class, got)
+	}
+}
+
+// Config.Suits keeps a model out of the items of a class it does not suit;
+// a class for which it accepts no model runs every model.
+func TestRunSuitsChoosesCandidatesByClass(t *testing.T) {
+	items := append(makeItems(3, 60, 5, intermittentSeries), makeItems(3, 60, 6, noiseSeries)...)
+	cfg := Config{Horizon: 7, Models: benchmarkModels(),
+		Suits: func(model string, c sample.DemandClass) bool {
+			switch c {
+			case sample.Smooth:
+				return model != "Naive"
+			case sample.Intermittent, sample.Lumpy:
+				return false
+			}
+			return true
+		}}
+	res, err := Run(context.Background(), items, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		_, hasNaive := it.Scores["Naive"]
+		switch it.Class {
+		case sample.Smooth:
+			if hasNaive || len(it.Scores) != len(cfg.Models)-1 {
+				t.Errorf("%s (smooth): scores %v, want every model but Naive", it.ID, it.Scores)
+			}
+		case sample.Intermittent, sample.Lumpy:
+			if len(it.Scores) != len(cfg.Models) {
+				t.Errorf("%s (%s): scores %v, want every model since none suits", it.ID, it.Class, it.Scores)
+			}
+		default:
+			t.Fatalf("%s: unexpected class %s", it.ID, it.Class)
+		}
+	}
+}
+
+// explodingModel forecasts a trillion, as a diverged multiplicative
+// Holt-Winters does on a series with values near zero.
+type explodingModel struct{}
+
+func (explodingModel) Name() string { return "Exploding" }
+
+func (explodingModel) Fit(y []float64) (models.Fitted, error) {
+	return constFit{level: 1e12, n: len(y)}, nil
+}
+
+// A diverged model is skipped as implausible, not scored (which would make
+// its error dominate any mean) nor combined; and no bound of a
+// non-negative item is negative. The skip failed before the guard: the
+// model was scored and its forecast could win on a flat series.
+func TestRunSkipsImplausibleForecasts(t *testing.T) {
+	items := makeItems(4, 60, 3, intermittentSeries)
+	cfg := Config{Horizon: 7, Models: []models.Model{explodingModel{}, naive.Mean{}, naive.Naive{}}, Ensemble: &EnsembleConfig{}}
+	res, err := Run(context.Background(), items, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range res.Items {
+		if reason := it.Skipped["Exploding"]; !strings.Contains(reason, "implausible forecast") {
+			t.Errorf("%s: Exploding skipped for %q, want an implausible forecast", it.ID, reason)
+		}
+		if slices.Contains(it.EnsembleMembers, "Exploding") || it.Winner == "Exploding" {
+			t.Errorf("%s: the exploding model forecast", it.ID)
+		}
+		for _, iv := range it.Forecast.Intervals {
+			if slices.Min(iv.Lower) < 0 {
+				t.Errorf("%s: negative %v%% bound on non-negative demand", it.ID, iv.Level)
+			}
 		}
 	}
 }

@@ -30,7 +30,9 @@ func (m Model) Name() string {
 	return "ADIDA"
 }
 
-// Fit implements models.Model. Demand is any non-zero observation; an
+// Fit implements models.Model. Demand is a positive observation (a
+// negative one is a return, which the buckets net against sales but which
+// does not shorten the interval between demands); an
 // all-zero series forecasts zero.
 func (m Model) Fit(y []float64) (models.Fitted, error) {
 	if len(y) < 1 {

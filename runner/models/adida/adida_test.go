@@ -37,7 +37,7 @@ func TestDemandIntervals(t *testing.T) {
 		{"trailing zeros are not an interval", []float64{1, 0, 1, 0, 0, 0, 0}, 1.5, 2},
 		{"no demand", []float64{0, 0, 0}, 1, 1},
 		{"every period", []float64{2, 2, 2}, 1, 1},
-		{"negative counts as demand", []float64{0, -1, 0, 2}, 2, 2},
+		{"a return (negative) is not demand", []float64{0, -1, 0, 2}, 4, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,14 +3,14 @@ package adida
 import "math"
 
 // demandIntervals returns the mean and the longest interval between
-// demands (non-zero observations), the first counted from the start of the
+// demands (positive observations), the first counted from the start of the
 // series as Croston does. With no demand both are 1, so the methods fall
 // back to smoothing the series itself.
 func demandIntervals(y []float64) (mean float64, longest int) {
 	count, last := 0, -1
 	longest = 1
 	for t, v := range y {
-		if v == 0 {
+		if v <= 0 {
 			continue
 		}
 		longest = max(longest, t-last)

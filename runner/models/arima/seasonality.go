@@ -1,5 +1,11 @@
 package arima
 
+import "github.com/forecastrun/forecastrun/runner/models/internal/stl"
+
+// mstlSeasonalWindow is the STL seasonal window forecast's mstl uses for
+// the first seasonal period, which seas.heuristic measures.
+const mstlSeasonalWindow = 11
+
 // seasonalStrengthThreshold is nsdiffs' cut-off for test = "seas": one
 // seasonal difference when the seasonal strength exceeds it.
 const seasonalStrengthThreshold = 0.64
@@ -20,7 +26,7 @@ func nsdiffs(y []float64, m int) int {
 // max(0, 1 − Var(R)/Var(S+R)) of the STL decomposition y = T + S + R, as
 // forecast's seas.heuristic on mstl.
 func seasonalStrength(y []float64, m int) float64 {
-	season, trend := stl(y, m)
+	season, trend := stl.Decompose(y, m, mstlSeasonalWindow)
 	r := make([]float64, len(y))
 	sr := make([]float64, len(y))
 	for t := range y {

@@ -29,6 +29,15 @@ func newState(m method, p params, y []float64) state {
 	return s
 }
 
+// newMeanState starts Classic or SBA at the history's mean demand size and
+// mean interval between demands, as tsintermittent's crost does with
+// init = "mean", rather than at the first demand and the wait for it,
+// which one early spike or a late first sale would decide. y has demand.
+func newMeanState(m method, p params, y []float64) state {
+	size, rate := meanSizeAndRate(y)
+	return state{method: m, params: p, size: size, occurrence: 1 / rate, started: true}
+}
+
 // forecast is the demand per period expected after what was observed so far.
 func (s *state) forecast() float64 {
 	switch {
@@ -37,7 +46,9 @@ func (s *state) forecast() float64 {
 	case !s.started:
 		return 0
 	case s.method == sba:
-		return (1 - s.params.size/2) * s.size / s.occurrence
+		// Syntetos and Boylan's correction of Croston's bias depends on
+		// the constant that smooths the intervals.
+		return (1 - s.params.occurrence/2) * s.size / s.occurrence
 	default:
 		return s.size / s.occurrence
 	}
@@ -58,9 +69,9 @@ func (s *state) observe(v float64) {
 		// ses(initial = "simple") does.
 		s.size, s.occurrence, s.started = v, float64(s.since), true
 	} else {
-		a := s.params.size
+		a, b := s.params.size, s.params.occurrence
 		s.size = a*v + (1-a)*s.size
-		s.occurrence = a*float64(s.since) + (1-a)*s.occurrence
+		s.occurrence = b*float64(s.since) + (1-b)*s.occurrence
 	}
 	s.since = 0
 }
@@ -84,6 +95,9 @@ func (m Model) filter(y []float64, p params, fitted []float64) (level, sse float
 		return 0, 0
 	}
 	s := newState(m.method, p, y)
+	if m.optimised && m.method != tsb {
+		s = newMeanState(m.method, p, y)
+	}
 	return s.run(y, fitted)
 }
 
@@ -93,7 +107,7 @@ func (m Model) filter(y []float64, p params, fitted []float64) (level, sse float
 func (s state) run(y []float64, fitted []float64) (level, sse float64) {
 	for t, v := range y {
 		f := s.forecast()
-		if t == 0 && s.method != tsb {
+		if t == 0 && !s.started {
 			f = math.NaN()
 		} else {
 			sse += (v - f) * (v - f)

@@ -9,7 +9,9 @@ import (
 	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 )
 
-func allModels() []Model { return []Model{Classic(), SBA(), TSB()} }
+func allModels() []Model {
+	return []Model{Classic(), SBA(), TSB(), Optimized(Classic()), Optimized(SBA())}
+}
 
 func TestConformance(t *testing.T) {
 	for _, m := range allModels() {
@@ -102,7 +104,9 @@ func TestNoIntervals(t *testing.T) {
 func TestTSBDecaysAfterDemandStops(t *testing.T) {
 	y := modeltest.Intermittent(60, 0.4, 3)
 	stopped := append(append([]float64(nil), y...), make([]float64, 12)...)
-	for _, m := range allModels() {
+	// The optimised methods start at the history's means, which the empty
+	// periods change, so only the fixed-start ones are compared.
+	for _, m := range []Model{Classic(), SBA(), TSB()} {
 		before := m.fitWith(y, params{0.1, 0.1}).level
 		after := m.fitWith(stopped, params{0.1, 0.1}).level
 		if m.method == tsb && !(after < before) {
@@ -171,6 +175,72 @@ func TestTSBSearchErrorMatchesRecursion(t *testing.T) {
 			got := tsbSSE(y, newState(tsb, p, y), p)
 			if math.Abs(got-want) > 1e-9*want {
 				t.Errorf("seed %d %+v: search SSE %v, recursion %v", seed, p, got, want)
+			}
+		}
+	}
+}
+
+func TestRunningRate(t *testing.T) {
+	// Ten periods: the rate is held at its value after the third (30%).
+	y := []float64{0, 3, 0, 1, 0, 0, 2, 0, 0, 4}
+	want := []float64{1, 1, 1, 1, 0.8, 4.0 / 6, 6.0 / 7, 0.75, 6.0 / 9, 1}
+	got := runningRate(y)
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Fatalf("runningRate = %v, want %v", got, want)
+		}
+	}
+}
+
+// The optimised methods start at the mean size (3) and mean interval (2)
+// and smooth the intervals with their own constant, which also sets SBA's
+// deflation.
+func TestOptimizedStartsAtTheMeans(t *testing.T) {
+	y := []float64{0, 2, 0, 4}
+	p := params{size: 0.5, occurrence: 0.2}
+	fit := Optimized(Classic()).fitWith(y, p)
+	// Period 2 (demand 2 after 2 periods): size 2.5, interval 2. Period
+	// 4: size 3.25, interval 2.
+	if got := fit.inSample[0]; got != 1.5 {
+		t.Errorf("first in-sample forecast %v, want 3/2 from the means", got)
+	}
+	if math.Abs(fit.level-3.25/2) > 1e-12 {
+		t.Errorf("Classic forecast %v, want %v", fit.level, 3.25/2)
+	}
+	sba := Optimized(SBA()).fitWith(y, p)
+	if math.Abs(sba.level-0.9*3.25/2) > 1e-12 {
+		t.Errorf("SBA forecast %v, want %v (deflated by 1 - 0.2/2)", sba.level, 0.9*3.25/2)
+	}
+	if Optimized(TSB()) != TSB() || Optimized(Classic()).Name() != "CrostonClassic" {
+		t.Error("Optimized changed TSB or a name")
+	}
+}
+
+// The chosen constants are in bounds and no worse by the rate error than
+// any point of a coarse grid, up to the search tolerance.
+func TestOptimizedMinimisesTheRateError(t *testing.T) {
+	for seed := range uint64(20) {
+		y := modeltest.Intermittent(60, 0.1+0.03*float64(seed), seed)
+		for _, m := range []Model{Optimized(Classic()), Optimized(SBA())} {
+			p := m.optimiseRate(y)
+			if p.size < MinSmoothing || p.size > MaxSmoothing || p.occurrence < MinSmoothing || p.occurrence > MaxSmoothing {
+				t.Fatalf("seed %d %s: constants %+v out of bounds", seed, m.Name(), p)
+			}
+			cost := func(p params) float64 {
+				target := runningRate(y)
+				var c float64
+				for t, f := range m.fitWith(y, p).inSample {
+					c += math.Abs(f - target[t])
+				}
+				return c
+			}
+			best := cost(p)
+			for a := MinSmoothing; a <= MaxSmoothing; a += 0.049 {
+				for b := MinSmoothing; b <= MaxSmoothing; b += 0.049 {
+					if c := cost(params{a, b}); c < best*(1-1e-2) {
+						t.Errorf("seed %d %s: grid point (%.3f, %.3f) costs %v, chosen %+v %v", seed, m.Name(), a, b, c, p, best)
+					}
+				}
 			}
 		}
 	}

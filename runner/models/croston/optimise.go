@@ -16,6 +16,41 @@ const (
 	maxSweeps       = 3
 )
 
+// optimiseRate chooses Classic's or SBA's constants by the mean absolute
+// rate error (see Optimized).
+func (m Model) optimiseRate(y []float64) params {
+	if allZero(y) {
+		return params{size: Alpha, occurrence: Alpha}
+	}
+	target := runningRate(y)
+	fitted := make([]float64, len(y))
+	return minimise(func(p params) float64 {
+		m.filter(y, p, fitted)
+		var cost float64
+		for t, f := range fitted {
+			cost += math.Abs(f - target[t])
+		}
+		return cost
+	})
+}
+
+// runningRate is the mean demand per period up to each period, held at
+// its value after the first 30% of the history, where it is too unsteady
+// to aim at (as in tsintermittent).
+func runningRate(y []float64) []float64 {
+	out := make([]float64, len(y))
+	var sum float64
+	for t, v := range y {
+		sum += v
+		out[t] = sum / float64(t+1)
+	}
+	hold := max(int(math.Ceil(0.3*float64(len(y)))), 1) - 1
+	for t := range hold {
+		out[t] = out[hold]
+	}
+	return out
+}
+
 // optimiseTSB chooses TSB's smoothing constants. The in-sample MSE is often
 // multimodal along the size constant (one large demand can make both a slow
 // and a fast level look good), so a coarse grid picks the basin first; then
@@ -31,7 +66,13 @@ func optimiseTSB(y []float64) params {
 	// The starting size and probability do not depend on the constants, so
 	// they are computed once rather than in every run.
 	start := newState(tsb, params{}, y)
-	sse := func(p params) float64 { return tsbSSE(y, start, p) }
+	return minimise(func(p params) float64 { return tsbSSE(y, start, p) })
+}
+
+// minimise returns the constants in [MinSmoothing, MaxSmoothing]² that
+// minimise sse: the best point of a coarse grid, refined by golden-section
+// searches along one constant at a time.
+func minimise(sse func(params) float64) params {
 	p := bestGridPoint(sse)
 	step := (MaxSmoothing - MinSmoothing) / (gridPoints - 1)
 	for range maxSweeps {

@@ -96,7 +96,7 @@ func TestSearchStaysInUsualRegion(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	y := positiveSeries(60, 4, 1)
 	for _, f := range allForms(4) {
-		ft := newFitter(f, y, &jacobian{})
+		ft := newFitter(f, y, &jacobian{}, false)
 		u := make([]float64, f.nSmoothing())
 		for range 200 {
 			for i := range u {

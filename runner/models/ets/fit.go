@@ -19,10 +19,15 @@ type fitter struct {
 	gn    *gaussNewton
 	evals int       // filter passes spent, for tests and benchmarks
 	jac   *jacobian // Gauss–Newton scratch, shared between fitters
+	// regularised keeps the initial states where one refinement at R's
+	// starting parameters put them and searches the parameters from R's
+	// start only (see screen); otherwise states and parameters are
+	// estimated jointly, from several starts.
+	regularised bool
 }
 
-func newFitter(f form, y []float64, jac *jacobian) *fitter {
-	ft := &fitter{f: f, y: y, x0: f.heuristicState(y), work: newState(f.m), jac: jac,
+func newFitter(f form, y []float64, jac *jacobian, regularised bool) *fitter {
+	ft := &fitter{f: f, y: y, x0: f.heuristicState(y), work: newState(f.m), jac: jac, regularised: regularised,
 		u: make([]float64, f.nSmoothing()), nm: neldermead.New(f.nSmoothing(), neldermead.Settings{})}
 	ft.startingPoint()
 	ft.lik = ft.objective(ft.u)
@@ -114,9 +119,37 @@ func (ft *fitter) searchParams(evalsPerParam int, valueTol, step float64) {
 
 // screen is the first, cheap estimate used to rank the forms: the
 // initial states are refined at R's starting parameters, the parameters
-// searched, and the states refined again.
+// searched, and, unless regularised, the states refined again.
+//
+// A regularised fit (AutoETS's) refines the states after the search only
+// for a seasonal form, once, and searches the parameters from R's start
+// only. A joint optimum of
+// states and parameters reaches a better likelihood (and AICc) than R's
+// ets, but on short series it lets the initial level and trend absorb the
+// early data while the parameters chase the rest (alpha and beta at their
+// bounds), and it makes the trend forms win the selection where R keeps a
+// level: measured on yearly and quarterly series aggregated from
+// m4-weekly, AutoETS with joint optima forecast 8.8% and 5.2% worse
+// (sMAPE) than R's ets, whose single Nelder-Mead over states and
+// parameters stops far short of the joint optimum. Regularised, AutoETS
+// is within 1.6% and 0.4% of R's ets there (sMAPE 36.02 against 35.46,
+// 15.78 against 15.71), within 0.2% on m4-weekly (MASE 2.531 against
+// 2.527), better on carparts (RMSSE 0.725 against 0.727) and better than
+// with joint optima on m4-hourly (1.62 against 1.83). A fixed form (New)
+// keeps the joint optimum: whoever names a form asks for its maximum
+// likelihood.
 func (ft *fitter) screen() {
 	ft.refineStates()
+	if ft.regularised {
+		ft.searchParams(screenEvalsPerParam, screenValueTol, screenStep)
+		if ft.f.seasonal() {
+			// The seasonal indices must follow the season the
+			// parameters settled on; without this step ETS(M,A,A) on
+			// JohnsonJohnson stays 25 AICc units behind R's fit.
+			ft.refineStates()
+		}
+		return
+	}
 	if !ft.f.seasonal() {
 		ft.bestStart()
 	}
@@ -164,7 +197,9 @@ func (ft *fitter) polish() {
 	for range polishRounds {
 		before := ft.lik
 		ft.searchParams(polishEvalsPerParam, polishValueTol, polishStep)
-		ft.refineStates()
+		if !ft.regularised {
+			ft.refineStates()
+		}
 		if !(before-ft.lik > polishGain) {
 			return
 		}
@@ -184,7 +219,9 @@ func (ft *fitter) restartFromR() {
 	ft.x0 = ft.f.heuristicState(ft.y)
 	ft.startingPoint()
 	ft.searchParams(polishEvalsPerParam, polishValueTol, screenStep)
-	ft.refineStates()
+	if !ft.regularised {
+		ft.refineStates()
+	}
 	if !(ft.lik < before) {
 		copy(ft.u, keep[:len(ft.u)])
 		ft.x0, ft.lik = states, before

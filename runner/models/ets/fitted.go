@@ -114,7 +114,18 @@ func (f *Fitted) Refit(y []float64) (models.Fitted, error) {
 }
 
 // Reestimate implements models.Reestimator: the same form, its parameters
-// and initial states estimated afresh on y.
+// and initial states estimated afresh on y, as the model that chose it
+// estimates them (regularised for AutoETS's forms).
 func (f *Fitted) Reestimate(y []float64) (models.Fitted, error) {
-	return New(f.form.m, f.form.Spec).Fit(y)
+	_, auto := f.origin.(auto)
+	m := fixed{spec: f.form.Spec, season: f.form.m, regularised: auto}
+	if fx, ok := f.origin.(fixed); ok {
+		m.regularised = fx.regularised
+	}
+	fit, err := m.fitETS(y)
+	if err != nil {
+		return nil, err
+	}
+	fit.origin = f.origin
+	return fit, nil
 }

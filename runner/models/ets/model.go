@@ -11,10 +11,12 @@ import (
 // the seasonality and New refuses seasonal forms.
 const maxSeason = 24
 
-// fixed is one ETS form, estimated by maximum likelihood.
+// fixed is one ETS form, estimated by maximum likelihood, or, when
+// regularised, as AutoETS estimates its forms (see fitter.screen).
 type fixed struct {
-	spec   Spec
-	season int
+	spec        Spec
+	season      int
+	regularised bool
 }
 
 // New returns the model of one ETS form with the given season length
@@ -48,7 +50,7 @@ func (m fixed) fitETS(y []float64) (*Fitted, error) {
 	if err := checkForm(f, y); err != nil {
 		return nil, err
 	}
-	ft := newFitter(f, y, &jacobian{})
+	ft := newFitter(f, y, &jacobian{}, m.regularised)
 	if !isConstant(y) {
 		ft.screen()
 		ft.polish()

@@ -27,7 +27,8 @@ func TestReestimateKeepsTheForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	direct, err := ets.New(12, spec).Fit(y)
+	// AutoETS's forms are reestimated as AutoETS estimates them.
+	direct, err := ets.NewAsAuto(12, spec).Fit(y)
 	if err != nil {
 		t.Fatal(err)
 	}

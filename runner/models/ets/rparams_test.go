@@ -136,7 +136,7 @@ func TestPruningKeepsTheBestForm(t *testing.T) {
 		a := auto{season: g.season}
 		best, bestForm := math.Inf(1), ""
 		for _, f := range a.candidates(g.y) {
-			ft := newFitter(f, g.y, &jacobian{})
+			ft := newFitter(f, g.y, &jacobian{}, true)
 			ft.screen()
 			ft.polish()
 			if ft.aicc() < best {

@@ -11,48 +11,108 @@ import (
 	"github.com/forecastrun/forecastrun/runner/models/croston"
 	"github.com/forecastrun/forecastrun/runner/models/ets"
 	"github.com/forecastrun/forecastrun/runner/models/expsmooth"
+	"github.com/forecastrun/forecastrun/runner/models/mstl"
 	"github.com/forecastrun/forecastrun/runner/models/naive"
 	"github.com/forecastrun/forecastrun/runner/models/theta"
+	"github.com/forecastrun/forecastrun/runner/sample"
 )
 
-// entry is one registered model: a constructor for a season and whether the
-// model needs a season of at least 2 to mean anything.
+// entry is one registered model: a constructor for a season, whether the
+// model needs a season of at least 2 to mean anything, and the demand it
+// suits.
 type entry struct {
 	name     string
 	seasonal bool
+	demand   demand
 	build    func(season int) models.Model
+}
+
+// demand is the kind of demand a model is meant for.
+type demand uint8
+
+const (
+	// regular demand occurs in most periods (the smooth and erratic
+	// classes): level, trend and season models.
+	regular demand = 1 << iota
+	// sporadic demand occurs in few periods (the intermittent and lumpy
+	// classes): the Croston family and the aggregation methods, which
+	// model sizes and intervals apart.
+	sporadic
+	// anyDemand: the level forecasters that suit both.
+	anyDemand = regular | sporadic
+)
+
+// Suits reports whether the named model is meant for items of demand class
+// c: the intermittent-demand methods (CrostonClassic, CrostonSBA, TSB,
+// ADIDA, IMAPA) for intermittent and lumpy items, the trend, season and
+// automatic models for smooth and erratic ones, and HistoricAverage,
+// WindowAverage and SES for every item. The literature on intermittent
+// demand (Syntetos, Boylan and Croston's classes were drawn where Croston
+// starts to beat SES) and measurement agree: on sparse demand a trend or
+// season model fitted to zeros and spikes is noise, and on regular demand
+// a method built for intervals between demands is biased. It is
+// tournament.Config.Suits for the runner. An unknown name suits nothing.
+func Suits(model string, c sample.DemandClass) bool {
+	e, ok := lookup(model)
+	if !ok {
+		return false
+	}
+	if c == sample.Intermittent || c == sample.Lumpy {
+		return e.demand&sporadic != 0
+	}
+	return e.demand&regular != 0
 }
 
 // entries is the registry in simplicity order. Simpler means fewer estimated
 // parameters and fewer assumptions: the benchmarks first (no parameters, then
 // one window or season), then the intermittent-demand family (one smoothing
 // weight each, aggregation on top for ADIDA/IMAPA), then trend models, then
-// seasonal ones. The optimised theta methods follow Theta, which they
-// generalise with one more estimated parameter (theta), the static trend
-// line before the dynamic one. The automatic families come last: each picks
+// seasonal ones, MSTL (a decomposition by several seasonal periods, then
+// non-seasonal ETS) last among those. The optimised theta methods follow
+// Theta, which they generalise with one more estimated parameter (theta),
+// the static trend line before the dynamic one. The automatic families
+// come last: each picks
 // its own form per item by AICc among many. When two models score the same, the earlier one wins: it is
 // cheaper, and easier for a planner to explain.
 var entries = []entry{
-	{"Naive", false, func(int) models.Model { return naive.Naive{} }},
-	{"HistoricAverage", false, func(int) models.Model { return naive.Mean{} }},
-	{"WindowAverage", false, func(m int) models.Model { return naive.WindowAverage{Window: averageWindow(m)} }},
-	{"SeasonalNaive", true, func(m int) models.Model { return naive.Seasonal{Season: m} }},
-	{"RandomWalkWithDrift", false, func(int) models.Model { return naive.Drift{} }},
-	{"SES", false, func(int) models.Model { return expsmooth.SES() }},
-	{"CrostonClassic", false, func(int) models.Model { return croston.Classic() }},
-	{"CrostonSBA", false, func(int) models.Model { return croston.SBA() }},
-	{"TSB", false, func(int) models.Model { return croston.TSB() }},
-	{"ADIDA", false, func(int) models.Model { return adida.ADIDA() }},
-	{"IMAPA", false, func(int) models.Model { return adida.IMAPA() }},
-	{"Holt", false, func(int) models.Model { return expsmooth.Holt() }},
-	{"DampedHolt", false, func(int) models.Model { return expsmooth.DampedHolt() }},
-	{"Theta", false, func(m int) models.Model { return theta.New(max(m, 1)) }},
-	{"OptimizedTheta", false, func(m int) models.Model { return theta.NewOptimized(max(m, 1)) }},
-	{"DynamicOptimizedTheta", false, func(m int) models.Model { return theta.NewDynamicOptimized(max(m, 1)) }},
-	{"HoltWintersAdditive", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Additive) }},
-	{"HoltWintersMultiplicative", true, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Multiplicative) }},
-	{"AutoETS", false, func(m int) models.Model { return ets.Auto(max(m, 1)) }},
-	{"AutoARIMA", false, func(m int) models.Model { return arima.Auto(max(m, 1)) }},
+	{"Naive", false, regular, func(int) models.Model { return naive.Naive{} }},
+	{"HistoricAverage", false, anyDemand, func(int) models.Model { return naive.Mean{} }},
+	{"WindowAverage", false, anyDemand, func(m int) models.Model { return naive.WindowAverage{Window: averageWindow(m)} }},
+	{"SeasonalNaive", true, regular, func(m int) models.Model { return naive.Seasonal{Season: m} }},
+	{"RandomWalkWithDrift", false, regular, func(int) models.Model { return naive.Drift{} }},
+	{"SES", false, anyDemand, func(int) models.Model { return expsmooth.SES() }},
+	{"CrostonClassic", false, sporadic, func(int) models.Model { return croston.Optimized(croston.Classic()) }},
+	{"CrostonSBA", false, sporadic, func(int) models.Model { return croston.Optimized(croston.SBA()) }},
+	{"TSB", false, sporadic, func(int) models.Model { return croston.TSB() }},
+	{"ADIDA", false, sporadic, func(int) models.Model { return adida.ADIDA() }},
+	{"IMAPA", false, sporadic, func(int) models.Model { return adida.IMAPA() }},
+	{"Holt", false, regular, func(int) models.Model { return expsmooth.Holt() }},
+	{"DampedHolt", false, regular, func(int) models.Model { return expsmooth.DampedHolt() }},
+	{"Theta", false, regular, func(m int) models.Model { return theta.New(max(m, 1)) }},
+	{"OptimizedTheta", false, regular, func(m int) models.Model { return theta.NewOptimized(max(m, 1)) }},
+	{"DynamicOptimizedTheta", false, regular, func(m int) models.Model { return theta.NewDynamicOptimized(max(m, 1)) }},
+	{"HoltWintersAdditive", true, regular, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Additive) }},
+	{"HoltWintersMultiplicative", true, regular, func(m int) models.Model { return expsmooth.HoltWinters(m, expsmooth.Multiplicative) }},
+	{"MSTL", true, regular, func(m int) models.Model { return mstl.New(seasonalPeriods(m)...) }},
+	{"AutoETS", false, regular, func(m int) models.Model { return ets.Auto(max(m, 1)) }},
+	{"AutoARIMA", false, regular, func(m int) models.Model { return arima.Auto(max(m, 1)) }},
+}
+
+// seasonalPeriods are MSTL's periods for a season: with hourly data's day
+// (24) also its week, with daily data's week (7) also its year, with
+// half-hourly data's day (48) also its week; otherwise the season alone
+// (a year of weeks, months or quarters). A period the history is too
+// short for (fewer than two cycles) is left out per item.
+func seasonalPeriods(season int) []int {
+	switch season {
+	case 24:
+		return []int{24, 24 * 7}
+	case 7:
+		return []int{7, 365}
+	case 48:
+		return []int{48, 48 * 7}
+	}
+	return []int{season}
 }
 
 // averageWindow is the WindowAverage window for a season: one full cycle, so
@@ -85,6 +145,14 @@ func Names() []string {
 // names Ensemble (case-insensitive), or is empty, which selects everything.
 func WantsEnsemble(names []string) bool {
 	return len(names) == 0 || slices.ContainsFunc(names, isEnsemble)
+}
+
+// ChoosesByClass reports whether a selection leaves the choice of models to
+// the registry, so that each item's candidates follow its demand class
+// (Suits): when it names no model other than Ensemble. Models a user names
+// run on every item.
+func ChoosesByClass(names []string) bool {
+	return !slices.ContainsFunc(names, func(n string) bool { return !isEnsemble(n) })
 }
 
 func isEnsemble(name string) bool { return strings.EqualFold(strings.TrimSpace(name), Ensemble) }

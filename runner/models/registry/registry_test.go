@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/models/mstl"
+	"github.com/forecastrun/forecastrun/runner/sample"
 )
 
 func TestAllNamesMatchRegistryOrder(t *testing.T) {
@@ -108,4 +111,79 @@ func modelNames[M interface{ Name() string }](ms []M) []string {
 		out[i] = m.Name()
 	}
 	return out
+}
+
+func TestSuits(t *testing.T) {
+	sporadic := []sample.DemandClass{sample.Intermittent, sample.Lumpy}
+	regular := []sample.DemandClass{sample.Smooth, sample.Erratic}
+	tests := []struct {
+		model             string
+		sporadic, regular bool
+	}{
+		{"CrostonSBA", true, false},
+		{"IMAPA", true, false},
+		{"SES", true, true},
+		{"WindowAverage", true, true},
+		{"AutoARIMA", false, true},
+		{"Naive", false, true},
+		{"HoltWintersAdditive", false, true},
+		{"NoSuchModel", false, false},
+	}
+	for _, tt := range tests {
+		for _, c := range sporadic {
+			if Suits(tt.model, c) != tt.sporadic {
+				t.Errorf("Suits(%s, %s) = %v", tt.model, c, !tt.sporadic)
+			}
+		}
+		for _, c := range regular {
+			if Suits(tt.model, c) != tt.regular {
+				t.Errorf("Suits(%s, %s) = %v", tt.model, c, !tt.regular)
+			}
+		}
+	}
+	for _, c := range sample.Classes {
+		n := 0
+		for _, name := range Names() {
+			if Suits(name, c) {
+				n++
+			}
+		}
+		if n < 5 {
+			t.Errorf("only %d models suit %s demand", n, c)
+		}
+	}
+}
+
+func TestChoosesByClass(t *testing.T) {
+	tests := []struct {
+		names []string
+		want  bool
+	}{
+		{nil, true},
+		{[]string{"Ensemble"}, true},
+		{[]string{"ensemble", "SES"}, false},
+		{[]string{"AutoETS"}, false},
+	}
+	for _, tt := range tests {
+		if got := ChoosesByClass(tt.names); got != tt.want {
+			t.Errorf("ChoosesByClass(%q) = %v, want %v", tt.names, got, tt.want)
+		}
+	}
+}
+
+// MSTL decomposes hourly data by day and week and daily data by week and
+// year; other seasons by themselves; without a season it is left out.
+func TestMSTLPeriods(t *testing.T) {
+	for season, want := range map[int][]int{24: {24, 168}, 7: {7, 365}, 52: {52}, 12: {12}} {
+		ms, err := Select([]string{"MSTL"}, season)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ms[0].(mstl.Model).Periods(); !slices.Equal(got, want) {
+			t.Errorf("season %d: MSTL periods %v, want %v", season, got, want)
+		}
+	}
+	if slices.Contains(modelNames(All(1)), "MSTL") {
+		t.Error("MSTL runs without a season")
+	}
 }

@@ -1,7 +1,9 @@
 package theta_test
 
 import (
+	"cmp"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -57,7 +59,7 @@ func loadSplit(t *testing.T, dir string) (train, test [][]float64) {
 	t.Helper()
 	cols := dataset.Columns{Item: "item_id", Time: "t", Value: "value"}
 	read := func(part string) *dataset.Dataset {
-		ds, err := dataset.LoadFile(filepath.Join("../../../../shared/data", dir, part), dataset.ReadOptions{Columns: cols})
+		ds, err := dataset.LoadFile(filepath.Join(cmp.Or(os.Getenv("FORECASTRUN_DATA"), "../../../../shared/data"), dir, part), dataset.ReadOptions{Columns: cols})
 		if err != nil {
 			t.Fatalf("reading the benchmark data: %v", err)
 		}

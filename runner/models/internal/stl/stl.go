@@ -1,19 +1,18 @@
-package arima
+package stl
 
 import "math"
 
-// stl decomposes y with period np as R's stl(x, s.window = 11,
-// robust = FALSE), which is what forecast's mstl does for a single
-// seasonal period: Cleveland et al.'s (1990) inner loop, run twice, with
-// loess smoothers of the cycle-subseries (window 11, degree 0), of the
-// low-pass filtered seasonal (window nextodd(np), degree 1) and of the
-// trend (window nextodd(1.5·np/(1 − 1.5/11)), degree 1), each evaluated
-// every ⌈window/10⌉ points and linearly interpolated between. It returns
-// the seasonal and trend components.
-func stl(y []float64, np int) (season, trend []float64) {
-	const sWindow = 11
+// Decompose decomposes y with period np as R's stl(x, s.window = sWindow,
+// robust = FALSE): Cleveland et al.'s (1990) inner loop, run twice, with
+// loess smoothers of the cycle-subseries (window sWindow, degree 0), of
+// the low-pass filtered seasonal (window nextodd(np), degree 1) and of the
+// trend (window nextodd(1.5·np/(1 − 1.5/sWindow)), degree 1), each
+// evaluated every ⌈window/10⌉ points and linearly interpolated between.
+// It returns the seasonal and trend components. y needs at least two full
+// periods; sWindow is odd and at least 7.
+func Decompose(y []float64, np, sWindow int) (season, trend []float64) {
 	n := len(y)
-	tWindow := nextOdd(int(math.Ceil(1.5 * float64(np) / (1 - 1.5/sWindow))))
+	tWindow := nextOdd(int(math.Ceil(1.5 * float64(np) / (1 - 1.5/float64(sWindow)))))
 	lWindow := nextOdd(np)
 	season, trend = make([]float64, n), make([]float64, n)
 	work := make([]float64, n)
