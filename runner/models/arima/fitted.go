@@ -144,29 +144,8 @@ func (f *Fitted) Refit(y []float64) (models.Fitted, error) {
 }
 
 // Reestimate implements models.Reestimator: the same orders and constant,
-// the coefficients estimated afresh on y by exact likelihood, started
-// from f's coefficients rather than from a CSS fit (a warm start). The
-// tournament's histories are nested (a backtest window's history, then a
-// longer one, then the whole series), so the optimum moves little and the
-// CSS stage, and most iterations, are saved; StatsForecast and R keep the
-// coefficients altogether (refit=False, Arima(y, model=fit)). Histories
-// of up to 150 observations, whose fits are cheap and where a warm start
-// was seen to stop at a lower optimum (a monthly series of 96: log-
-// likelihood 0.24 lower), and fits where the warm start fails start from
-// CSS as New(...).Fit does.
+// the coefficients estimated afresh on y.
 func (f *Fitted) Reestimate(y []float64) (models.Fitted, error) {
 	s := f.spec
-	cold := New(s.order, s.seasonal, s.season, s.constant)
-	if faithful(len(y)) || len(f.coef) != s.numCoef() || len(y) < cold.minLength() {
-		return cold.Fit(y)
-	}
-	w := difference(y, s.order.D, s.seasonal.D, s.season)
-	if isConstant(w) {
-		return cold.Fit(y)
-	}
-	e, _ := maximizeML(y, w, s, faithful(len(y)), f.coef, false)
-	if !e.ok {
-		return cold.Fit(y)
-	}
-	return newFitted(s, e.coef, y, w)
+	return New(s.order, s.seasonal, s.season, s.constant).Fit(y)
 }

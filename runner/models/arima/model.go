@@ -28,7 +28,7 @@ func (m Model) Name() string { return m.spec.String() }
 // Fit implements models.Model.
 func (m Model) Fit(y []float64) (models.Fitted, error) {
 	s := m.spec
-	if need := m.minLength(); len(y) < need {
+	if need := s.lostToDifferencing() + s.order.P + s.seasonal.P*s.season + s.numCoef() + 3; len(y) < need {
 		return nil, models.TooShort(m.Name(), len(y), need)
 	}
 	w := difference(y, s.order.D, s.seasonal.D, s.season)
@@ -46,12 +46,6 @@ func (m Model) Fit(y []float64) (models.Fitted, error) {
 		return newFitted(s, coef, y, w)
 	}
 	return newFitted(s, e.coef, y, w)
-}
-
-// minLength is the shortest history Fit estimates the model on.
-func (m Model) minLength() int {
-	s := m.spec
-	return s.lostToDifferencing() + s.order.P + s.seasonal.P*s.season + s.numCoef() + 3
 }
 
 // constantCoef returns zero ARMA coefficients and the mean of w as the
