@@ -1,10 +1,14 @@
 package registry
 
 import (
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/models"
+	"github.com/forecastrun/forecastrun/runner/models/arima"
 	"github.com/forecastrun/forecastrun/runner/models/mstl"
 	"github.com/forecastrun/forecastrun/runner/sample"
 )
@@ -185,5 +189,43 @@ func TestMSTLPeriods(t *testing.T) {
 	}
 	if slices.Contains(modelNames(All(1)), "MSTL") {
 		t.Error("MSTL runs without a season")
+	}
+}
+
+// TestAutoARIMATruncatesLongSearches: the registry's AutoARIMA searches
+// the last arimaSearchLength observations of a long history (at least
+// three seasons, and never fewer than 300), as AutoWith with that
+// Truncate, and the whole of a short one.
+func TestAutoARIMATruncatesLongSearches(t *testing.T) {
+	for _, tc := range []struct{ season, want int }{
+		{1, 300}, {7, 300}, {12, 300}, {24, 300}, {52, 300}, {168, 504}, {365, 1095},
+	} {
+		if got := arimaSearchLength(tc.season); got != tc.want {
+			t.Errorf("arimaSearchLength(%d) = %d, want %d", tc.season, got, tc.want)
+		}
+	}
+	m, err := Select([]string{"AutoARIMA"}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := make([]float64, 730)
+	for i := range y {
+		y[i] = 100 + 20*math.Sin(2*math.Pi*float64(i)/7) + 10*math.Sin(float64(i*i%97))
+	}
+	order := func(m models.Model) string {
+		t.Helper()
+		fit, err := m.Fit(y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fit.(*arima.Fitted)
+		return fmt.Sprint(f.Order(), f.Coefficients())
+	}
+	got := order(m[0])
+	if want := order(arima.AutoWith(7, arima.AutoOptions{Truncate: 300})); got != want {
+		t.Errorf("registry's AutoARIMA fitted %s, want the truncated search's %s", got, want)
+	}
+	if whole := order(arima.Auto(7)); got == whole {
+		t.Errorf("registry's AutoARIMA fitted %s, as the search on the whole history does", got)
 	}
 }
