@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/models/modeltest"
+	"gonum.org/v1/gonum/stat"
 )
 
 // The goldens are written by hack/goldens/expsmooth.R (values from R
@@ -79,17 +80,6 @@ func rState(s spec, init []float64) state {
 		st.season[(s.period-j)%s.period] = init[i+j-1]
 	}
 	return st
-}
-
-func sd(y []float64) float64 {
-	var mean, ss float64
-	for _, v := range y {
-		mean += v / float64(len(y))
-	}
-	for _, v := range y {
-		ss += (v - mean) * (v - mean)
-	}
-	return math.Sqrt(ss / float64(len(y)-1))
 }
 
 // rParams fills the parameters R reports as NA with their neutral values.
@@ -198,7 +188,7 @@ func TestAgainstR(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			scale := sd(y.Values)
+			scale := stat.StdDev(y.Values, nil)
 			for i, w := range want.Mean {
 				tol := max(0.03*math.Abs(w), 0.05*scale, 0.1*(want.Hi95[i]-w))
 				if math.Abs(got.Mean[i]-w) > tol {

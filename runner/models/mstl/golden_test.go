@@ -8,6 +8,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 	"github.com/forecastrun/forecastrun/runner/models/mstl"
+	"gonum.org/v1/gonum/stat"
 )
 
 // The goldens are written by hack/goldens/mstl.R: values from R forecast
@@ -97,7 +98,7 @@ func TestForecastAgainstR(t *testing.T) {
 			for k := range adjusted {
 				adjusted[k] = g.trend[k] + g.rem[k]
 			}
-			scale := sd(adjusted)
+			scale := stat.StdDev(adjusted, nil)
 			for j, want := range g.mean {
 				if d := math.Abs(fc.Mean[j] - want); d > max(0.03*math.Abs(want), 0.1*scale) {
 					t.Errorf("step %d: %.6g, R %.6g", j+1, fc.Mean[j], want)
@@ -113,15 +114,4 @@ func spread(y []float64) float64 {
 		lo, hi = min(lo, v), max(hi, v)
 	}
 	return hi - lo
-}
-
-func sd(y []float64) float64 {
-	var mean, ss float64
-	for _, v := range y {
-		mean += v / float64(len(y))
-	}
-	for _, v := range y {
-		ss += (v - mean) * (v - mean)
-	}
-	return math.Sqrt(ss / float64(len(y)-1))
 }

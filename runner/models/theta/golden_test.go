@@ -6,6 +6,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/models/modeltest"
 	"github.com/forecastrun/forecastrun/runner/models/theta"
+	"gonum.org/v1/gonum/stat"
 )
 
 // The goldens are written by hack/goldens/theta.R: values from R forecast
@@ -61,21 +62,10 @@ func TestAgainstR(t *testing.T) {
 			if mse > g.mse*1.01 {
 				t.Fatalf("in-sample MSE %.6g worse than R's %.6g by more than 1%%", mse, g.mse)
 			}
-			scale := sd(g.y)
+			scale := stat.StdDev(g.y, nil)
 			modeltest.CompareGoldenForecast(t, fit, g.fc, func(i int, want float64) float64 {
 				return max(0.03*math.Abs(want), 0.05*scale, 0.1*(g.fc.Hi95[i]-g.fc.Mean[i]))
 			})
 		})
 	}
-}
-
-func sd(y []float64) float64 {
-	var mean, ss float64
-	for _, v := range y {
-		mean += v / float64(len(y))
-	}
-	for _, v := range y {
-		ss += (v - mean) * (v - mean)
-	}
-	return math.Sqrt(ss / float64(len(y)-1))
 }
