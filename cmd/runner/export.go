@@ -45,11 +45,27 @@ func runExport(_ context.Context, args []string, e env) error {
 	} else {
 		err = export.Encode(w, files)
 	}
-	if ferr := w.Flush(); err == nil && ferr != nil {
-		err = fmt.Errorf("writing the export stream: %w", ferr)
+	if ferr := w.Flush(); ferr != nil {
+		if err == nil {
+			err = fmt.Errorf("writing the export stream: %w", ferr)
+		}
+		// The stream could not carry the error: stderr is all that is left.
+		return err
 	}
-	return err
+	if err != nil {
+		return reportedInStream{err}
+	}
+	return nil
 }
+
+// reportedInStream is an error the export stream already ends with, as its
+// #error line. The command fails without repeating it on stderr: a Pod's
+// log joins stdout and stderr through separate pipes in no fixed order, and
+// a copy of the error ahead of the stream's header would make the reader
+// take the whole log for a damaged stream instead of showing the error.
+type reportedInStream struct{ error }
+
+func (r reportedInStream) Unwrap() error { return r.error }
 
 // resultFiles lists the files of a run folder that are results, in name
 // order (os.ReadDir sorts), which makes the stream reproducible.

@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	err := cmd.run(ctx, args[1:], e)
 	var usage usageError
+	var streamed reportedInStream
 	switch {
 	case err == nil:
 		return 0
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.As(err, &usage):
 		fmt.Fprintf(e.stderr, "runner %s: %v\nRun 'runner %s -h' for usage.\n", args[0], err, args[0])
 		return 2
+	case errors.As(err, &streamed):
+		return 1
 	}
 	fmt.Fprintf(e.stderr, "runner %s: %v\n", args[0], err)
 	if job.IsPermanent(err) {

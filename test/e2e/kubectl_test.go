@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,6 +66,7 @@ func namespace(t *testing.T) string {
 	if len(ns) > 50 {
 		ns = ns[:50]
 	}
+	ns = fresh(ns)
 	manifest := fmt.Sprintf(`apiVersion: v1
 kind: Namespace
 metadata:
@@ -87,6 +89,25 @@ spec:
 		}
 	})
 	return ns
+}
+
+// namespacesUsed counts the namespaces handed out by name, so that a
+// scenario repeated with -count=N (how a flaky one is hunted) gets a fresh
+// namespace, lock and claim each time instead of the last one's leftovers.
+var (
+	namespacesMu   sync.Mutex
+	namespacesUsed = map[string]int{}
+)
+
+// fresh returns base the first time and base-2, base-3... after that.
+func fresh(base string) string {
+	namespacesMu.Lock()
+	defer namespacesMu.Unlock()
+	namespacesUsed[base]++
+	if n := namespacesUsed[base]; n > 1 {
+		return fmt.Sprintf("%s-%d", base, n)
+	}
+	return base
 }
 
 func dumpNamespace(t *testing.T, ns string) {
