@@ -26,6 +26,9 @@ type globals struct {
 	poll time.Duration
 	// now is the clock for ages and estimates.
 	now func() time.Time
+	// terminal says whether a stream is a terminal, and its width: a
+	// followed run's progress is then drawn as a bar. Nil: never.
+	terminal func(io.Writer) (width int, ok bool)
 }
 
 const rootLong = `Start, watch and manage ForecastRuns (forecasting.dev/v1alpha1).
@@ -40,6 +43,9 @@ const rootExample = `  # Start a Full run on a CSV in a ConfigMap and wait for i
   # Who holds the lock, how far it has got, and what waits behind it
   kubectl forecast queue
 
+  # Follow a run with a progress bar until it ends, then show its results
+  kubectl forecast watch nightly
+
   # The winners of a finished run
   kubectl forecast results nightly
 
@@ -50,11 +56,12 @@ const rootExample = `  # Start a Full run on a CSV in a ConfigMap and wait for i
 // NewRootCommand builds `kubectl forecast` and its subcommands.
 func NewRootCommand(streams Streams) *cobra.Command {
 	return newRoot(&globals{
-		streams: streams,
-		loading: clientcmd.NewDefaultClientConfigLoadingRules(),
-		settle:  3 * time.Second,
-		poll:    500 * time.Millisecond,
-		now:     time.Now,
+		streams:  streams,
+		loading:  clientcmd.NewDefaultClientConfigLoadingRules(),
+		settle:   3 * time.Second,
+		poll:     500 * time.Millisecond,
+		now:      time.Now,
+		terminal: terminalWidth,
 	})
 }
 
@@ -77,6 +84,6 @@ func newRoot(g *globals) *cobra.Command {
 	flags.StringVar(&g.loading.ExplicitPath, "kubeconfig", "", "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
 	flags.StringVar(&g.overrides.CurrentContext, "context", "", "kubeconfig context to use")
 	flags.StringVarP(&g.overrides.Context.Namespace, "namespace", "n", "", "namespace of the runs (default: the context's namespace)")
-	root.AddCommand(newRunCommand(g), newQueueCommand(g), newResultsCommand(g), newCancelCommand(g), newRerunCommand(g))
+	root.AddCommand(newRunCommand(g), newQueueCommand(g), newResultsCommand(g), newCancelCommand(g), newRerunCommand(g), newWatchCommand(g))
 	return root
 }

@@ -147,7 +147,7 @@ func (g *globals) create(ctx context.Context, s *session, run *v1alpha1.Forecast
 // waitFinished follows a run to its end, prints it for -o, and fails
 // unless it Succeeded.
 func (g *globals) waitFinished(ctx context.Context, s *session, run *v1alpha1.ForecastRun, format string, story io.Writer) error {
-	final, err := g.follow(ctx, s, run, story)
+	final, err := g.follow(ctx, s, run, story, true)
 	if err != nil {
 		return err
 	}
@@ -155,6 +155,8 @@ func (g *globals) waitFinished(ctx context.Context, s *session, run *v1alpha1.Fo
 		if err := printObject(g.streams.Out, format, final); err != nil {
 			return err
 		}
+	} else {
+		g.summarize(story, final)
 	}
 	return endedWell(final)
 }

@@ -54,14 +54,21 @@ func execute(t *testing.T, args ...string) (stdout, stderr string, err error) {
 // that depends on the time.
 func executeAt(t *testing.T, now func() time.Time, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return executeWith(t, func(g *globals) { g.now = now }, args...)
+}
+
+// executeWith is execute with the plugin's settings changed by set first.
+func executeWith(t *testing.T, set func(*globals), args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	g := &globals{
 		streams: Streams{Out: &out, ErrOut: &errOut},
 		loading: clientcmd.NewDefaultClientConfigLoadingRules(),
 		settle:  0, // no controller runs here: do not wait for a phase
 		poll:    20 * time.Millisecond,
-		now:     now,
+		now:     time.Now,
 	}
+	set(g)
 	root := newRoot(g)
 	root.SetArgs(append([]string{"--kubeconfig", controlPlane.Kubeconfig}, args...))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

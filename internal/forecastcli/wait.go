@@ -56,25 +56,37 @@ func describeStanding(run *v1alpha1.ForecastRun) string {
 	return fmt.Sprintf("phase: %s", run.Status.Phase)
 }
 
-// follow polls a run until it finishes, printing a line whenever its phase,
-// progress or message changes.
-func (g *globals) follow(ctx context.Context, s *session, run *v1alpha1.ForecastRun, w io.Writer) (*v1alpha1.ForecastRun, error) {
-	last := progressLine(run)
+// follow polls a run until it finishes, showing each read in a progress
+// view: a bar on a terminal, a line per change elsewhere. said means the
+// caller has already printed where the run stands.
+func (g *globals) follow(ctx context.Context, s *session, run *v1alpha1.ForecastRun, w io.Writer, said bool) (*v1alpha1.ForecastRun, error) {
+	view := g.newProgressView(w, run, said)
+	view.show(run)
 	for !run.Status.Phase.Finished() {
 		if err := sleep(ctx, g.poll); err != nil {
+			view.done(run)
 			return nil, fmt.Errorf("waiting for forecastrun/%s: %w", run.Name, err)
 		}
 		var fresh v1alpha1.ForecastRun
 		if err := s.Get(ctx, client.ObjectKeyFromObject(run), &fresh); err != nil {
+			view.done(run)
 			return nil, fmt.Errorf("waiting for forecastrun/%s: %w", run.Name, notFoundHint(err, s.namespace))
 		}
 		run = &fresh
-		if line := progressLine(run); line != last {
-			fmt.Fprintln(w, line)
-			last = line
-		}
+		view.show(run)
 	}
+	view.done(run)
 	return run, nil
+}
+
+// summarize ends a followed run's story: a Succeeded run's results, as
+// `results` prints them; for any other end the last line said it all.
+func (g *globals) summarize(w io.Writer, run *v1alpha1.ForecastRun) {
+	if run.Status.Phase != v1alpha1.PhaseSucceeded || run.Status.Result == nil {
+		return
+	}
+	fmt.Fprintln(w)
+	printResults(w, viewOf(run), g.now())
 }
 
 // progressLine is the phase and the controller's message ("Running —
