@@ -136,6 +136,23 @@ func TestRunsNeedTheirCreatorsRightsToData(t *testing.T) {
 	wantAdmitted(t, "any claim, for someone who may create Jobs", alice.createRun(ok().Output("results", "runs")))
 }
 
+// TestNotifyingNeedsTheRightToReadTheSecret: the manager reads a
+// notification's webhook URL from a Secret with its own rights, so a run
+// naming a Secret is admitted only for someone who may get that Secret;
+// otherwise anyone who may create runs could have the manager post to a
+// URL they cannot see (and learn from status whether it answered).
+func TestNotifyingNeedsTheRightToReadTheSecret(t *testing.T) {
+	ns := newNamespace(t)
+	alice := newRestrictedUser(t, ns, "alice")
+	run := func() *testutil.RunBuilder { return testutil.MakeForecastRun("notify-"+randSuffix(), ns) }
+	wantRefused(t, "a Secret alice may not read", alice.createRun(run().Notify("team", "team-hooks", "slack")),
+		"spec.notify: user alice may not get Secret team-hooks in namespace "+ns)
+	alice.grant(t, "read-hooks", rule("", "secrets", "get", "team-hooks"))
+	wantAdmitted(t, "the Secret alice may read", alice.createRun(run().Notify("team", "team-hooks", "slack")))
+	wantRefused(t, "one readable Secret and one not", alice.createRun(run().Notify("team", "team-hooks", "slack").Notify("ops", "ops-hooks", "url")),
+		"may not get every one of the Secrets team-hooks, ops-hooks")
+}
+
 // TestNamingAServiceAccountNeedsPodCreation: a run that names the
 // ServiceAccount its Pods run as is admitted only when its creator may
 // create Pods (or Jobs) in the namespace, the right Kubernetes takes as

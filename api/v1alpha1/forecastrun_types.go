@@ -228,6 +228,19 @@ type ForecastRunSpec struct {
 	// and the lock is released. It cannot be set back to false.
 	// +optional
 	Cancel bool `json:"cancel,omitempty"`
+
+	// notify sends a message to each target when the run reaches one of the
+	// target's phases (Succeeded and Failed by default): to a JSON webhook,
+	// a Slack incoming webhook or a CloudEvents receiver. The manager sends
+	// each at least once, with an event ID that stays the same on retries,
+	// and records it in status.notifications. Targets may be added or
+	// changed while the run goes on; a phase already reached is not
+	// announced to a target added later.
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=8
+	// +optional
+	Notify []NotifyTarget `json:"notify,omitempty"`
 }
 
 // Dataset is the run's input: exactly one source, plus how to read it.
@@ -555,6 +568,17 @@ type ForecastRunStatus struct {
 	// +kubebuilder:validation:MaxItems=64
 	// +optional
 	Shards []ShardStatus `json:"shards,omitempty"`
+
+	// notifications records every message of spec.notify, one entry per
+	// target and event. The manager's notifier owns this list through
+	// server-side apply; it records an attempt before sending, so what a
+	// receiver got is never missing here.
+	// +listType=map
+	// +listMapKey=target
+	// +listMapKey=id
+	// +kubebuilder:validation:MaxItems=64
+	// +optional
+	Notifications []NotificationStatus `json:"notifications,omitempty"`
 }
 
 // ShardStatus is the progress one runner shard reports.

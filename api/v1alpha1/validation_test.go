@@ -146,6 +146,14 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
   dataset: {synthetic: {}}`, "spec.podTemplate.spec.securityContext.runAsUser: Invalid value: 0"},
 		{"a ServiceAccount name that is not a DNS subdomain", `  podTemplate: {spec: {serviceAccountName: Team_Runner}}
   dataset: {synthetic: {}}`, "spec.podTemplate.spec.serviceAccountName: Invalid value"},
+		{"a notify target without its Secret", `  notify: [{name: team}]
+  dataset: {synthetic: {}}`, "spec.notify[0].urlSecretRef: Required value"},
+		{"an unknown notify format", `  notify: [{name: team, urlSecretRef: {name: hooks, key: slack}, format: Teams}]
+  dataset: {synthetic: {}}`, `spec.notify[0].format: Unsupported value: "Teams": supported values: "JSON", "Slack", "CloudEvents"`},
+		{"an unknown notify phase", `  notify: [{name: team, urlSecretRef: {name: hooks, key: slack}, phases: [Done]}]
+  dataset: {synthetic: {}}`, `spec.notify[0].phases[0]: Unsupported value: "Done": supported values: "Running", "Succeeded", "Failed", "Cancelled", "Rejected", "Preempted"`},
+		{"two notify targets with one name", `  notify: [{name: team, urlSecretRef: {name: hooks, key: a}}, {name: team, urlSecretRef: {name: hooks, key: b}}]
+  dataset: {synthetic: {}}`, `spec.notify[1]: Duplicate value: {"name":"team"}`},
 		{"too many tolerations", `  podTemplate: {spec: {tolerations: [` + strings.Repeat(`{operator: Exists},`, 33) + `]}}
   dataset: {synthetic: {}}`, "spec.podTemplate.spec.tolerations: Too many: 33: must have at most 32 items"},
 	}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/controllers"
+	"github.com/forecastrun/forecastrun/controllers/notify"
 	"github.com/forecastrun/forecastrun/controllers/schedule"
 	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
@@ -42,8 +43,11 @@ type options struct {
 	leaderElect            bool
 	workers                int
 	cfg                    controllers.Config
-	clock                  schedule.Clock
-	zap                    zap.Options
+	// egress is the URL policy of dataset downloads, which webhooks of
+	// spec.notify share.
+	egress egress.Policy
+	clock  schedule.Clock
+	zap    zap.Options
 }
 
 func parseFlags(args []string) (options, error) {
@@ -53,7 +57,7 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.metricsSecure, "metrics-secure", true, "serve metrics over HTTPS to clients whose token the API server authenticates and who may get /metrics; false serves plain HTTP to anyone")
 	fs.StringVar(&o.metricsCertDir, "metrics-cert-dir", "", "folder with tls.crt and tls.key for the metrics endpoint (cert-manager's Secret, say), reloaded when they change; empty uses a self-signed certificate")
 	fs.BoolVar(&o.enableHTTP2, "enable-http2", false, "allow HTTP/2 on the metrics endpoint; off by default against HTTP/2 Stream Cancellation and Rapid Reset (CVE-2023-44487, CVE-2023-39325)")
-	allowedHosts := fs.String("dataset-allowed-hosts", "", "comma-separated hosts (data.corp), wildcards (*.svc.cluster.local) and address ranges (10.0.0.0/8) that URL datasets may be downloaded from on private addresses; loopback, link-local and cloud metadata addresses are refused whatever this says")
+	allowedHosts := fs.String("dataset-allowed-hosts", "", "comma-separated hosts (data.corp), wildcards (*.svc.cluster.local) and address ranges (10.0.0.0/8) that URL datasets may be downloaded from, and spec.notify webhooks posted to, on private addresses; loopback, link-local and cloud metadata addresses are refused whatever this says")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader so that only one of several replicas reconciles")
 	fs.IntVar(&o.workers, "workers", 4, "runs reconciled in parallel")
@@ -84,6 +88,7 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("--dataset-allowed-hosts: %w", err)
 	}
 	o.cfg.DatasetAllowedHosts = allowed.String()
+	o.egress = allowed
 	o.clock, err = scheduleClock(*clockSpeed, *clockStart)
 	return o, err
 }
@@ -173,6 +178,13 @@ func run(ctx context.Context, cfg *rest.Config, o options) error {
 	}
 	if err := sr.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 2}); err != nil {
 		return fmt.Errorf("setting up the ForecastSchedule controller: %w", err)
+	}
+	nr := &notify.Reconciler{
+		Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("forecasting.dev-notifier"),
+		Clock: clock.RealClock{}, HTTPClient: notify.NewHTTPClient(o.egress),
+	}
+	if err := nr.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 2}); err != nil {
+		return fmt.Errorf("setting up the notifier: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return fmt.Errorf("adding the health check: %w", err)

@@ -95,4 +95,10 @@ func (b *RunBuilder) QueueTimeout(d metav1.Duration) *RunBuilder {
 func (b *RunBuilder) Labels(l map[string]string) *RunBuilder { b.run.Labels = l; return b }
 
 // Obj returns a copy of the built run.
+// Notify adds a target posting JSON to the URL in key of Secret secret.
+func (b *RunBuilder) Notify(name, secret, key string) *RunBuilder {
+	b.run.Spec.Notify = append(b.run.Spec.Notify, v1alpha1.NotifyTarget{Name: name, URLSecretRef: v1alpha1.SecretKeyRef{Name: secret, Key: key}})
+	return b
+}
+
 func (b *RunBuilder) Obj() *v1alpha1.ForecastRun { return b.run.DeepCopy() }
