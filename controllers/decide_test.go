@@ -111,7 +111,7 @@ func waitingCases(f fixture) []decideCase {
 	other := f.run("other", v1alpha1.PhaseRunning)
 	busy := func(run *v1alpha1.ForecastRun) *world {
 		w := f.world(run, f.lease(other, 3, time.Second), nil, holderFacts{isRun: true, found: true, execution: execution{livePods: 1}})
-		w.queue = queueView{position: 1, length: 1, first: run.Name, holder: &v1alpha1.LockHolder{Name: "other", Phase: v1alpha1.PhaseRunning, Percent: 40}}
+		w.queue = queueView{position: 1, length: 1, first: run.Name, holder: &v1alpha1.LockHolder{Name: "other", Phase: v1alpha1.PhaseRunning}}
 		return w
 	}
 	fresh := f.run("fresh", "")
@@ -164,7 +164,7 @@ func waitingCases(f fixture) []decideCase {
 			run: f.run("behind", ""), w: busy(f.run("behind", "")), phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonWaitingForLock,
 			events: []string{v1alpha1.ReasonWaitingForLock},
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
-				if want := "waiting for lock lock held by other (Running, 40%); position 1 of 1"; next.Status.Message != want {
+				if want := "waiting for lock lock held by other (Running); position 1"; next.Status.Message != want {
 					t.Errorf("message = %q, want %q", next.Status.Message, want)
 				}
 			}},
@@ -172,7 +172,7 @@ func waitingCases(f fixture) []decideCase {
 			run: afterCancelled, w: afterWorld, phase: v1alpha1.PhaseQueued, reason: v1alpha1.ReasonWaitingForLock,
 			events: []string{v1alpha1.ReasonWaitingForLock},
 			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
-				want := "waiting for lock lock held by cancelled (Cancelled, 0%); 1 runner Pod (cancelled-runner-x) still has to terminate before the lock passes; position 1 of 1"
+				want := "waiting for lock lock held by cancelled (Cancelled); 1 runner Pod (cancelled-runner-x) still has to terminate before the lock passes; position 1"
 				if next.Status.Message != want {
 					t.Errorf("message = %q, want %q", next.Status.Message, want)
 				}

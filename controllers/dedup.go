@@ -92,14 +92,12 @@ func primaryLess(a, b *v1alpha1.ForecastRun) bool {
 // run is itself the one to execute.
 func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun) (*v1alpha1.ForecastRun, error) {
 	var list v1alpha1.ForecastRunList
-	if err := r.List(ctx, &list, client.InNamespace(run.Namespace)); err != nil {
+	if err := r.List(ctx, &list, client.InNamespace(run.Namespace), client.MatchingFields{indexIdentity: identityHash(run)}); err != nil {
 		return nil, fmt.Errorf("listing runs to find duplicates: %w", err)
 	}
-	hash := identityHash(run)
 	same := []v1alpha1.ForecastRun{*run}
 	for i := range list.Items {
-		o := &list.Items[i]
-		if o.Name != run.Name && eligiblePrimary(o) && identityHash(o) == hash {
+		if o := &list.Items[i]; o.Name != run.Name && eligiblePrimary(o) {
 			same = append(same, *o)
 		}
 	}

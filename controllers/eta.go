@@ -98,11 +98,11 @@ func etaFromHistory(run *v1alpha1.ForecastRun, others []v1alpha1.ForecastRun) (t
 	return time.Duration(float64(items) / rate * float64(time.Second)), true
 }
 
-// historicalDuration is etaFromHistory over the run's namespace, nil when
-// there is no history to go by.
+// historicalDuration is etaFromHistory over the Succeeded runs of the
+// run's mode in its namespace, nil when there is no history to go by.
 func (r *Reconciler) historicalDuration(ctx context.Context, run *v1alpha1.ForecastRun) *metav1.Duration {
 	var list v1alpha1.ForecastRunList
-	if err := r.List(ctx, &list, client.InNamespace(run.Namespace)); err != nil {
+	if err := r.List(ctx, &list, client.InNamespace(run.Namespace), client.MatchingFields{indexSucceeded: string(run.Spec.Mode)}); err != nil {
 		log.FromContext(ctx).Error(err, "listing runs to estimate the duration")
 		return nil
 	}

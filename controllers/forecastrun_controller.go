@@ -96,6 +96,9 @@ type Reconciler struct {
 	Recorder  events.EventRecorder
 	Clock     clock.Clock
 	Config    Config
+
+	// queues is the waiting runs of every lock in order, kept by the watch.
+	queues *queueIndex
 }
 
 // Reconcile is one pass: read the run, observe its world, decide, record
@@ -128,12 +131,13 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 		return err
 	}
 	registerMetrics(mgr.GetClient())
+	r.queues = newQueueIndex()
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ForecastRun{}).
 		Owns(&batchv1.Job{}).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(runOfPod)).
-		Watches(&v1alpha1.ForecastRun{}, handler.EnqueueRequestsFromMapFunc(r.relatedToRun)).
-		Watches(&coordinationv1.Lease{}, handler.EnqueueRequestsFromMapFunc(r.waitingOnLease)).
+		Watches(&v1alpha1.ForecastRun{}, r.runChanges()).
+		Watches(&coordinationv1.Lease{}, r.leaseChanges()).
 		WithOptions(opts).
 		Named("forecastrun").
 		Complete(r)

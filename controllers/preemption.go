@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
@@ -34,13 +35,20 @@ func preemptingRun(holder *v1alpha1.ForecastRun, others []v1alpha1.ForecastRun) 
 	return first
 }
 
-// preemptor finds the Urgent run, if any, that the running run must yield to.
+// preemptor finds the Urgent run, if any, that the running run must yield
+// to. Urgent runs head the queue, so only its head is read: a running run's
+// pass, made on each of its progress reports, costs the same however many
+// runs wait.
 func (r *Reconciler) preemptor(ctx context.Context, run *v1alpha1.ForecastRun) (*v1alpha1.ForecastRun, error) {
-	others, err := r.runsOfLock(ctx, run.Namespace, run.Spec.LockName)
-	if err != nil {
-		return nil, err
+	name := r.queues.urgentHead(run.Namespace, run.Spec.LockName)
+	if name == "" {
+		return nil, nil
 	}
-	return preemptingRun(run, others), nil
+	var head v1alpha1.ForecastRun
+	if err := r.Get(ctx, keyOf(run.Namespace, name), &head); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return preemptingRun(run, []v1alpha1.ForecastRun{head}), nil
 }
 
 // yieldTo hands the lock to an Urgent run.

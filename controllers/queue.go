@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 
@@ -38,8 +37,9 @@ func position(queue []v1alpha1.ForecastRun, name string) int32 {
 	return int32(slices.IndexFunc(queue, func(q v1alpha1.ForecastRun) bool { return q.Name == name }) + 1)
 }
 
-// describeHolder reports the lock's holder and how far it has got; nil when
-// the lock is free.
+// describeHolder names the lock's holder and its phase; nil when the lock
+// is free. The holder's progress is left out: it changes with every report,
+// and a copy in every queued run would rewrite the whole queue each time.
 func (r *Reconciler) describeHolder(ctx context.Context, ns string, lease *coordinationv1.Lease) *v1alpha1.LockHolder {
 	id := leaseHolder(lease)
 	if id == "" {
@@ -53,25 +53,16 @@ func (r *Reconciler) describeHolder(ctx context.Context, ns string, lease *coord
 	if err := r.Get(ctx, keyOf(ns, name), &holder); err != nil {
 		return &v1alpha1.LockHolder{Name: name}
 	}
-	lh := &v1alpha1.LockHolder{Name: name, Phase: holder.Status.Phase, EstimatedCompletionTime: holder.Status.EstimatedCompletionTime.DeepCopy()}
-	if holder.Status.Progress != nil {
-		lh.Percent = holder.Status.Progress.Percent
-	}
-	return lh
+	return &v1alpha1.LockHolder{Name: name, Phase: holder.Status.Phase}
 }
 
-// holderPhrase is "held by nightly-full (Running, 42%, ETA
-// 2026-11-27T10:02:10Z)".
+// holderPhrase is "held by nightly-full (Running)".
 func holderPhrase(h *v1alpha1.LockHolder) string {
-	if h == nil {
+	switch {
+	case h == nil:
 		return "is free"
-	}
-	if h.Phase == "" {
+	case h.Phase == "":
 		return "held by " + h.Name
 	}
-	details := []string{string(h.Phase), fmt.Sprintf("%d%%", h.Percent)}
-	if h.EstimatedCompletionTime != nil {
-		details = append(details, "ETA "+formatTime(h.EstimatedCompletionTime))
-	}
-	return fmt.Sprintf("held by %s (%s)", h.Name, strings.Join(details, ", "))
+	return fmt.Sprintf("held by %s (%s)", h.Name, h.Phase)
 }

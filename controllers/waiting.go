@@ -76,11 +76,14 @@ func (p *pass) waitingRequeue() time.Duration {
 }
 
 // enqueue records the run as Queued with its position and who holds the
-// lock, in words a person understands.
+// lock, in words a person understands. The message leaves out what changes
+// without concerning the run (the holder's progress, the runs behind it),
+// so that a queued run is rewritten only when its own place or the holder
+// changes.
 func (p *pass) enqueue() {
 	run, q := p.run, p.w.queue
 	pos := q.position
-	msg := fmt.Sprintf("waiting for lock %s %s%s; position %d of %d", run.Spec.LockName, holderPhrase(q.holder), p.holderStopping(), pos, q.length)
+	msg := fmt.Sprintf("waiting for lock %s %s%s; position %d", run.Spec.LockName, holderPhrase(q.holder), p.holderStopping(), pos)
 	run.Status.QueuePosition, run.Status.LockHolder = &pos, q.holder
 	if run.Status.EstimatedDuration == nil {
 		run.Status.EstimatedDuration = p.w.historicalDuration

@@ -214,7 +214,7 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 	if w.outputClaim, err = r.shardedOutputClaim(ctx, run); err != nil {
 		return err
 	}
-	if w.queue, err = r.observeQueue(ctx, run, w.lock.lease); err != nil {
+	if w.queue, err = r.observeQueue(ctx, run, w.lock); err != nil {
 		return err
 	}
 	if run.Status.EstimatedDuration == nil {
@@ -239,16 +239,22 @@ func (r *Reconciler) shardedOutputClaim(ctx context.Context, run *v1alpha1.Forec
 	return &pvc, nil
 }
 
-// observeQueue places run in the queue of its lock.
-func (r *Reconciler) observeQueue(ctx context.Context, run *v1alpha1.ForecastRun, lease *coordinationv1.Lease) (queueView, error) {
+// observeQueue places run in the queue of its lock. The place comes from
+// the queue index; where a decision acts on it (the head taking a free
+// lock, a whenBusy=Reject run refusing itself while the lock is free) it is
+// confirmed on the cache itself, which the index may trail by a few events.
+func (r *Reconciler) observeQueue(ctx context.Context, run *v1alpha1.ForecastRun, lock lockView) (queueView, error) {
+	q := queueView{holder: r.describeHolder(ctx, run.Namespace, lock.lease)}
+	q.position, q.length, q.first = r.queues.place(run)
+	if !lock.takeable() || (q.position != 1 && run.Spec.WhenBusy != v1alpha1.BusyReject) {
+		return q, nil
+	}
 	queue, err := r.queueOf(ctx, run)
 	if err != nil {
 		return queueView{}, err
 	}
-	return queueView{
-		position: position(queue, run.Name), length: len(queue), first: queue[0].Name,
-		holder: r.describeHolder(ctx, run.Namespace, lease),
-	}, nil
+	q.position, q.length, q.first = position(queue, run.Name), len(queue), queue[0].Name
+	return q, nil
 }
 
 // observePrimary reads the run a duplicate follows; nil when it is gone.

@@ -489,7 +489,7 @@ type ForecastRunStatus struct {
 	QueuePosition *int32 `json:"queuePosition,omitempty"`
 
 	// lockHolder is the run that holds the lock while this one waits or was
-	// rejected, with how far it has got.
+	// rejected. Its progress is in its own status, not copied here.
 	// +optional
 	LockHolder *LockHolder `json:"lockHolder,omitempty"`
 
@@ -615,19 +615,17 @@ type ShardStatus struct {
 	FencingToken string `json:"fencingToken,omitempty"`
 }
 
-// LockHolder identifies the run holding a lock.
+// LockHolder identifies the run holding a lock. It carries what changes
+// only when the lock changes hands, not the holder's progress: a copy of
+// that in every queued run would rewrite the whole queue on every progress
+// step. The holder's own status (and kubectl forecast queue) has it.
 type LockHolder struct {
-	// name of the holding run.
+	// name of the holding run, or the identity a holder that is not a run
+	// wrote into the Lease.
 	Name string `json:"name"`
 	// phase of the holding run.
 	// +optional
 	Phase Phase `json:"phase,omitempty"`
-	// percent done of the holding run.
-	// +optional
-	Percent int32 `json:"percent,omitempty"`
-	// estimatedCompletionTime of the holding run.
-	// +optional
-	EstimatedCompletionTime *metav1.Time `json:"estimatedCompletionTime,omitempty"`
 }
 
 // Progress is how far execution has got.
