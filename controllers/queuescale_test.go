@@ -2,47 +2,12 @@ package controllers
 
 import (
 	"fmt"
-	"net/http"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
-
-// writeCounter counts a manager's API writes and remembers when it last
-// sent any request, so that a test can wait for it to fall quiet.
-type writeCounter struct {
-	writes atomic.Int64
-	last   atomic.Int64 // unix nanoseconds of the latest request
-	mu     sync.Mutex
-	paths  []string // the writes, "PATCH forecastruns/status", for messages
-}
-
-func (c *writeCounter) hook(req *http.Request) {
-	c.last.Store(time.Now().UnixNano())
-	switch req.Method {
-	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
-		c.writes.Add(1)
-		c.mu.Lock()
-		c.paths = append(c.paths, req.Method+" "+resourceOf(req.URL.Path))
-		c.mu.Unlock()
-	}
-}
-
-// quiet waits until the manager has sent no request for d.
-func (c *writeCounter) quiet(t testing.TB, d, timeout time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Since(time.Unix(0, c.last.Load())) < d {
-		if time.Now().After(deadline) {
-			t.Fatalf("the manager did not fall quiet for %s within %s", d, timeout)
-		}
-		time.Sleep(d / 10)
-	}
-}
 
 // TestHolderProgressLeavesQueueAlone: the holder's progress steps are
 // written to the holder alone. The runs queued behind it keep their status
@@ -52,7 +17,7 @@ func (c *writeCounter) quiet(t testing.TB, d, timeout time.Duration) {
 func TestHolderProgressLeavesQueueAlone(t *testing.T) {
 	t.Parallel()
 	ns := newNamespace(t)
-	var c writeCounter
+	var c requestCounter
 	// No renewal of the Lease falls into the steps: it is due after 20s.
 	startManager(t, ns, withLease(time.Minute), withRequestHook(c.hook))
 	create(t, testutil.MakeForecastRun("holder", ns).Horizon(1).Obj())
@@ -66,18 +31,16 @@ func TestHolderProgressLeavesQueueAlone(t *testing.T) {
 	// The first report also records, once, that the runner started.
 	reportShard(t, ns, "holder", 0, 5, 50, holder.Status.FencingToken)
 	eventually(t, 10*time.Second, "holder progress", progressIs(ns, "holder", 5, 50))
-	c.quiet(t, time.Second, 20*time.Second)
+	quiet(t, &c)
 	before := resourceVersions(t, ns, queued)
 
 	for step := int32(1); step <= 5; step++ {
-		w0 := c.writes.Load()
+		w0 := c.snapshot().writes
 		reportShard(t, ns, "holder", 0, step*10, 50, holder.Status.FencingToken)
 		eventually(t, 10*time.Second, "holder progress", progressIs(ns, "holder", step*10, 50))
-		c.quiet(t, time.Second, 20*time.Second)
-		if n := c.writes.Load() - w0; n != 1 {
-			c.mu.Lock()
-			t.Errorf("progress step %d cost the manager %d writes, want 1 (the holder's status): %v", step, n, c.paths[len(c.paths)-int(n):])
-			c.mu.Unlock()
+		quiet(t, &c)
+		if w := c.writesSince(w0); len(w) != 1 {
+			t.Errorf("progress step %d cost the manager %d writes, want 1 (the holder's status): %v", step, len(w), w)
 		}
 	}
 	if after := resourceVersions(t, ns, queued); fmt.Sprint(after) != fmt.Sprint(before) {
@@ -85,6 +48,14 @@ func TestHolderProgressLeavesQueueAlone(t *testing.T) {
 	}
 	if msg := getRun(t, ns, "w1").Status.Message; msg != "waiting for lock forecast-pipeline held by holder (Running); position 1" {
 		t.Errorf("w1 message = %q", msg)
+	}
+}
+
+// quiet waits until the manager has sent no request for a second.
+func quiet(t *testing.T, c *requestCounter) {
+	t.Helper()
+	if !c.quietFor(time.Second, 20*time.Second) {
+		t.Fatal("the manager did not fall quiet for a second within 20s")
 	}
 }
 

@@ -127,7 +127,7 @@ func withRequestHook(hook func(*http.Request)) managerOption {
 // startManager starts a manager watching ns and returns a function that
 // stops it and waits until it has stopped. The manager counts the API
 // requests it sends, through a wrapping RoundTripper.
-func startManager(t *testing.T, ns string, opts ...managerOption) *testManager {
+func startManager(t testing.TB, ns string, opts ...managerOption) *testManager {
 	t.Helper()
 	tm := &testManager{done: make(chan error, 1), requests: &atomic.Int64{}}
 	var hook atomic.Pointer[func(*http.Request)]
@@ -248,7 +248,7 @@ func requestKindsSince(before map[string]int) map[string]int {
 }
 
 // newNamespace creates a namespace for one test.
-func newNamespace(t *testing.T) string {
+func newNamespace(t testing.TB) string {
 	t.Helper()
 	base := strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
 	if len(base) > 40 {
@@ -364,7 +364,7 @@ func deletePodNow(t *testing.T, pod *corev1.Pod) {
 }
 
 // eventually polls check until it returns nil or the timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
+func eventually(t testing.TB, timeout time.Duration, what string, check func() error) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -392,14 +392,14 @@ func consistently(t *testing.T, d time.Duration, what string, check func() error
 	}
 }
 
-func create(t *testing.T, obj client.Object) {
+func create(t testing.TB, obj client.Object) {
 	t.Helper()
 	if err := k8sClient.Create(context.Background(), obj); err != nil {
 		t.Fatalf("creating %s: %v", obj.GetName(), err)
 	}
 }
 
-func getRun(t *testing.T, ns, name string) *v1alpha1.ForecastRun {
+func getRun(t testing.TB, ns, name string) *v1alpha1.ForecastRun {
 	t.Helper()
 	var run v1alpha1.ForecastRun
 	if err := k8sClient.Get(context.Background(), keyOf(ns, name), &run); err != nil {
@@ -423,14 +423,14 @@ func phaseIs(ns, name string, want v1alpha1.Phase) func() error {
 }
 
 // waitPhase waits until the run reaches the phase.
-func waitPhase(t *testing.T, ns, name string, want v1alpha1.Phase) *v1alpha1.ForecastRun {
+func waitPhase(t testing.TB, ns, name string, want v1alpha1.Phase) *v1alpha1.ForecastRun {
 	t.Helper()
 	eventually(t, 20*time.Second, fmt.Sprintf("%s is %s", name, want), phaseIs(ns, name, want))
 	return getRun(t, ns, name)
 }
 
 // waitJob waits until the named Job exists.
-func waitJob(t *testing.T, ns, name string) *batchv1.Job {
+func waitJob(t testing.TB, ns, name string) *batchv1.Job {
 	t.Helper()
 	var job batchv1.Job
 	eventually(t, 20*time.Second, "job "+name+" exists", func() error {
@@ -496,7 +496,7 @@ func jobCondition(typ batchv1.JobConditionType, reason, msg string, now metav1.T
 // reportShard writes one shard's progress the way the runner does: a
 // server-side apply of its own entry of status.shards under a field manager
 // of its own.
-func reportShard(t *testing.T, ns, run string, index, done, total int32, token string) {
+func reportShard(t testing.TB, ns, run string, index, done, total int32, token string) {
 	t.Helper()
 	if err := reportShardErr(ns, run, index, done, total, token); err != nil {
 		t.Fatal(err)
