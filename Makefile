@@ -73,6 +73,10 @@ test-e2e: control-plane node ## Run the end-to-end suite through kubectl on a lo
 bench-engine: ## Time `runner local --mode Full`, main and this tree side by side, on the synthetic set and the shared splits.
 	hack/bench-engine.sh
 
+.PHONY: bench-controller
+bench-controller: ## What a holder's progress step costs the manager with 10, 100 and 1,000 runs queued, main and this tree side by side.
+	hack/bench-controller.sh
+
 .PHONY: bench-vs-r
 bench-vs-r: ## Compare accuracy and time with R's forecast package on ../shared/data.
 	hack/bench-vs-r.sh

@@ -7,10 +7,19 @@ import (
 	"time"
 )
 
-// reportInterval bounds how often progress is written: at most once a
-// second, and only when the whole percent or the message changed, so a
-// 3,707-item run costs at most ~100 writes however fast it goes.
+// reportInterval is how often the reporter looks at the latest progress.
+// A shard writes it when its whole percent or total changed, or the runner
+// moved to another stage (loading, forecasting, writing), and its counts
+// at most once per minInterval: a one-shard run of 3,707 items costs about
+// 100 writes however fast it goes, and the shards of a sharded run
+// together write about once a second however many they are. The message of
+// each item forecast rides along with those writes and causes none: it
+// changes with every item.
 const reportInterval = time.Second
+
+// minInterval is the least time between two writes of a shard's counts: a
+// second per shard of the run.
+func minInterval(shards int) time.Duration { return reportInterval * time.Duration(max(shards, 1)) }
 
 // progressReporter decouples the tournament's progress callback, which runs
 // on the collector goroutine and must not block on the network, from the
@@ -23,6 +32,11 @@ type progressReporter struct {
 	latest   shardProgress
 	sent     shardProgress
 	everSent bool
+	sentAt   time.Time
+	// stages counts the runner's own reports (set, fail), sentStages those
+	// written: a new stage is written on the next tick, however recent the
+	// last write.
+	stages, sentStages int
 	// floor is what an earlier attempt of this shard reported under the
 	// same hold of the lock (a Pod the Job controller replaced). Until this
 	// attempt has caught up, it reports the floor's counts, so that the
@@ -54,13 +68,19 @@ func (r *progressReporter) atLeastFloor(p shardProgress) shardProgress {
 }
 
 // set records a progress state from the runner itself (loading, writing).
-func (r *progressReporter) set(p shardProgress) { r.update(p.done, p.total, p.message) }
+func (r *progressReporter) set(p shardProgress) {
+	r.update(p.done, p.total, p.message)
+	r.mu.Lock()
+	r.stages++
+	r.mu.Unlock()
+}
 
 // fail keeps the counts and replaces the message with err; the controller
 // shows a message starting "failed: " as the reason the run failed.
 func (r *progressReporter) fail(err error) {
 	r.mu.Lock()
 	r.latest.message = "failed: " + err.Error()
+	r.stages++
 	r.mu.Unlock()
 }
 
@@ -78,14 +98,14 @@ func (r *progressReporter) loop(ctx context.Context) {
 	}
 }
 
-// flush writes the latest progress when it differs enough from the last
-// write, or always when force is set.
+// flush writes the latest progress when it is due, or always when force
+// is set.
 func (r *progressReporter) flush(ctx context.Context, force bool) {
+	now := time.Now()
 	r.mu.Lock()
-	p := r.latest
-	changed := !r.everSent || percent(p) != percent(r.sent) || p.message != r.sent.message || p.total != r.sent.total
+	p, stages, due := r.latest, r.stages, r.due(now)
 	r.mu.Unlock()
-	if !changed && !force {
+	if !due && !force {
 		return
 	}
 	if err := r.w.applyShard(ctx, p); err != nil {
@@ -94,8 +114,22 @@ func (r *progressReporter) flush(ctx context.Context, force bool) {
 		return
 	}
 	r.mu.Lock()
-	r.sent, r.everSent = p, true
+	r.sent, r.everSent, r.sentAt, r.sentStages = p, true, now, stages
 	r.mu.Unlock()
+}
+
+// due reports whether the latest progress is worth a write at now: the
+// first report, a new stage or total at once, a new whole percent once
+// minInterval has passed since the last write. r.mu is held.
+func (r *progressReporter) due(now time.Time) bool {
+	p := r.latest
+	switch {
+	case !r.everSent || r.stages != r.sentStages || p.total != r.sent.total:
+		return true
+	case percent(p) == percent(r.sent):
+		return false
+	}
+	return now.Sub(r.sentAt) >= minInterval(r.w.env.Shards)
 }
 
 func percent(p shardProgress) int {
