@@ -22,8 +22,14 @@ import (
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
-// benchTicks is how many progress steps of the holder each size measures.
-const benchTicks = 10
+// benchTicks is how many progress steps of the holder each size measures,
+// FORECASTRUN_BENCH_TICKS or 10.
+func benchTicks() int32 {
+	if n, err := strconv.Atoi(os.Getenv("FORECASTRUN_BENCH_TICKS")); err == nil && n > 0 {
+		return int32(n)
+	}
+	return 10
+}
 
 // BenchmarkHolderProgressTick measures what one progress step of a lock's
 // holder costs the manager with 10, 100 and 1,000 runs queued behind it:
@@ -31,7 +37,8 @@ const benchTicks = 10
 // and its heap and RSS with the runs in its cache. Each size sets up its
 // queue once and measures benchTicks steps, so run it with -benchtime=1x
 // (hack/bench-controller.sh does, for this tree and another side by side).
-// FORECASTRUN_BENCH_QUEUES (say "10,100") picks the sizes and
+// FORECASTRUN_BENCH_QUEUES (say "10,100") picks the sizes,
+// FORECASTRUN_BENCH_TICKS the steps measured, and
 // FORECASTRUN_BENCH_SETTLE (a duration) bounds how long a queue and a step
 // may take to settle before the size is reported as not settling.
 func BenchmarkHolderProgressTick(b *testing.B) {
@@ -88,10 +95,11 @@ func benchHolderTicks(b *testing.B, n int) {
 	setup := c.snapshot().minus(setupReq)
 	b.Logf("queued=%d: setting up took %s and %d manager writes (%d requests)", n, time.Since(setupStart).Round(time.Second), setup.writes, setup.all)
 
+	ticks := benchTicks()
 	b.ResetTimer()
 	var cost requests
 	var cpu time.Duration
-	for k := int32(1); k <= benchTicks; k++ {
+	for k := int32(1); k <= ticks; k++ {
 		before, cpu0 := c.snapshot(), processCPU()
 		reportShard(b, ns, "holder", 0, k*1000, total, holder.Status.FencingToken)
 		if err := waitProgress(ns, "holder", k*1000, settle); err != nil {
@@ -107,9 +115,9 @@ func benchHolderTicks(b *testing.B, n int) {
 	}
 	b.StopTimer()
 	heap, rss := memoryNow()
-	b.ReportMetric(float64(cost.writes)/benchTicks, "writes/tick")
-	b.ReportMetric(float64(cost.all)/benchTicks, "requests/tick")
-	b.ReportMetric(float64(cpu.Microseconds())/1000/benchTicks, "cpu-ms/tick")
+	b.ReportMetric(float64(cost.writes)/float64(ticks), "writes/tick")
+	b.ReportMetric(float64(cost.all)/float64(ticks), "requests/tick")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(ticks), "cpu-ms/tick")
 	b.ReportMetric(heap, "heap-MiB")
 	b.ReportMetric(rss, "rss-MiB")
 	b.ReportMetric(float64(setup.writes), "setup-writes")

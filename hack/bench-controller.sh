@@ -15,7 +15,7 @@
 # such; sizes after it are not tried.
 #
 #   hack/bench-controller.sh                      # base main, 10 100 1000
-#   BASE=HEAD~2 SIZES="10 100" SETTLE=5m hack/bench-controller.sh
+#   BASE=HEAD~2 SIZES="10 100" SETTLE=5m TICKS=3 hack/bench-controller.sh
 #   SKIP_BASE=1 hack/bench-controller.sh          # this tree only
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +24,7 @@ cd "$root"
 base=${BASE:-main}
 sizes=${SIZES:-"10 100 1000"}
 settle=${SETTLE:-3m}
+ticks=${TICKS:-10}
 assets=$(hack/build-control-plane.sh --print)
 harness=(controllers/suite_test.go controllers/queuescale_test.go controllers/queuescale_bench_test.go)
 
@@ -33,7 +34,7 @@ bench() {
 	local dir=$1 label=$2 n out
 	echo "== $label"
 	for n in $sizes; do
-		out=$(cd "$dir" && FORECASTRUN_BENCH_QUEUES=$n FORECASTRUN_BENCH_SETTLE=$settle KUBEBUILDER_ASSETS=$assets \
+		out=$(cd "$dir" && FORECASTRUN_BENCH_QUEUES=$n FORECASTRUN_BENCH_SETTLE=$settle FORECASTRUN_BENCH_TICKS=$ticks KUBEBUILDER_ASSETS=$assets \
 			go test ./controllers/ -run '^$' -bench '^BenchmarkHolderProgressTick$' -benchtime=1x -count=1 -timeout 0 2>&1 |
 			grep -E '^(Benchmark|    queuescale|--- FAIL)' || true)
 		echo "$out" | sed "s/^/$label  /"
