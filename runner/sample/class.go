@@ -1,6 +1,10 @@
 package sample
 
-import "math"
+import (
+	"math"
+
+	"github.com/forecastrun/forecastrun/runner/series"
+)
 
 // DemandClass is one of the four demand patterns of Syntetos, Boylan and
 // Croston (2005), which decide whether smoothing or intermittent-demand
@@ -35,25 +39,31 @@ const (
 // coefficient of variation of the demand sizes. NaN values are not
 // observed and are skipped. With no demand at all adi is +Inf and cv2 is 0.
 func Demand(v []float64) (adi, cv2 float64) {
-	var observed, demands int
-	var sum, sumSq float64
+	var d series.DemandSizes
 	for _, x := range v {
 		if math.IsNaN(x) {
 			continue
 		}
-		observed++
+		d.Observed++
 		if x > 0 {
-			demands++
-			sum += x
-			sumSq += x * x
+			d.Demands++
+			d.Sum += x
+			d.SumSq += x * x
 		}
 	}
-	if demands == 0 {
+	return DemandOf(d)
+}
+
+// DemandOf is Demand from an item's demand sizes, as a streaming read
+// (series.ReadOptions.Keep) summarises them: the same numbers, to the bit,
+// when the sizes were summed in time order.
+func DemandOf(d series.DemandSizes) (adi, cv2 float64) {
+	if d.Demands == 0 {
 		return math.Inf(1), 0
 	}
-	mean := sum / float64(demands)
-	variance := max(sumSq/float64(demands)-mean*mean, 0)
-	return float64(observed) / float64(demands), variance / (mean * mean)
+	mean := d.Sum / float64(d.Demands)
+	variance := max(d.SumSq/float64(d.Demands)-mean*mean, 0)
+	return float64(d.Observed) / float64(d.Demands), variance / (mean * mean)
 }
 
 // Classify places a series in its demand class by ADI (cut-off 1.32) and
@@ -63,7 +73,15 @@ func Demand(v []float64) (adi, cv2 float64) {
 // methods (Croston and its variants) forecast a zero history sensibly, and
 // with no sizes there is no variability to call it lumpy.
 func Classify(v []float64) DemandClass {
-	adi, cv2 := Demand(v)
+	return classOf(Demand(v))
+}
+
+// ClassifySizes is Classify from an item's demand sizes.
+func ClassifySizes(d series.DemandSizes) DemandClass {
+	return classOf(DemandOf(d))
+}
+
+func classOf(adi, cv2 float64) DemandClass {
 	switch {
 	case adi < ADICutoff && cv2 < CV2Cutoff:
 		return Smooth

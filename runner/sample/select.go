@@ -15,17 +15,34 @@ import (
 // seeded hash of their ID are taken, so the choice depends only on the
 // item IDs, their values and the seed, not on the order of the file.
 func Select(ds *series.Dataset, n int, seed uint64) []int {
-	if n <= 0 || n >= len(ds.Items) {
-		all := make([]int, len(ds.Items))
+	return selectBy(len(ds.Items), n, seed, func(i int) (string, DemandClass) {
+		return ds.Items[i].ID, Classify(ds.Items[i].Values)
+	})
+}
+
+// SelectSummary is Select over an input read a share at a time: it picks
+// the same items from the summary of the whole input that Select picks
+// from the whole dataset, so every shard draws the same sample.
+func SelectSummary(sum *series.Summary, n int, seed uint64) []int {
+	return selectBy(len(sum.Items), n, seed, func(i int) (string, DemandClass) {
+		return sum.Items[i].ID, ClassifySizes(sum.Demand[i])
+	})
+}
+
+// selectBy draws n of count items, each known by its ID and class.
+func selectBy(count, n int, seed uint64, item func(i int) (string, DemandClass)) []int {
+	if n <= 0 || n >= count {
+		all := make([]int, count)
 		for i := range all {
 			all[i] = i
 		}
 		return all
 	}
 	strata := make([][]ranked, len(Classes))
-	for i, s := range ds.Items {
-		c := slices.Index(Classes, Classify(s.Values))
-		strata[c] = append(strata[c], ranked{index: i, id: s.ID, hash: hashID(s.ID, seed)})
+	for i := range count {
+		id, class := item(i)
+		c := slices.Index(Classes, class)
+		strata[c] = append(strata[c], ranked{index: i, id: id, hash: hashID(id, seed)})
 	}
 	quotas := allocate(n, strataSizes(strata))
 	chosen := make([]int, 0, n)

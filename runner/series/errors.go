@@ -14,7 +14,10 @@ type ParseError struct {
 	File   string
 	Line   int
 	Column int
-	Err    error
+	// RowGroup is set for a Parquet file: the 1-based row group holding
+	// the row, whose 1-based number in the file is then Line.
+	RowGroup int
+	Err      error
 }
 
 // Error formats the location as file:line:column, the form editors and
@@ -22,6 +25,8 @@ type ParseError struct {
 // `data.csv:17:3: column "quantity": cannot parse "12x" as a number`.
 func (e *ParseError) Error() string {
 	switch {
+	case e.RowGroup > 0:
+		return fmt.Sprintf("%s: row %d (row group %d): %v", e.File, e.Line, e.RowGroup, e.Err)
 	case e.Line == 0:
 		return fmt.Sprintf("%s: %v", e.File, e.Err)
 	case e.Column == 0:
@@ -42,6 +47,10 @@ var (
 	ErrBadValue      = errors.New("bad value")
 	ErrBadTime       = errors.New("bad time")
 	ErrOffGrid       = errors.New("time not on the frequency's grid")
+	// ErrNeedsWholeInput reports an input that ReadOptions.Keep cannot
+	// read item by item: rows of an item out of time order, or absent
+	// periods to interpolate. Read it whole instead.
+	ErrNeedsWholeInput = errors.New("reading only some items needs each item's rows in time order and absent periods that are not interpolated")
 )
 
 // classified is an error with its own text that still matches a sentinel

@@ -104,7 +104,7 @@ func (l *loader) place(p *pending, freq Frequency, end int64, missing Missing, s
 		at := slot - lo
 		if prev := (*seen)[at]; prev != 0 {
 			return Series{}, false, l.fieldError(int(p.lines[j]), l.time, ErrDuplicate,
-				"item %q already has a row for %s (line %d)", p.id, l.periodName(freq, s, at), prev)
+				"item %q already has a row for %s (%s %d)", p.id, l.periodName(freq, s, at), l.where(), prev)
 		}
 		(*seen)[at] = max(p.lines[j], 1)
 		s.Values[at] = p.values[j]

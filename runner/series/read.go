@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -47,6 +48,15 @@ type ReadOptions struct {
 	// Missing is the meaning of a period without a row (default
 	// MissingZero: no demand).
 	Missing Missing
+	// Keep, when set, makes the read hold the rows of only the items it
+	// accepts, so that a shard of a run needs memory for its share of the
+	// input rather than all of it. Every row still passes through once: the
+	// Dataset's Report, Frequency and Summary describe the whole input,
+	// and the kept items are laid out to its last period exactly as a full
+	// read would lay them out. It needs each item's rows in time order (an
+	// export sorted by item or by date) and absent periods that are not
+	// interpolated; otherwise the error wraps ErrNeedsWholeInput.
+	Keep func(id string) bool
 }
 
 // LoadFile reads a long CSV file; see Read. Errors name the file by the
@@ -75,20 +85,16 @@ func LoadFile(path string, opts ReadOptions) (*Dataset, error) {
 // pair is an error. Every error is a *ParseError naming file, line and
 // column; name is the file name used in those messages.
 func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
-	if opts.Frequency != "" && !opts.Frequency.Valid() {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("unknown frequency %q", opts.Frequency)}
-	}
-	missing, err := ParseMissing(string(opts.Missing))
+	l, err := newLoader(name, opts)
 	if err != nil {
-		return nil, &ParseError{File: name, Err: err}
+		return nil, err
 	}
-	cols := opts.Columns.withDefaults()
-	if cols.Item == cols.Time || cols.Item == cols.Value || cols.Time == cols.Value {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("columns %+v: item, time and value need three different columns", cols)}
+	if l.scan != nil {
+		r = io.TeeReader(r, l.scan.digest)
 	}
 	cr := csv.NewReader(skipBOM(r))
 	cr.ReuseRecord = true
-	l := &loader{file: name, csv: cr, cols: cols, byID: map[string]int{}, last: -1}
+	l.csv = cr
 	if err := l.readHeader(cr); err != nil {
 		return nil, err
 	}
@@ -104,7 +110,39 @@ func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 			return nil, err
 		}
 	}
-	return l.dataset(opts.Frequency, missing)
+	return l.finish(opts)
+}
+
+// newLoader checks opts and sets up a loader for the file called name.
+func newLoader(name string, opts ReadOptions) (*loader, error) {
+	if opts.Frequency != "" && !opts.Frequency.Valid() {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("unknown frequency %q", opts.Frequency)}
+	}
+	missing, err := ParseMissing(string(opts.Missing))
+	if err != nil {
+		return nil, &ParseError{File: name, Err: err}
+	}
+	cols := opts.Columns.withDefaults()
+	if cols.Item == cols.Time || cols.Item == cols.Value || cols.Time == cols.Value {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("columns %+v: item, time and value need three different columns", cols)}
+	}
+	l := &loader{file: name, cols: cols, missing: missing, byID: map[string]int{}, last: -1}
+	if opts.Keep != nil {
+		if missing == MissingInterpolate {
+			return nil, &ParseError{File: name, Err: ErrNeedsWholeInput}
+		}
+		l.keep, l.scan = opts.Keep, newScanner()
+	}
+	return l, nil
+}
+
+// finish lays the rows out as series: every item, or with Keep the kept
+// items on the whole input's frequency and last period.
+func (l *loader) finish(opts ReadOptions) (*Dataset, error) {
+	if l.scan == nil {
+		return l.dataset(opts.Frequency, l.missing)
+	}
+	return l.share(opts.Frequency)
 }
 
 // loader accumulates rows per item until the grid can be laid out.
@@ -118,7 +156,14 @@ type loader struct {
 	value    int
 	kind     timeKind
 	kindLine int
+	missing  Missing
 	byID     map[string]int
+	// keep and scan are set when only some items are held (ReadOptions.Keep).
+	keep func(id string) bool
+	scan *scanner
+	// rowGroups holds the first row number of each row group of a Parquet
+	// file, for messages; nil for CSV.
+	rowGroups []int
 	items    []*pending
 	last     int // the item of the previous row: files are usually grouped
 }
@@ -189,9 +234,31 @@ func (l *loader) csvError(err error, rec []string) error {
 }
 
 func (l *loader) fieldError(line, field int, kind error, format string, args ...any) error {
-	name := [...]string{l.cols.Item, l.cols.Time, l.cols.Value}[l.role(field)]
 	msg := fmt.Sprintf(format, args...)
-	return &ParseError{File: l.file, Line: line, Column: field + 1, Err: errorf(kind, "column %q: %s", name, msg)}
+	err := errorf(kind, "column %q: %s", l.cols.name(l.role(field)), msg)
+	if l.rowGroups != nil {
+		return &ParseError{File: l.file, Line: line, RowGroup: l.rowGroupOf(line), Err: err}
+	}
+	return &ParseError{File: l.file, Line: line, Column: field + 1, Err: err}
+}
+
+// name is the column of a role: 0 item, 1 time, 2 value.
+func (c Columns) name(role int) string {
+	return [...]string{c.Item, c.Time, c.Value}[role]
+}
+
+// rowGroupOf is the 1-based row group holding a Parquet file's row.
+func (l *loader) rowGroupOf(row int) int {
+	g, _ := slices.BinarySearch(l.rowGroups, row)
+	return g
+}
+
+// where names a row in messages: a CSV line, or a Parquet row.
+func (l *loader) where() string {
+	if l.rowGroups != nil {
+		return "row"
+	}
+	return "line"
 }
 
 func (l *loader) role(field int) int {
@@ -224,25 +291,44 @@ func (l *loader) lineOf(field int) int {
 
 func (l *loader) addRow(rec []string) error {
 	id := strings.TrimSpace(rec[l.item])
-	if id == "" {
-		return l.fieldError(l.lineOf(l.item), l.item, ErrBadValue, "empty item ID")
-	}
-	if strings.ContainsFunc(id, unicode.IsControl) {
-		// A line break inside a quoted ID would not survive a round trip
-		// through CSV (csv turns \r\n into \n) and is never meant.
-		return l.fieldError(l.lineOf(l.item), l.item, ErrBadValue, "item ID %q holds a control character", id)
+	if err := l.checkID(id, l.lineOf(l.item)); err != nil {
+		return err
 	}
 	line := l.lineOf(l.time) // later errors about the row concern its time
 	t, err := parseTimeCell(strings.TrimSpace(rec[l.time]))
 	if err != nil {
 		return l.fieldError(line, l.time, ErrBadTime, "%v", err)
 	}
-	if err := l.checkKind(t.kind, line); err != nil {
-		return err
-	}
 	v, err := parseValue(rec[l.value])
 	if err != nil {
 		return l.fieldError(l.lineOf(l.value), l.value, ErrBadValue, "%v", err)
+	}
+	return l.add(id, t, v, line)
+}
+
+func (l *loader) checkID(id string, line int) error {
+	if id == "" {
+		return l.fieldError(line, l.item, ErrBadValue, "empty item ID")
+	}
+	if strings.ContainsFunc(id, unicode.IsControl) {
+		// A line break inside a quoted ID would not survive a round trip
+		// through CSV (csv turns \r\n into \n) and is never meant.
+		return l.fieldError(line, l.item, ErrBadValue, "item ID %q holds a control character", id)
+	}
+	return nil
+}
+
+// add records one row, whatever the file's format; line is the CSV line or
+// the Parquet row number. With ReadOptions.Keep set, every row feeds the
+// input's summary and only the kept items' rows are held.
+func (l *loader) add(id string, t cellTime, v float64, line int) error {
+	if err := l.checkKind(t.kind, line); err != nil {
+		return err
+	}
+	if l.scan != nil {
+		if err := l.scan.add(l, id, t, v, line); err != nil || !l.keep(id) {
+			return err
+		}
 	}
 	p := l.lookup(id)
 	if len(p.keys) == 0 || t.key < p.first.key {

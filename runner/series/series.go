@@ -36,4 +36,8 @@ type Dataset struct {
 	// Report says how the rows were laid out and what was noticed; Read
 	// fills it, a Dataset built by hand may leave it zero.
 	Report Report
+	// Summary describes every item of the input when it was read with
+	// ReadOptions.Keep, which leaves only the kept items in Items; nil
+	// otherwise.
+	Summary *Summary
 }

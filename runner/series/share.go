@@ -1,0 +1,243 @@
+package series
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Summary describes every item of an input read with ReadOptions.Keep, so
+// that each shard of a run can draw the same sample, name and date every
+// item's results and identify the data without holding the values.
+type Summary struct {
+	// Items lists every item in first-seen order with its ID, Start (or
+	// StartIndex) and a Values slice of its laid-out length. The values
+	// are zeros, one array shared by all items: enough to order, name and
+	// date results, not to forecast.
+	Items []Series
+	// Demand holds each item's demand sizes, for classification.
+	Demand []DemandSizes
+	// Digest identifies the input: the SHA-256 of its bytes and of the
+	// frequency, columns and meaning of absent periods that shape its
+	// layout, as "sha256:<hex>".
+	Digest string
+}
+
+// DemandSizes is what demand classification (sample.Demand) needs of an
+// item's laid-out values: the observed (non-NaN) periods, and the count,
+// sum and sum of squares of the positive values, summed in time order.
+type DemandSizes struct {
+	Observed, Demands int
+	Sum, SumSq        float64
+}
+
+// scanner keeps a few numbers per item while every row streams past, in
+// place of the rows of items that are not kept.
+type scanner struct {
+	digest hash.Hash
+	byID   map[string]int32
+	last   int32
+	ids    []string
+	items  []scanItem
+}
+
+// scanItem is one item's running statistics; rows arrive in time order.
+type scanItem struct {
+	first               cellTime
+	lastKey, gap        int64
+	firstLine, lastLine uint32
+	rows, nan, demands  int32
+	sum, sumSq          float64
+	negative, fraction  bool
+}
+
+func newScanner() *scanner {
+	return &scanner{digest: sha256.New(), byID: map[string]int32{}, last: -1}
+}
+
+func (s *scanner) lookup(id string) *scanItem {
+	if s.last >= 0 && s.ids[s.last] == id {
+		return &s.items[s.last]
+	}
+	i, ok := s.byID[id]
+	if !ok {
+		i = int32(len(s.ids))
+		id = strings.Clone(id)
+		s.byID[id] = i
+		s.ids = append(s.ids, id)
+		s.items = append(s.items, scanItem{})
+	}
+	s.last = i
+	return &s.items[i]
+}
+
+// add counts one row. Rows of an item must come in time order: the sums
+// must be taken in the order sample.Demand takes them, and the closest
+// rows must be neighbours.
+func (s *scanner) add(l *loader, id string, t cellTime, v float64, line int) error {
+	it := s.lookup(id)
+	ln := uint32(min(int64(line), math.MaxUint32))
+	if it.rows == 0 {
+		it.first, it.firstLine, it.gap = t, ln, math.MaxInt64
+	} else {
+		switch d := t.key - it.lastKey; {
+		case d == 0:
+			return l.fieldError(line, l.time, ErrDuplicate, "item %q already has a row for %s (%s %d)", id, formatKey(l.kind, t.key), l.where(), it.lastLine)
+		case d < 0:
+			return l.fieldError(line, l.time, ErrNeedsWholeInput, "item %q has a row for %s after one for %s", id, formatKey(l.kind, t.key), formatKey(l.kind, it.lastKey))
+		default:
+			it.gap = min(it.gap, d)
+		}
+	}
+	it.lastKey, it.lastLine = t.key, ln
+	it.rows++
+	switch {
+	case math.IsNaN(v):
+		it.nan++
+	case v > 0:
+		it.demands++
+		it.sum += v
+		it.sumSq += v * v
+	}
+	it.negative = it.negative || v < 0
+	it.fraction = it.fraction || (v != math.Trunc(v) && !math.IsNaN(v))
+	return nil
+}
+
+// share lays out the kept items on the whole input's frequency and last
+// period, and summarises every item.
+func (l *loader) share(freq Frequency) (*Dataset, error) {
+	s := l.scan
+	rep := Report{Missing: l.missing}
+	if l.kind != kindIndex && freq == "" && len(s.items) > 0 {
+		votes, err := s.inferFrequency(l)
+		if err != nil {
+			return nil, err
+		}
+		freq, rep.FrequencyInferred, rep.FrequencyVotes = winner(votes), true, votes
+	}
+	end := s.lastKey(l.kind)
+	sum, err := s.summarise(l, freq, end, &rep)
+	if err != nil {
+		return nil, err
+	}
+	sum.Digest = s.finalDigest(l, freq)
+	ds := &Dataset{Frequency: freq, Report: rep, Summary: sum, Items: make([]Series, len(l.items))}
+	var seen []uint32
+	for i, p := range l.items {
+		if ds.Items[i], _, err = l.place(p, freq, end, l.missing, &seen); err != nil {
+			return nil, l.explainOffGrid(err, rep)
+		}
+		l.items[i] = nil
+	}
+	return ds, nil
+}
+
+// inferFrequency votes as loader.inferFrequency does, from each item's
+// closest neighbouring rows.
+func (s *scanner) inferFrequency(l *loader) (frequencyVotes, error) {
+	votes := frequencyVotes{}
+	odd := -1
+	for i, it := range s.items {
+		if it.gap == math.MaxInt64 {
+			continue
+		}
+		if f, ok := frequencyOfGap(it.gap); ok {
+			votes[f]++
+		} else if odd < 0 {
+			odd = i
+		}
+	}
+	switch {
+	case len(votes) > 0:
+		return votes, nil
+	case odd >= 0:
+		return nil, l.fieldError(int(s.items[odd].firstLine), l.time, ErrBadTime,
+			"cannot infer the frequency from item %q: its closest rows are %s apart; set it explicitly", s.ids[odd], describeGap(s.items[odd].gap))
+	}
+	return nil, l.fieldError(int(s.items[0].firstLine), l.time, ErrBadTime,
+		"cannot infer the frequency: no item has rows at two different times; set it explicitly")
+}
+
+func (s *scanner) lastKey(kind timeKind) int64 {
+	end := int64(math.MinInt64)
+	if kind == kindIndex {
+		return end
+	}
+	for _, it := range s.items {
+		end = max(end, it.lastKey)
+	}
+	return end
+}
+
+// summarise works out each item's laid-out length and demand sizes, as
+// place and notice would from its rows, and adds them to rep.
+func (s *scanner) summarise(l *loader, freq Frequency, end int64, rep *Report) (*Summary, error) {
+	sum := &Summary{Items: make([]Series, len(s.items)), Demand: make([]DemandSizes, len(s.items))}
+	lens := make([]int, len(s.items))
+	for i := range s.items {
+		it := &s.items[i]
+		n, extended, err := s.span(l, i, freq, end)
+		if err != nil {
+			return nil, err
+		}
+		lens[i] = n
+		observed := n - int(it.nan)
+		if l.missing == MissingUnknown {
+			observed = int(it.rows - it.nan)
+		}
+		sum.Demand[i] = DemandSizes{Observed: observed, Demands: int(it.demands), Sum: it.sum, SumSq: it.sumSq}
+		rep.AbsentPeriods += n - int(it.rows)
+		rep.ExtendedItems += b2i(extended)
+		rep.NegativeItems += b2i(it.negative)
+		rep.NonIntegerItems += b2i(it.fraction)
+	}
+	zeros := make([]float64, slices.Max(append(lens, 0)))
+	for i, it := range s.items {
+		n := lens[i]
+		sum.Items[i] = Series{ID: s.ids[i], Values: zeros[:n:n]}
+		if l.kind == kindIndex {
+			sum.Items[i].StartIndex = it.first.key
+		} else {
+			sum.Items[i].Start = it.first.start()
+		}
+	}
+	return sum, nil
+}
+
+// span is item i's laid-out length, checked as toSlots checks it, and
+// whether it was extended to the dataset's last period.
+func (s *scanner) span(l *loader, i int, freq Frequency, end int64) (n int, extended bool, err error) {
+	it := &s.items[i]
+	g := newGrid(l.kind, freq, it.first.key)
+	lo, _ := g.slot(it.first.key)
+	hi, _ := g.slot(it.lastKey)
+	limit := max(maxSpanFloor, maxSpanPerRow*int64(it.rows))
+	if span := hi - lo; span < 0 || span >= limit {
+		return 0, false, l.fieldError(int(it.lastLine), l.time, ErrBadTime, "item %q runs from %s to %s, more than %d periods for %d rows; is a time mistyped?",
+			s.ids[i], formatKey(l.kind, it.first.key), formatKey(l.kind, it.lastKey), limit, it.rows)
+	}
+	if last, ok := g.slotAtOrBefore(end); ok && last > hi {
+		hi, extended = last, true
+	}
+	return int(hi - lo + 1), extended, nil
+}
+
+// finalDigest adds to the input's bytes what else decides its layout.
+func (s *scanner) finalDigest(l *loader, freq Frequency) string {
+	for _, part := range []string{string(freq), string(l.missing), l.cols.Item, l.cols.Time, l.cols.Value} {
+		s.digest.Write([]byte{0})
+		s.digest.Write([]byte(part))
+	}
+	return "sha256:" + hex.EncodeToString(s.digest.Sum(nil))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
