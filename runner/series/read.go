@@ -164,8 +164,8 @@ type loader struct {
 	// rowGroups holds the first row number of each row group of a Parquet
 	// file, for messages; nil for CSV.
 	rowGroups []int
-	items    []*pending
-	last     int // the item of the previous row: files are usually grouped
+	items     []*pending
+	last      int // the item of the previous row: files are usually grouped
 }
 
 // pending is one item's rows in file order.
