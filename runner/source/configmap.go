@@ -53,10 +53,10 @@ func loadConfigMap(ctx context.Context, spec v1alpha1.Dataset, opts Options) (*s
 	}
 	name := "configmap/" + src.Name + "/" + src.Key
 	if text, ok := cm.Data[src.Key]; ok {
-		return series.Read(strings.NewReader(text), name, readOptions(spec))
+		return Decode(name, strings.NewReader(text), readOptions(spec, opts))
 	}
 	if data, ok := cm.BinaryData[src.Key]; ok {
-		return series.Read(bytes.NewReader(data), name, readOptions(spec))
+		return Decode(name, bytes.NewReader(data), readOptions(spec, opts))
 	}
 	return nil, fmt.Errorf("ConfigMap %s/%s has no key %q (keys: %s)", opts.Namespace, src.Name, src.Key, keys(cm))
 }

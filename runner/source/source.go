@@ -45,10 +45,14 @@ type Options struct {
 	Timeout time.Duration
 	// MaxBytes caps a download's (decompressed) size (0: DefaultMaxBytes).
 	MaxBytes int64
+	// Keep, when set, holds only the items it accepts and summarises the
+	// rest (series.ReadOptions.Keep), so that a shard needs memory for its
+	// share. Synthetic data ignores it: it is generated whole.
+	Keep func(id string) bool
 }
 
-// Load reads the dataset spec describes from its one source. CSV errors
-// are *series.ParseError values naming the source as
+// Load reads the dataset spec describes from its one source, a CSV or
+// Parquet file (see Decode). Errors in the file are *series.ParseError values naming the source as
 // "configmap/<name>/<key>", "pvc/<claimName>/<path>" or the URL (without
 // password or query values), with line and column.
 func Load(ctx context.Context, spec v1alpha1.Dataset, opts Options) (*series.Dataset, error) {
@@ -83,12 +87,13 @@ func exactlyOne(spec v1alpha1.Dataset) error {
 }
 
 // readOptions turns the spec's columns, frequency and meaning of absent
-// periods into the CSV loader's options; empty ones keep the loader's
+// periods into the loader's options; empty ones keep the loader's
 // defaults.
-func readOptions(spec v1alpha1.Dataset) series.ReadOptions {
+func readOptions(spec v1alpha1.Dataset, opts Options) series.ReadOptions {
 	return series.ReadOptions{
 		Columns:   series.Columns{Item: spec.Columns.Item, Time: spec.Columns.Time, Value: spec.Columns.Value},
 		Frequency: series.Frequency(spec.Frequency),
 		Missing:   series.Missing(spec.Missing),
+		Keep:      opts.Keep,
 	}
 }

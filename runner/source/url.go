@@ -35,7 +35,7 @@ func loadURL(ctx context.Context, spec v1alpha1.Dataset, opts Options) (*series.
 	}
 	defer body.Close()
 	r := &capped{r: body, left: limit, limit: limit, ctx: ctx, timeout: timeout}
-	ds, err := series.Read(r, name, readOptions(spec))
+	ds, err := Decode(name, r, readOptions(spec, opts))
 	return ds, withoutContent(err, spec)
 }
 
@@ -46,7 +46,7 @@ func get(ctx context.Context, u *url.URL, name string, limit int64, opts Options
 	if err != nil {
 		return nil, fmt.Errorf("downloading %s: %w", name, err)
 	}
-	req.Header.Set("Accept", "text/csv, text/plain;q=0.9, */*;q=0.5")
+	req.Header.Set("Accept", "text/csv, application/vnd.apache.parquet;q=0.9, text/plain;q=0.8, */*;q=0.5")
 	resp, err := httpClient(opts).Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("downloading %s: %w", name, explainTimeout(ctx, unwrapURLError(err), opts))

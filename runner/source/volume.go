@@ -22,7 +22,7 @@ func loadVolume(spec v1alpha1.Dataset, opts Options) (*series.Dataset, error) {
 		return nil, fmt.Errorf("loading dataset %s: %w", name, err)
 	}
 	defer f.Close()
-	return series.Read(f, name, readOptions(spec))
+	return Decode(name, f, readOptions(spec, opts))
 }
 
 // mountPath is where claim is mounted in this process's file system.
