@@ -39,6 +39,9 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return fmt.Errorf("%w: calibrating the intervals: %w", ErrPermanent, err)
 	}
 	res.Summary = tournament.Summarise(results, elapsedSince(run))
+	if plan, err = r.withPlottedHistory(ctx, run.Spec.Dataset, plan, res); err != nil {
+		return err
+	}
 	if err := r.writeFiles(dir, run, plan, res); err != nil {
 		return err
 	}

@@ -27,39 +27,82 @@ type Plan struct {
 	Data        series.Report
 	Fingerprint string
 	DatasetSize int
+	// partial is set when the shard read only its share of the input:
+	// Items other than Mine then hold placeholder values (see
+	// series.Summary), enough to order and date results but not to plot.
+	partial bool
+	spec    v1alpha1.ForecastRunSpec
+	shards  int
 }
 
-// NewPlan resolves a run's spec against its loaded dataset.
+// withDataset is the run's fingerprint for the data with the given digest.
+func (p Plan) withDataset(digest string) string {
+	cfg, spec := p.Tournament, p.spec
+	return checkpoint.Run{
+		Dataset: digest, Mode: string(spec.Mode), Seed: uint64(spec.Sampling.Seed),
+		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Step: cfg.Step,
+		Metric: string(cfg.Metric), Models: cfg.CandidateNames(), Levels: cfg.Levels, Shards: p.shards,
+	}.Fingerprint()
+}
+
+// NewPlan resolves a run's spec against its loaded dataset: the whole
+// dataset, or only this shard's items and a summary of every item (see
+// series.ReadOptions.Keep), from which every shard draws the same sample.
 func NewPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (Plan, error) {
 	cfg, err := tournamentConfig(spec, ds.Frequency)
 	if err != nil {
 		return Plan{}, err
 	}
-	items := sampleItems(spec, ds)
-	p := Plan{
-		Items:       items,
-		Mine:        shard.Filter(items, e.Index, e.Shards),
-		Tournament:  cfg,
-		Frequency:   ds.Frequency,
-		Data:        ds.Report,
-		DatasetSize: len(ds.Items),
+	p := Plan{Tournament: cfg, Frequency: ds.Frequency, Data: ds.Report}
+	var digest string
+	if ds.Summary != nil {
+		p.Items, p.Mine = sampleShare(spec, ds, e)
+		p.DatasetSize, p.partial, digest = len(ds.Summary.Items), true, ds.Summary.Digest
+	} else {
+		p.Items = sampleItems(spec, ds)
+		p.Mine = shard.Filter(p.Items, e.Index, e.Shards)
+		p.DatasetSize, digest = len(ds.Items), checkpoint.DatasetDigest(ds)
 	}
-	p.Fingerprint = checkpoint.Run{
-		Dataset: checkpoint.DatasetDigest(ds), Mode: string(spec.Mode), Seed: uint64(spec.Sampling.Seed),
-		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Step: cfg.Step,
-		Metric: string(cfg.Metric), Models: cfg.CandidateNames(), Levels: cfg.Levels, Shards: e.Shards,
-	}.Fingerprint()
+	p.spec, p.shards = spec, e.Shards
+	p.Fingerprint = p.withDataset(digest)
 	return p, nil
 }
 
 // sampleItems takes itemLimit items when it is set, else the mode's count,
 // as a deterministic sample stratified by demand class.
 func sampleItems(spec v1alpha1.ForecastRunSpec, ds *series.Dataset) []series.Series {
-	n := spec.Mode.ItemCount()
+	return sample.Items(ds, itemCount(spec), uint64(spec.Sampling.Seed))
+}
+
+// itemCount is itemLimit when it is set, else the mode's count.
+func itemCount(spec v1alpha1.ForecastRunSpec) int {
 	if spec.ItemLimit != nil {
-		n = int(*spec.ItemLimit)
+		return int(*spec.ItemLimit)
 	}
-	return sample.Items(ds, n, uint64(spec.Sampling.Seed))
+	return spec.Mode.ItemCount()
+}
+
+// sampleShare draws the run's sample from the summary of every item, as
+// sampleItems draws it from the whole dataset, and takes this shard's
+// sampled items from ds, which holds the shard's items in dataset order.
+func sampleShare(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (items, mine []series.Series) {
+	sum := ds.Summary
+	idx := sample.SelectSummary(sum, itemCount(spec), uint64(spec.Sampling.Seed))
+	items = make([]series.Series, len(idx))
+	j := 0
+	for k, i := range idx {
+		items[k] = sum.Items[i]
+		if shard.Of(items[k].ID, e.Shards) != e.Index {
+			continue
+		}
+		for j < len(ds.Items) && ds.Items[j].ID != items[k].ID {
+			j++
+		}
+		if j < len(ds.Items) {
+			mine = append(mine, ds.Items[j])
+		}
+	}
+	return items, mine
 }
 
 // tournamentConfig fills the defaults that depend on the frequency.

@@ -61,7 +61,7 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 		rep.resumeFrom(int(prev.ItemsDone), int(prev.ItemsTotal))
 	}
 	rep.set(shardProgress{message: "loading dataset"})
-	ds, err := source.Load(ctx, run.Spec.Dataset, r.sourceOptions(run.Spec.Dataset))
+	ds, err := r.load(ctx, run.Spec.Dataset)
 	if err != nil {
 		return classify(fmt.Errorf("loading the dataset: %w", err))
 	}

@@ -168,3 +168,19 @@ func writePoint(b *strings.Builder, x, y float64) {
 func levelLabel(l float64) string {
 	return strconv.FormatFloat(l, 'g', -1, 64) + "%"
 }
+
+// PlottedIDs lists the items whose history the report of res plots, for a
+// caller that holds other items' values only as placeholders (a shard of
+// a run reads only its share) and must fetch these before Write. items is
+// len(Input.Items) and plots Input.Plots.
+func PlottedIDs(res *tournament.Result, items, plots int) []string {
+	n := cmp.Or(plots, DefaultPlots)
+	if n < 0 {
+		return nil
+	}
+	var ids []string
+	for _, it := range pickItems(res, items, n) {
+		ids = append(ids, it.ID)
+	}
+	return ids
+}
