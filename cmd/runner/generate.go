@@ -14,7 +14,8 @@ const generateSynopsis = `generate --items N --periods T --out FILE [flags]
 
 Writes a synthetic retail dataset (smooth, erratic, intermittent and lumpy
 demand with weekly and yearly seasonality, trends and promotions) as a long
-CSV file. The same flags and seed always give the same file.`
+CSV file, or a Parquet file when FILE ends in .parquet (see series.WriteParquet).
+The same flags and seed always give the same file.`
 
 func runGenerate(_ context.Context, args []string, e env) error {
 	fs := newFlagSet("generate", generateSynopsis, e)
@@ -23,7 +24,7 @@ func runGenerate(_ context.Context, args []string, e env) error {
 	fs.IntVar(&cfg.Periods, "periods", 730, "periods per item")
 	frequency := fs.String("frequency", "daily", "frequency: hourly, daily, weekly, monthly, quarterly or yearly")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
-	out := fs.String("out", "", "output CSV file (required)")
+	out := fs.String("out", "", "output file, CSV or .parquet (required)")
 	cols := columnFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -42,7 +43,11 @@ func runGenerate(_ context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := output.WriteFile(*out, func(w io.Writer) error { return series.Write(w, ds, *cols) }); err != nil {
+	write := series.Write
+	if series.IsParquet(*out, nil) {
+		write = series.WriteParquet
+	}
+	if err := output.WriteFile(*out, func(w io.Writer) error { return write(w, ds, *cols) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "wrote %d items × %d %s periods to %s\n", cfg.Items, cfg.Periods, cfg.Frequency, *out)

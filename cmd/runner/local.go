@@ -53,7 +53,7 @@ pass --mode Full to forecast every item.`
 func parseLocal(args []string, e env) (localOptions, error) {
 	var o localOptions
 	fs := newFlagSet("local", localSynopsis, e)
-	fs.StringVar(&o.input, "input", "", "long CSV file to forecast (required)")
+	fs.StringVar(&o.input, "input", "", "long CSV or Parquet file to forecast (required)")
 	fs.StringVar(&o.out, "out", "", "output directory (required)")
 	fs.IntVar(&o.horizon, "horizon", 0, "periods to forecast (default: the frequency's M4 horizon, e.g. 14 for daily)")
 	fs.IntVar(&o.season, "season", 0, "seasonal period (default: the frequency's, e.g. 7 for daily; 1 for integer periods)")

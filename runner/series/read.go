@@ -59,15 +59,26 @@ type ReadOptions struct {
 	Keep func(id string) bool
 }
 
-// LoadFile reads a long CSV file; see Read. Errors name the file by the
-// path given, so that terminals and editors can open it at the line.
+// LoadFile reads a long CSV file (see Read), or a Parquet file when it
+// starts with Parquet's magic bytes (see ReadParquet). Errors name the
+// file by the path given, so that terminals and editors can open it at
+// the line.
 func LoadFile(path string, opts ReadOptions) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("loading dataset: %w", err)
 	}
 	defer f.Close()
-	return Read(f, path, opts)
+	head := make([]byte, len(ParquetMagic))
+	n, _ := f.ReadAt(head, 0)
+	if !IsParquet(path, head[:n]) {
+		return Read(f, path, opts)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("loading dataset: %w", err)
+	}
+	return ReadParquet(f, fi.Size(), path, opts)
 }
 
 // Read streams a long CSV file (a header, then one row per item and
