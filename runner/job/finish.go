@@ -21,6 +21,11 @@ import (
 // is harmless because the files are identical and written atomically.
 func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Plan, rep *progressReporter) error {
 	dir := r.Env.ResultDir()
+	if left := othersLeft(dir, plan, r.Env); left > 0 {
+		mine := len(plan.Mine)
+		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", left)})
+		return nil
+	}
 	records, err := checkpoint.Merge(dir, r.Env.Shards, plan.Fingerprint)
 	if err != nil {
 		return fmt.Errorf("merging shard checkpoints: %w", err)

@@ -1,11 +1,14 @@
 package job
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/report"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/shard"
@@ -67,4 +70,41 @@ func (r *Runner) withPlottedHistory(ctx context.Context, spec v1alpha1.Dataset, 
 	}
 	plan.Items = items
 	return plan, nil
+}
+
+// othersLeft counts the items the other shards have yet to record, from
+// the lines of their checkpoints against their share of the sample,
+// without decoding a record. Merging decodes every shard's results, as
+// much memory as a one-Pod run's; a shard that finishes while others still
+// work must not pay that only to find items missing.
+func othersLeft(dir string, plan Plan, e Env) int {
+	want := make([]int, max(e.Shards, 1))
+	for _, s := range plan.Items {
+		want[shard.Of(s.ID, e.Shards)]++
+	}
+	left := 0
+	for i, n := range want {
+		if i != e.Index {
+			left += max(n-recordLines(checkpoint.Path(dir, i)), 0)
+		}
+	}
+	return left
+}
+
+// recordLines counts a checkpoint's complete lines after its header; a
+// missing or unreadable file has none.
+func recordLines(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	lines, buf := 0, make([]byte, 256<<10)
+	for {
+		n, err := f.Read(buf)
+		lines += bytes.Count(buf[:n], []byte{'\n'})
+		if err != nil {
+			return max(lines-1, 0)
+		}
+	}
 }

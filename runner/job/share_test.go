@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -91,4 +92,29 @@ func readFile(t *testing.T, dir, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestShardFinishingFirstReadsNoOtherResults: a shard that finishes while
+// another has recorded only part of its items leaves the merge to it
+// without decoding what it recorded (which costs a one-Pod run's memory):
+// here the other shard's checkpoint is of another run, which a merge
+// would refuse. Before the line count, shard 0 failed on it.
+func TestShardFinishingFirstReadsNoOtherResults(t *testing.T) {
+	out := t.TempDir()
+	run := testutil.MakeForecastRun("first-done", "default").Synthetic(40, 60, 5).ItemLimit(20).Horizon(7).Parallelism(2).Output("results", "runs").Obj()
+	other := filepath.Join(out, "first-done", ".checkpoint", "shard-1.jsonl")
+	if err := os.MkdirAll(filepath.Dir(other), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := `{"format":"forecastrun-checkpoint/v1","fingerprint":"sha256:another-run","shard":1}` + "\n" + `{"id":"SKU-00001"}` + "\n"
+	if err := os.WriteFile(other, []byte(stale), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := newRunner(t, run, 0, 2, out).Run(context.Background()); err != nil {
+		t.Fatalf("shard 0: %v", err)
+	}
+	got := getRun(t, "first-done")
+	if got.Status.Result != nil || !strings.HasPrefix(got.Status.Shards[0].Message, "shard done;") {
+		t.Errorf("shard 0 wrote %+v, message %q; want no result and the items left to shard 1", got.Status.Result, got.Status.Shards[0].Message)
+	}
 }
