@@ -41,6 +41,7 @@ func writeDataset(t *testing.T, dir, name string, parquet bool) {
 // and returns the run's result folder.
 func runShards(t *testing.T, run *v1alpha1.ForecastRun, shards int, dir, path string) string {
 	t.Helper()
+	deleteAfter(t, run)
 	out := t.TempDir()
 	for i := range shards {
 		r := newRunner(t, run, i, shards, out)
@@ -102,6 +103,7 @@ func readFile(t *testing.T, dir, name string) []byte {
 func TestShardFinishingFirstReadsNoOtherResults(t *testing.T) {
 	out := t.TempDir()
 	run := testutil.MakeForecastRun("first-done", "default").Synthetic(40, 60, 5).ItemLimit(20).Horizon(7).Parallelism(2).Output("results", "runs").Obj()
+	deleteAfter(t, run)
 	other := filepath.Join(out, "first-done", ".checkpoint", "shard-1.jsonl")
 	if err := os.MkdirAll(filepath.Dir(other), 0o755); err != nil {
 		t.Fatal(err)
@@ -117,4 +119,10 @@ func TestShardFinishingFirstReadsNoOtherResults(t *testing.T) {
 	if got.Status.Result != nil || !strings.HasPrefix(got.Status.Shards[0].Message, "shard done;") {
 		t.Errorf("shard 0 wrote %+v, message %q; want no result and the items left to shard 1", got.Status.Result, got.Status.Shards[0].Message)
 	}
+}
+
+// deleteAfter deletes run when the test ends, so that -count=N can create
+// it again.
+func deleteAfter(t *testing.T, run *v1alpha1.ForecastRun) {
+	t.Cleanup(func() { _ = k8sClient.Delete(context.Background(), run.DeepCopy()) })
 }
