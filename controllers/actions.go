@@ -65,7 +65,7 @@ func (r *Reconciler) actOne(ctx context.Context, run *v1alpha1.ForecastRun, w *w
 	case actReleaseLock:
 		return r.releaseLock(ctx, run, a.token, a.why)
 	case actCreateJob:
-		return r.createRunnerJob(ctx, run)
+		return r.createRunnerJob(ctx, run, w.reuseCandidates)
 	case actDeleteJob:
 		return r.deleteJob(ctx, run.Namespace, a.job)
 	case actDeleteRun:

@@ -73,8 +73,9 @@ func (r *Reconciler) tryJob(ctx context.Context, run *v1alpha1.ForecastRun) refu
 // createRunnerJob creates the runner's identity and then its Job. An object
 // that already exists is kept when the run controls it and refused when it
 // does not; the next pass then reports the conflict.
-func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.ForecastRun) error {
+func (r *Reconciler) createRunnerJob(ctx context.Context, run *v1alpha1.ForecastRun, reuseCandidates string) error {
 	for _, obj := range runnerChildren(run, r.Config) {
+		offerReuse(obj, reuseCandidates)
 		err := r.Create(ctx, obj)
 		if apierrors.IsAlreadyExists(err) {
 			err = r.checkOwnChild(ctx, run, obj)

@@ -414,8 +414,18 @@ func duplicateCases(f fixture) []decideCase {
 	primary := f.run("primary", v1alpha1.PhaseRunning)
 	primary.Status.Phase = v1alpha1.PhaseSucceeded
 	primary.Status.Result = &v1alpha1.Result{ItemsForecast: 50}
-	orphan, mirror := follower("orphan"), follower("mirror")
+	orphan, mirror, left := follower("orphan"), follower("mirror"), follower("left")
+	timedOut := f.run("primary", v1alpha1.PhaseFailed)
+	timedOut.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionFailed, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonQueueTimeout}}
 	return []decideCase{
+		{name: "a duplicate does not inherit its primary's queue timeout: it stands on its own",
+			run: left, w: &world{now: decideNow, cfg: f.cfg, stage: stageDuplicate, primary: timedOut}, phase: v1alpha1.PhasePending, reason: v1alpha1.ReasonPending,
+			events: []string{v1alpha1.ReasonPending},
+			check: func(t *testing.T, next *v1alpha1.ForecastRun) {
+				if next.Status.DuplicateOf != "" || next.Status.DuplicateOfUID != "" {
+					t.Errorf("still a duplicate of %s (%s)", next.Status.DuplicateOf, next.Status.DuplicateOfUID)
+				}
+			}},
 		{name: "a duplicate whose primary is gone stands on its own again",
 			run: orphan, w: &world{now: decideNow, cfg: f.cfg, stage: stageDuplicate}, phase: v1alpha1.PhasePending, reason: v1alpha1.ReasonPending,
 			events: []string{v1alpha1.ReasonPending},

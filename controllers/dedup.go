@@ -8,17 +8,22 @@ import (
 	"fmt"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
-// identity is the part of a spec that decides the result. Priority,
-// whenBusy, lockName, parallelism, resources, timeouts, output and cancel
-// change how or where a run executes, not what it computes, so they are
-// left out: an identical request under another lock still shares the
-// execution, and its result names where the files are.
+// identity is the part of a spec that decides the result, and where it
+// goes. Priority, whenBusy, lockName, parallelism, resources, timeouts and
+// cancel change how a run executes, not what it computes, so they are left
+// out: an identical request under another lock still shares the execution.
+// The output is in: a run that asked for its files elsewhere gets them
+// there, from an execution of its own. So is the version of the data where
+// the controller knows it before the run starts (a ConfigMap's UID and
+// resourceVersion, status.dataVersion): a run created after the ConfigMap
+// changed does not share the result computed from its old content.
 type identity struct {
 	Items        string            `json:"items"`
 	Dataset      v1alpha1.Dataset  `json:"dataset"`
@@ -32,7 +37,9 @@ type identity struct {
 	// ScheduledAt separates the runs a schedule creates for different
 	// times: with concurrencyPolicy Queue, tonight's run must wait for and
 	// then follow last night's, not share its result.
-	ScheduledAt string `json:"scheduledAt,omitempty"`
+	ScheduledAt string           `json:"scheduledAt,omitempty"`
+	Output      *v1alpha1.Output `json:"output,omitempty"`
+	DataVersion string           `json:"dataVersion,omitempty"`
 }
 
 // identityHash is a short digest of the run's normalised identity: an item
@@ -44,6 +51,7 @@ func identityHash(run *v1alpha1.ForecastRun) string {
 		Items: "mode:" + string(spec.Mode), Dataset: spec.Dataset, Horizon: spec.Horizon,
 		Metric: spec.Metric, Backtest: spec.Backtest, SamplingSeed: spec.Sampling.Seed,
 		ScheduledAt: run.Annotations[v1alpha1.AnnotationScheduledAt],
+		Output:      spec.Output, DataVersion: knownBeforehand(run.Status.DataVersion),
 	}
 	if spec.ItemLimit != nil {
 		id.Items = fmt.Sprintf("limit:%d", *spec.ItemLimit)
@@ -110,7 +118,7 @@ func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun)
 // joinDuplicate makes the run a duplicate of an identical active run.
 func (p *pass) joinDuplicate(primary *v1alpha1.ForecastRun) {
 	run := p.run
-	run.Status.DuplicateOf = primary.Name
+	run.Status.DuplicateOf, run.Status.DuplicateOfUID = primary.Name, primary.UID
 	run.Status.QueuePosition, run.Status.LockHolder = nil, nil
 	msg := fmt.Sprintf("identical to %s, which is %s; sharing its execution instead of taking the lock", primary.Name, phaseOrPending(primary))
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonDuplicate, msg, p.now())
@@ -138,13 +146,24 @@ func primaryDelivers(p *v1alpha1.ForecastRun) bool {
 	case p.Status.Phase == v1alpha1.PhaseCancelled, p.Status.Phase == v1alpha1.PhaseRejected:
 		return false
 	}
-	return true
+	return !failedForItself(p)
+}
+
+// failedForItself reports a failure that was the primary's own and says
+// nothing of the computation its duplicates asked for: its queue timeout,
+// or its lock being another application's Lease. A duplicate then stands
+// on its own, with its own timeout and lock.
+func failedForItself(p *v1alpha1.ForecastRun) bool {
+	c := meta.FindStatusCondition(p.Status.Conditions, v1alpha1.ConditionFailed)
+	return p.Status.Phase == v1alpha1.PhaseFailed && c != nil && c.Status == metav1.ConditionTrue &&
+		(c.Reason == v1alpha1.ReasonQueueTimeout || c.Reason == v1alpha1.ReasonLockNotOwned)
 }
 
 func (p *pass) detach() {
 	run := p.run
 	msg := fmt.Sprintf("%s will not deliver a result; re-evaluating this run on its own", run.Status.DuplicateOf)
-	run.Status.DuplicateOf, run.Status.Progress, run.Status.EstimatedCompletionTime = "", nil, nil
+	run.Status.DuplicateOf, run.Status.DuplicateOfUID = "", ""
+	run.Status.Progress, run.Status.EstimatedCompletionTime = nil, nil
 	setCondition(run, v1alpha1.ConditionAdmitted, metav1.ConditionFalse, v1alpha1.ReasonPending, msg, p.now())
 	p.setPhase(v1alpha1.PhasePending, v1alpha1.ReasonPending, msg)
 }

@@ -72,6 +72,7 @@ func TestSpecHash(t *testing.T) {
 		{"sampling seed is identity", with(func(s *v1alpha1.ForecastRunSpec) { s.Sampling.Seed = 9 }), false},
 		{"models are identity", with(func(s *v1alpha1.ForecastRunSpec) { s.Models = []v1alpha1.ModelName{"Naive"} }), false},
 		{"backtest is identity", with(func(s *v1alpha1.ForecastRunSpec) { s.Backtest.Windows = 5 }), false},
+		{"output is identity: a run gets its files where it asked", &base().Output("results", "elsewhere").Obj().Spec, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,6 +84,17 @@ func TestSpecHash(t *testing.T) {
 	sorted := specHash(with(func(s *v1alpha1.ForecastRunSpec) { s.Intervals.Levels = []int32{80, 95} }))
 	if specHash(with(func(s *v1alpha1.ForecastRunSpec) { s.Intervals.Levels = []int32{95, 80} })) != sorted {
 		t.Errorf("interval levels in another order hash differently")
+	}
+	versioned := func(v string) string {
+		run := base().Obj()
+		run.Status.DataVersion = v
+		return identityHash(run)
+	}
+	if versioned("configmap/u/1") == versioned("configmap/u/2") || versioned("configmap/u/1") == ref {
+		t.Errorf("the data version the controller knows beforehand is not part of the identity")
+	}
+	if versioned("sha256:0a") != ref {
+		t.Errorf("a digest the runner reported after reading is part of the identity; new runs cannot know it")
 	}
 	limitA := specHash(&base().ItemLimit(10).Obj().Spec)
 	if limitB := specHash(&base().ItemLimit(10).Mode(v1alpha1.ModeQuickTest).Obj().Spec); limitA != limitB {

@@ -77,6 +77,8 @@ func (p *pass) admit() {
 		p.onWritten(func() { queueWait.WithLabelValues(ns, lock).Observe(wait) })
 	}
 	run.Status.AdmittedAt, run.Status.FencingToken = &now, fencingToken(lease, run.UID)
+	// What the result will be computed from and by, for spec.reuse.
+	run.Status.DataVersion, run.Status.RunnerImage = p.w.dataVersion, p.w.cfg.RunnerImage
 	run.Status.QueuePosition, run.Status.LockHolder, run.Status.JobName = nil, nil, jobName(run)
 	if meta.IsStatusConditionTrue(run.Status.Conditions, v1alpha1.ConditionPreempted) {
 		setCondition(run, v1alpha1.ConditionPreempted, metav1.ConditionFalse, v1alpha1.ReasonResumed, "holds the lock again; resuming from checkpoints", now)
@@ -164,6 +166,14 @@ func (p *pass) finishFromJob(cond *batchv1.JobCondition) {
 	p.observeProgress()
 	if res := run.Status.Result; res != nil && (res.FencingToken == "" || res.FencingToken != run.Status.FencingToken) {
 		run.Status.Result = nil // another execution's, not this one's
+	}
+	if res := run.Status.Result; res != nil && run.Status.DataVersion == "" {
+		// A URL, claim file or object: known by what the runner read.
+		run.Status.DataVersion = res.DataDigest
+	}
+	if res := run.Status.Result; res != nil && res.ReusedFrom != "" && cond.Type == batchv1.JobComplete {
+		p.finishReused(res.ReusedFrom)
+		return
 	}
 	if cond.Type == batchv1.JobComplete {
 		p.setPhase(v1alpha1.PhaseSucceeded, v1alpha1.ReasonJobSucceeded, succeededMessage(run, job))

@@ -25,6 +25,10 @@ func (p *pass) waiting() {
 		// Pods are gone; their watch events wake the run, and it renews
 		// the hold meanwhile.
 		p.wakeIn(w.cfg.LeaseDuration / 3)
+	case w.recordsDataVersion:
+		p.recordDataVersion()
+	case w.reusable != nil:
+		p.reuse(w.reusable)
 	case p.queueTimedOut():
 		p.failQueueTimeout()
 	case w.primary != nil:
@@ -53,7 +57,7 @@ func (p *pass) waiting() {
 func waitingActions(run *v1alpha1.ForecastRun, w *world) []action {
 	held := w.lock.heldAsRecorded(run)
 	acts := stopActions(w, held, run.Status.FencingToken, "the run went back to the queue")
-	if !held && w.stage == stageWaiting && w.lock.takeable() && w.queue.head() && !w.stillExecuting() {
+	if !held && w.stage == stageWaiting && w.lock.takeable() && w.queue.head() && !w.stillExecuting() && !w.recordsDataVersion {
 		acts = append(acts, guardedByFinalizer(run, action{kind: actAcquireLock})...)
 	}
 	return acts

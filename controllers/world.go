@@ -56,6 +56,21 @@ type world struct {
 	// historicalDuration is how long the run is expected to execute, from
 	// the last Succeeded run of its mode; nil when unknown or not needed.
 	historicalDuration *metav1.Duration
+	// dataVersion is the version of a waiting run's data as the controller
+	// knows it (reuse.go), read when the run is admitted or looks for a
+	// result to reuse; "" when unknown.
+	dataVersion string
+	// reusable is the Succeeded run whose result a new run with spec.reuse
+	// may take; nil when there is none.
+	reusable *v1alpha1.ForecastRun
+	// reuseCandidates tells the runner of a run with spec.reuse whose data
+	// only it can know which earlier results it may take, by the digest of
+	// their data (reuse.go); "" when there are none.
+	reuseCandidates string
+	// reuseSource is the run whose result the runner chose to take.
+	reuseSource *v1alpha1.ForecastRun
+	// recordsDataVersion says this pass records a new run's data version.
+	recordsDataVersion bool
 }
 
 // lockView is the run's Lease as one pass read it and what it means for the
@@ -174,6 +189,9 @@ func (r *Reconciler) observeJobCreation(ctx context.Context, run *v1alpha1.Forec
 	if w.childConflict, err = r.childConflict(ctx, run); err == nil && w.childConflict == "" {
 		w.jobRefusal = r.tryJob(ctx, run)
 	}
+	if err == nil {
+		w.reuseCandidates, err = r.digestCandidates(ctx, run, w.now)
+	}
 	return err
 }
 
@@ -182,6 +200,9 @@ func (r *Reconciler) observeJobCreation(ctx context.Context, run *v1alpha1.Forec
 // estimates its duration.
 func (r *Reconciler) observeExecution(ctx context.Context, run *v1alpha1.ForecastRun, w *world) error {
 	var err error
+	if w.reuseSource, err = r.reuseSourceOf(ctx, run); err != nil {
+		return err
+	}
 	if len(w.jobPods) == 0 && !podsStarted(run) {
 		if w.failedCreate, err = failedCreate(ctx, r.APIReader, w.job); err != nil {
 			return err
@@ -200,6 +221,9 @@ func (r *Reconciler) observeExecution(ctx context.Context, run *v1alpha1.Forecas
 func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastRun, w *world) error {
 	var err error
 	if w.lock, err = r.inspectLock(ctx, run); err != nil {
+		return err
+	}
+	if err = r.observeReuse(ctx, run, w); err != nil {
 		return err
 	}
 	if w.job, err = getJob(ctx, r.Client, run); err != nil {
@@ -266,6 +290,9 @@ func (r *Reconciler) observePrimary(ctx context.Context, run *v1alpha1.ForecastR
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading primary %s: %w", run.Status.DuplicateOf, err)
+	}
+	if uid := run.Status.DuplicateOfUID; uid != "" && primary.UID != uid {
+		return nil, nil // deleted and created again under the name: another run
 	}
 	return &primary, nil
 }

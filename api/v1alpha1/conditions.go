@@ -39,6 +39,9 @@ const (
 	ReasonLockAcquired   = "LockAcquired"
 	ReasonLockBusy       = "LockBusy"
 	ReasonDuplicate      = "DuplicateOfActiveRun"
+	// ReasonReused: the run took the result of an identical run on the
+	// same data (spec.reuse) instead of computing it.
+	ReasonReused = "ReusedResult"
 	// ReasonJobRunning: every runner Pod of the current hold has started.
 	ReasonJobRunning      = "JobRunning"
 	ReasonJobSucceeded    = "JobSucceeded"

@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // Mode chooses how many items a run forecasts.
@@ -241,6 +242,17 @@ type ForecastRunSpec struct {
 	// +kubebuilder:validation:MaxItems=8
 	// +optional
 	Notify []NotifyTarget `json:"notify,omitempty"`
+
+	// reuse, when set, finishes the run at once as Succeeded with the result
+	// of an identical run (same dataset, settings and runner image) that
+	// Succeeded no longer than maxAge ago on the same data, instead of
+	// computing it again. The data counts as the same only when its
+	// content is: a ConfigMap's UID and resourceVersion, a synthetic
+	// dataset's spec, and for a URL, claim file or object the SHA-256 of
+	// what the runner read (the runner then decides after reading, before
+	// computing). Off when absent.
+	// +optional
+	Reuse *Reuse `json:"reuse,omitempty"`
 }
 
 // Dataset is the run's input: exactly one source, plus how to read it.
@@ -542,6 +554,30 @@ type ForecastRunStatus struct {
 	// +optional
 	DuplicateOf string `json:"duplicateOf,omitempty"`
 
+	// duplicateOfUID is the UID of that run: a run deleted and created again
+	// under its name is another run, which duplicates do not follow.
+	// +optional
+	DuplicateOfUID types.UID `json:"duplicateOfUID,omitempty"`
+
+	// reusedFrom names the run whose result this run took under
+	// spec.reuse, and when that run finished.
+	// +optional
+	ReusedFrom *ReusedFrom `json:"reusedFrom,omitempty"`
+
+	// dataVersion identifies the content of the data the run used:
+	// "configmap/<uid>/<resourceVersion>" or "synthetic" as the controller
+	// knows it when the run takes its lock, "sha256:<digest>" of the
+	// dataset as the runner read it otherwise. Reuse compares it.
+	// +kubebuilder:validation:MaxLength=256
+	// +optional
+	DataVersion string `json:"dataVersion,omitempty"`
+
+	// runnerImage is the image that computed the run's result: a result is
+	// reused only by runs the same image would compute.
+	// +kubebuilder:validation:MaxLength=512
+	// +optional
+	RunnerImage string `json:"runnerImage,omitempty"`
+
 	// fencingToken identifies the run's current hold on its lock, as
 	// "<lease UID>/<leaseTransitions>/<run UID>": it changes with every
 	// acquisition, and the Lease's UID keeps it from repeating when the
@@ -613,6 +649,19 @@ type ShardStatus struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	FencingToken string `json:"fencingToken,omitempty"`
+
+	// dataDigest is the SHA-256 of the dataset as the runner read it,
+	// "sha256:<hex>"; it identifies the data of a URL, claim file or object.
+	// +kubebuilder:validation:MaxLength=80
+	// +optional
+	DataDigest string `json:"dataDigest,omitempty"`
+
+	// reusedFrom, written by the runner, names the run whose result it
+	// found computed from the same data (same dataDigest) instead of
+	// computing it; the controller then takes that run's result.
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	ReusedFrom string `json:"reusedFrom,omitempty"`
 }
 
 // LockHolder identifies the run holding a lock. It carries what changes
@@ -695,6 +744,19 @@ type Result struct {
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	FencingToken string `json:"fencingToken,omitempty"`
+
+	// dataDigest is the SHA-256 of the dataset as the runner read it,
+	// "sha256:<hex>"; it identifies the data of a URL, claim file or object.
+	// +kubebuilder:validation:MaxLength=80
+	// +optional
+	DataDigest string `json:"dataDigest,omitempty"`
+
+	// reusedFrom, written by the runner, names the run whose result it
+	// found computed from the same data (same dataDigest) instead of
+	// computing it; the controller then takes that run's result.
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	ReusedFrom string `json:"reusedFrom,omitempty"`
 }
 
 // ForecastRun runs one forecasting tournament as a Job, one run per lock at a

@@ -112,12 +112,13 @@ func noResult(run *v1alpha1.ForecastRun) error {
 // resultsView is what `results -o` prints: the result and the facts
 // needed to read it.
 type resultsView struct {
-	Name           string          `json:"name"`
-	Namespace      string          `json:"namespace"`
-	Phase          v1alpha1.Phase  `json:"phase"`
-	Metric         v1alpha1.Metric `json:"metric,omitempty"`
-	CompletionTime *metav1.Time    `json:"completionTime,omitempty"`
-	Result         v1alpha1.Result `json:"result"`
+	Name           string               `json:"name"`
+	Namespace      string               `json:"namespace"`
+	Phase          v1alpha1.Phase       `json:"phase"`
+	Metric         v1alpha1.Metric      `json:"metric,omitempty"`
+	CompletionTime *metav1.Time         `json:"completionTime,omitempty"`
+	ReusedFrom     *v1alpha1.ReusedFrom `json:"reusedFrom,omitempty"`
+	Result         v1alpha1.Result      `json:"result"`
 }
 
 // GetObjectKind and DeepCopyObject make the view printable by the
@@ -129,13 +130,14 @@ func (v *resultsView) DeepCopyObject() runtime.Object {
 	c := *v
 	c.Result = *v.Result.DeepCopy()
 	c.CompletionTime = v.CompletionTime.DeepCopy()
+	c.ReusedFrom = v.ReusedFrom.DeepCopy()
 	return &c
 }
 
 func viewOf(run *v1alpha1.ForecastRun) *resultsView {
 	return &resultsView{
 		Name: run.Name, Namespace: run.Namespace, Phase: run.Status.Phase, Metric: run.Spec.Metric,
-		CompletionTime: run.Status.CompletionTime, Result: *run.Status.Result.DeepCopy(),
+		CompletionTime: run.Status.CompletionTime, ReusedFrom: run.Status.ReusedFrom, Result: *run.Status.Result.DeepCopy(),
 	}
 }
 
@@ -146,6 +148,9 @@ func printResults(w io.Writer, v *resultsView, now time.Time) {
 		finished = ", finished " + age(v.CompletionTime.Time, now) + " ago"
 	}
 	fmt.Fprintf(tw, "Run:\t%s (%s%s)\n", v.Name, v.Phase, finished)
+	if f := v.ReusedFrom; f != nil {
+		fmt.Fprintf(tw, "Reused:\tthe result of %s, computed %s ago\n", f.Name, f.Age(now))
+	}
 	fmt.Fprintf(tw, "Items forecast:\t%d\n", v.Result.ItemsForecast)
 	fmt.Fprintf(tw, "Items failed:\t%d\n", v.Result.ItemsFailed)
 	fmt.Fprintf(tw, "Score:\t%s\n", scoreText(v))

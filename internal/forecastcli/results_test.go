@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
@@ -38,6 +40,21 @@ func TestResultsPrintsTheSummary(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("results (-want +got):\n%s", d)
+	}
+}
+
+// A reused result says whose it is and how old.
+func TestResultsOfAReusedRun(t *testing.T) {
+	ns := newNamespace(t)
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	computed := metav1.NewTime(now.Add(-(2*time.Hour + 18*time.Minute)))
+	createRun(t, testutil.MakeForecastRun("morning", ns).Obj(), v1alpha1.ForecastRunStatus{
+		Phase: v1alpha1.PhaseSucceeded, ReusedFrom: &v1alpha1.ReusedFrom{Name: "nightly", UID: "u", CompletionTime: computed},
+		Result: &v1alpha1.Result{ItemsForecast: 50, Score: "0.8123", Winners: map[string]int32{"SES": 50}},
+	})
+	out, _, err := executeAt(t, func() time.Time { return now }, "results", "morning", "-n", ns)
+	if err != nil || !strings.Contains(out, "Reused:           the result of nightly, computed 2h18m ago\n") {
+		t.Errorf("results of a reused run (%v):\n%s", err, out)
 	}
 }
 

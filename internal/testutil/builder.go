@@ -101,4 +101,10 @@ func (b *RunBuilder) Notify(name, secret, key string) *RunBuilder {
 	return b
 }
 
+// Reuse sets spec.reuse.maxAge.
+func (b *RunBuilder) Reuse(maxAge metav1.Duration) *RunBuilder {
+	b.run.Spec.Reuse = &v1alpha1.Reuse{MaxAge: maxAge}
+	return b
+}
+
 func (b *RunBuilder) Obj() *v1alpha1.ForecastRun { return b.run.DeepCopy() }

@@ -25,6 +25,10 @@ const (
 	// address.
 	EnvAllowedHosts    = "FORECASTRUN_DATASET_ALLOWED_HOSTS"
 	EnvCompletionIndex = "JOB_COMPLETION_INDEX"
+	// EnvReuseCandidates lists, for a run with spec.reuse, the earlier
+	// results the runner may take instead of computing: "<data digest>=<run
+	// name>" entries joined by commas, most recent first.
+	EnvReuseCandidates = "FORECASTRUN_REUSE_CANDIDATES"
 )
 
 // scratchRoot holds results and checkpoints when the run has no output
@@ -44,6 +48,9 @@ type Env struct {
 	OutputRoot string
 	// Egress is what a URL dataset may reach.
 	Egress egress.Policy
+	// ReuseCandidates maps a dataset digest to the run whose result was
+	// computed from that data and may be taken (spec.reuse).
+	ReuseCandidates map[string]string
 }
 
 // EnvFromOS reads Env from the process environment.
@@ -64,6 +71,7 @@ func EnvFromOS() (Env, error) {
 	if e.Egress, err = egress.Parse(os.Getenv(EnvAllowedHosts)); err != nil {
 		return e, fmt.Errorf("%s: %w", EnvAllowedHosts, err)
 	}
+	e.ReuseCandidates = reuseCandidates(os.Getenv(EnvReuseCandidates))
 	if e.Shards, err = intEnv(EnvShards, 1); err != nil {
 		return e, err
 	}

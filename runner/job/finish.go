@@ -52,6 +52,7 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 	}
 	result := resultOf(res, r.outputPath(run))
 	result.FencingToken = r.Env.FencingToken // the controller keeps only its current hold's result
+	result.DataDigest = plan.DataDigest
 	if err := (statusWriter{c: r.Client, env: r.Env}).applyResult(ctx, result); err != nil {
 		return err
 	}

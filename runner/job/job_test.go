@@ -194,3 +194,43 @@ func TestRefusedDatasetAddressFailsPermanently(t *testing.T) {
 		t.Errorf("shard message %q does not say why", msg)
 	}
 }
+
+// TestReuseTakesAResultComputedFromTheSameData: a runner offered earlier
+// results (spec.reuse) takes the one whose data digest equals that of what
+// it read, computing nothing; offered only other digests, it computes.
+func TestReuseTakesAResultComputedFromTheSameData(t *testing.T) {
+	spec := func(name string) *v1alpha1.ForecastRun {
+		return testutil.MakeForecastRun(name, "default").Synthetic(40, 100, 5).ItemLimit(10).Horizon(7).Obj()
+	}
+	first := newRunner(t, spec("computed"), 0, 1, t.TempDir())
+	if err := first.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	digest := getRun(t, "computed").Status.Result.DataDigest
+	if !strings.HasPrefix(digest, "sha256:") {
+		t.Fatalf("result.dataDigest = %q, want the digest of the data read", digest)
+	}
+
+	out := t.TempDir()
+	again := newRunner(t, spec("unchanged"), 0, 1, out)
+	again.Env.ReuseCandidates = map[string]string{"sha256:00": "older", digest: "computed"}
+	if err := again.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := getRun(t, "unchanged")
+	if res := got.Status.Result; res == nil || res.ReusedFrom != "computed" || res.DataDigest != digest || res.FencingToken != again.Env.FencingToken || res.ItemsForecast != 0 {
+		t.Errorf("result %+v, want reusedFrom computed with the digest and token, nothing computed", res)
+	}
+	if _, err := os.Stat(filepath.Join(out, "unchanged", "forecasts.csv")); err == nil {
+		t.Errorf("a runner that reused a result wrote forecasts")
+	}
+
+	other := newRunner(t, spec("changed"), 0, 1, t.TempDir())
+	other.Env.ReuseCandidates = map[string]string{"sha256:00": "older"}
+	if err := other.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res := getRun(t, "changed").Status.Result; res == nil || res.ReusedFrom != "" || res.ItemsForecast != 10 {
+		t.Errorf("offered only other data, the runner's result is %+v; want 10 items computed", res)
+	}
+}

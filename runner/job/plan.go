@@ -27,6 +27,12 @@ type Plan struct {
 	Data        series.Report
 	Fingerprint string
 	DatasetSize int
+	// DataDigest identifies the dataset's content, for the result: later
+	// runs with spec.reuse compare it. A shard that read only its share
+	// digests the input's bytes, a whole read the parsed series, so the
+	// two differ for the same data and a result is reused only by runs
+	// that read it the same way.
+	DataDigest string
 	// partial is set when the shard read only its share of the input:
 	// Items other than Mine then hold placeholder values (see
 	// series.Summary), enough to order and date results but not to plot.
@@ -63,7 +69,7 @@ func NewPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (Plan, er
 		p.Mine = shard.Filter(p.Items, e.Index, e.Shards)
 		p.DatasetSize, digest = len(ds.Items), checkpoint.DatasetDigest(ds)
 	}
-	p.spec, p.shards = spec, e.Shards
+	p.spec, p.shards, p.DataDigest = spec, e.Shards, digest
 	p.Fingerprint = p.withDataset(digest)
 	return p, nil
 }

@@ -69,6 +69,9 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrPermanent, err)
 	}
+	if source := r.Env.ReuseCandidates[plan.DataDigest]; source != "" {
+		return r.reuse(ctx, source, plan, rep)
+	}
 	return r.forecast(ctx, &run, plan, rep)
 }
 
