@@ -20,7 +20,7 @@ const (
 // dataset lays every item out on its grid, from its first row to its last
 // or, for dated series, to the dataset's last period.
 func (l *loader) dataset(freq Frequency, missing Missing) (*Dataset, error) {
-	rep := Report{Missing: missing}
+	rep := Report{Missing: missing, Delimiter: l.delimiter}
 	if l.kind != kindIndex && freq == "" && len(l.items) > 0 {
 		votes, err := l.inferFrequency()
 		if err != nil {

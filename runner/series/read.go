@@ -103,9 +103,11 @@ func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 	if l.scan != nil {
 		r = io.TeeReader(r, l.scan.digest)
 	}
-	cr := csv.NewReader(skipBOM(r))
+	br := skipBOM(r)
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
-	l.csv = cr
+	cr.Comma = sniffDelimiter(br)
+	l.csv, l.delimiter = cr, delimiterName(cr.Comma)
 	if err := l.readHeader(cr); err != nil {
 		return nil, err
 	}
@@ -158,17 +160,19 @@ func (l *loader) finish(opts ReadOptions) (*Dataset, error) {
 
 // loader accumulates rows per item until the grid can be laid out.
 type loader struct {
-	file     string
-	csv      *csv.Reader
-	cols     Columns
-	fields   int
-	item     int // field positions of the three columns
-	time     int
-	value    int
-	kind     timeKind
-	kindLine int
-	missing  Missing
-	byID     map[string]int
+	file string
+	csv  *csv.Reader
+	// delimiter names the CSV delimiter found, for the report.
+	delimiter string
+	cols      Columns
+	fields    int
+	item      int // field positions of the three columns
+	time      int
+	value     int
+	kind      timeKind
+	kindLine  int
+	missing   Missing
+	byID      map[string]int
 	// keep and scan are set when only some items are held (ReadOptions.Keep).
 	keep func(id string) bool
 	scan *scanner
@@ -285,7 +289,7 @@ func (l *loader) role(field int) int {
 // skipBOM drops the UTF-8 byte order mark that spreadsheet programs put
 // before the header; left in, it would glue itself to the first column
 // name, or make a quoted first name a CSV syntax error.
-func skipBOM(r io.Reader) io.Reader {
+func skipBOM(r io.Reader) *bufio.Reader {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		_, _ = br.Discard(3)
@@ -310,7 +314,11 @@ func (l *loader) addRow(rec []string) error {
 	if err != nil {
 		return l.fieldError(line, l.time, ErrBadTime, "%v", err)
 	}
-	v, err := parseValue(rec[l.value])
+	cell := rec[l.value]
+	if l.csv != nil && l.csv.Comma != ',' {
+		cell = decimalComma(cell)
+	}
+	v, err := parseValue(cell)
 	if err != nil {
 		return l.fieldError(l.lineOf(l.value), l.value, ErrBadValue, "%v", err)
 	}

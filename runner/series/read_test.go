@@ -313,11 +313,47 @@ func TestReadReport(t *testing.T) {
 		"C,2024-01-04,\nC,2024-01-05,3\n" // an empty cell is not an absent period
 	ds := read(t, csv, series.ReadOptions{})
 	want := series.Report{
-		Missing: series.MissingZero, AbsentPeriods: 5, ExtendedItems: 1, NegativeItems: 1, NonIntegerItems: 1,
+		Missing: series.MissingZero, Delimiter: "comma", AbsentPeriods: 5, ExtendedItems: 1, NegativeItems: 1, NonIntegerItems: 1,
 		FrequencyInferred: true, FrequencyVotes: map[series.Frequency]int{series.Daily: 2},
 	}
 	if !reflect.DeepEqual(ds.Report, want) {
 		t.Errorf("Report = %+v, want %+v", ds.Report, want)
+	}
+}
+
+// European spreadsheet exports separate fields with semicolons and write
+// decimal commas; tab-separated exports are common too. The delimiter is
+// found from the header line and named in the report.
+func TestReadFindsTheDelimiter(t *testing.T) {
+	for _, tc := range []struct {
+		name, csv, delimiter string
+	}{
+		{"comma", "item_id,date,quantity\nA,2024-01-01,1.5\nA,2024-01-02,2\n", "comma"},
+		{"semicolon with decimal commas", "item_id;date;quantity\nA;2024-01-01;1,5\nA;2024-01-02;2\n", "semicolon"},
+		{"tab", "item_id\tdate\tquantity\nA\t2024-01-01\t1.5\nA\t2024-01-02\t2\n", "tab"},
+		{"a quoted comma in a semicolon header", "\"item_id\";\"date, day\";\"quantity\"\nA;2024-01-01;1,5\nA;2024-01-02;2\n", "semicolon"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := series.ReadOptions{}
+			if strings.Contains(tc.csv, "date, day") {
+				opts.Columns.Time = "date, day"
+			}
+			ds := read(t, tc.csv, opts)
+			if ds.Report.Delimiter != tc.delimiter {
+				t.Errorf("delimiter %q, want %q", ds.Report.Delimiter, tc.delimiter)
+			}
+			if got := ds.Items[0].Values; len(got) != 2 || got[0] != 1.5 || got[1] != 2 {
+				t.Errorf("values %v, want [1.5 2]", got)
+			}
+		})
+	}
+	ds := read(t, "item_id;date;quantity\nA;2024-01-01;1.234,5\nA;2024-01-02;2\n", series.ReadOptions{})
+	if v := ds.Items[0].Values[0]; v != 1234.5 {
+		t.Errorf("1.234,5 in a semicolon file read as %v, want 1234.5", v)
+	}
+	_, err := series.Read(strings.NewReader("item_id;date;quantity\nA;2024-01-01;1,2,3\n"), "sales.csv", series.ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), `cannot parse "1,2,3" as a number`) {
+		t.Errorf("a value with two commas: %v", err)
 	}
 }
 

@@ -5,6 +5,9 @@ package series
 type Report struct {
 	// Missing is the meaning given to absent periods.
 	Missing Missing `json:"missing"`
+	// Delimiter is the CSV delimiter found in the header line: comma,
+	// semicolon (with decimal commas in values) or tab; empty for Parquet.
+	Delimiter string `json:"delimiter,omitempty"`
 	// AbsentPeriods counts the periods without a row that the loader
 	// filled in, inside an item's span or after its last row.
 	AbsentPeriods int `json:"absent_periods"`

@@ -111,7 +111,7 @@ func (s *scanner) add(l *loader, id string, t cellTime, v float64, line int) err
 // period, and summarises every item.
 func (l *loader) share(freq Frequency) (*Dataset, error) {
 	s := l.scan
-	rep := Report{Missing: l.missing}
+	rep := Report{Missing: l.missing, Delimiter: l.delimiter}
 	if l.kind != kindIndex && freq == "" && len(s.items) > 0 {
 		votes, err := s.inferFrequency(l)
 		if err != nil {
