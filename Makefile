@@ -46,6 +46,10 @@ vet: ## Run go vet on the operator and the hack/ tools.
 control-plane: ## Build the pinned etcd, kube-apiserver, kube-controller-manager and kubectl (once per machine).
 	hack/build-control-plane.sh
 
+.PHONY: s3
+s3: ## Build versitygw, the S3 server the object-storage tests start (once per machine).
+	hack/build-s3.sh
+
 .PHONY: node
 node: ## Build the local node: kubelet, kube-proxy, kube-scheduler, containerd, runc, registry, DNS (once per machine).
 	hack/build-node.sh
@@ -53,7 +57,7 @@ node: ## Build the local node: kubelet, kube-proxy, kube-scheduler, containerd, 
 ##@ Test
 
 .PHONY: test
-test: control-plane ## Run every unit and envtest suite against the pinned control plane.
+test: control-plane s3 ## Run every unit and envtest suite against the pinned control plane and a local S3 server.
 	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" go test $(GO_TEST_FLAGS) ./...
 	cd hack/image && go test $(GO_TEST_FLAGS) ./...
 
@@ -66,7 +70,7 @@ build: ## Build the manager, runner and kubectl-forecast plugin binaries into bi
 	CGO_ENABLED=0 go build -o bin/kubectl-forecast ./cmd/kubectl-forecast
 
 .PHONY: test-e2e
-test-e2e: control-plane node ## Run the end-to-end suite through kubectl on a local cluster with a real node (root).
+test-e2e: control-plane node s3 ## Run the end-to-end suite through kubectl on a local cluster with a real node (root).
 	hack/e2e.sh
 
 .PHONY: bench-engine

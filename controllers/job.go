@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -34,6 +35,12 @@ const (
 	EnvDatasetFile  = "FORECASTRUN_DATASET_FILE"
 	EnvOutputDir    = "FORECASTRUN_OUTPUT_DIR"
 	EnvAllowedHosts = "FORECASTRUN_DATASET_ALLOWED_HOSTS"
+	// The access keys of an objectStore dataset and output, from their
+	// credentials Secrets.
+	EnvDatasetAccessKeyID     = "FORECASTRUN_DATASET_S3_ACCESS_KEY_ID"
+	EnvDatasetSecretAccessKey = "FORECASTRUN_DATASET_S3_SECRET_ACCESS_KEY"
+	EnvOutputAccessKeyID      = "FORECASTRUN_OUTPUT_S3_ACCESS_KEY_ID"
+	EnvOutputSecretAccessKey  = "FORECASTRUN_OUTPUT_S3_SECRET_ACCESS_KEY"
 
 	datasetMount = "/data"
 	outputMount  = "/output"
@@ -215,13 +222,41 @@ func runnerEnv(run *v1alpha1.ForecastRun, cfg Config) []corev1.EnvVar {
 	if pvc := run.Spec.Dataset.PersistentVolumeClaim; pvc != nil {
 		env = append(env, corev1.EnvVar{Name: EnvDatasetFile, Value: path.Join(datasetMount, pvc.Path)})
 	}
-	if out := run.Spec.Output; out != nil {
+	if out := run.Spec.Output; out != nil && out.PersistentVolumeClaim != nil {
 		env = append(env, corev1.EnvVar{Name: EnvOutputDir, Value: path.Join(outputMount, out.PersistentVolumeClaim.Path)})
 	}
-	if run.Spec.Dataset.URL != "" && cfg.DatasetAllowedHosts != "" {
+	if reachesNetwork(run) && cfg.DatasetAllowedHosts != "" {
 		env = append(env, corev1.EnvVar{Name: EnvAllowedHosts, Value: cfg.DatasetAllowedHosts})
 	}
+	if store := run.Spec.Dataset.ObjectStore; store != nil {
+		env = append(env, accessKeyEnv(store.CredentialsSecret, EnvDatasetAccessKeyID, EnvDatasetSecretAccessKey)...)
+	}
+	if out := run.Spec.Output; out != nil && out.ObjectStore != nil {
+		env = append(env, accessKeyEnv(out.ObjectStore.CredentialsSecret, EnvOutputAccessKeyID, EnvOutputSecretAccessKey)...)
+	}
 	return env
+}
+
+// reachesNetwork reports whether the runner connects to a server the spec
+// names (a dataset URL, an object store), which the egress allow-list
+// governs.
+func reachesNetwork(run *v1alpha1.ForecastRun) bool {
+	out := run.Spec.Output
+	return run.Spec.Dataset.URL != "" || run.Spec.Dataset.ObjectStore != nil || (out != nil && out.ObjectStore != nil)
+}
+
+// accessKeyEnv passes an object store's access key from its Secret, which
+// the kubelet reads: the key never appears in the Job or the run.
+func accessKeyEnv(secret v1alpha1.ObjectStoreCredentials, idVar, keyVar string) []corev1.EnvVar {
+	ref := func(name, key string) corev1.EnvVar {
+		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: secret.Name}, Key: key,
+		}}}
+	}
+	return []corev1.EnvVar{
+		ref(idVar, cmp.Or(secret.AccessKeyIDKey, v1alpha1.DefaultAccessKeyIDKey)),
+		ref(keyVar, cmp.Or(secret.SecretAccessKeyKey, v1alpha1.DefaultSecretAccessKeyKey)),
+	}
 }
 
 // runnerVolumes are a writable /tmp (the root filesystem is read-only) and
@@ -233,7 +268,7 @@ func runnerVolumes(run *v1alpha1.ForecastRun) ([]corev1.Volume, []corev1.VolumeM
 		vols = append(vols, claimVolume("dataset", pvc.ClaimName, true))
 		mounts = append(mounts, corev1.VolumeMount{Name: "dataset", MountPath: datasetMount, ReadOnly: true})
 	}
-	if out := run.Spec.Output; out != nil {
+	if out := run.Spec.Output; out != nil && out.PersistentVolumeClaim != nil {
 		vols = append(vols, claimVolume("output", out.PersistentVolumeClaim.ClaimName, false))
 		mounts = append(mounts, corev1.VolumeMount{Name: "output", MountPath: outputMount})
 	}

@@ -21,7 +21,7 @@ func TestConstructJob(t *testing.T) {
 	cfg := Config{RunnerImage: "runner:test", JobTTL: time.Hour, BackoffLimit: 3}
 	withPVCs := testutil.MakeForecastRun("pvc", "ns").Obj()
 	withPVCs.Spec.Dataset = v1alpha1.Dataset{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "data", Path: "sales/long.csv"}}
-	withPVCs.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: "results", Path: "forecasts"}}
+	withPVCs.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "results", Path: "forecasts"}}
 	preempted := testutil.MakeForecastRun("again", "ns").Obj()
 	preempted.Status.Preemptions = 2
 	cases := []struct {

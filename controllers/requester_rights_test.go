@@ -153,6 +153,27 @@ func TestNotifyingNeedsTheRightToReadTheSecret(t *testing.T) {
 		"may not get every one of the Secrets team-hooks, ops-hooks")
 }
 
+// TestObjectStoreSecretsNeedTheirCreatorsRightToRead: the runner receives
+// an object store's access key from the Secret the run names, and the
+// run's creator chooses the endpoint it is sent to; so a run may name only
+// a Secret its creator may get, for its dataset and for its output alike.
+func TestObjectStoreSecretsNeedTheirCreatorsRightToRead(t *testing.T) {
+	ns := newNamespace(t)
+	alice := newRestrictedUser(t, ns, "alice")
+	const endpoint = "https://s3.example.com"
+	ok := func() *testutil.RunBuilder { return testutil.MakeForecastRun("s3-"+randSuffix(), ns) }
+
+	wantRefused(t, "a dataset Secret alice may not read", alice.createRun(ok().ObjectStoreDataset(endpoint, "sales", "a.csv", "prod-s3")),
+		"spec.dataset.objectStore.credentialsSecret: user alice may not get Secret prod-s3 in namespace "+ns)
+	wantRefused(t, "an output Secret alice may not read", alice.createRun(ok().ObjectStoreOutput(endpoint, "results", "runs", "prod-s3")),
+		"spec.output.objectStore.credentialsSecret: user alice may not get Secret prod-s3 in namespace "+ns)
+	alice.grant(t, "read-team-s3", rule("", "secrets", "get", "team-s3"))
+	wantAdmitted(t, "the dataset Secret alice may read", alice.createRun(ok().ObjectStoreDataset(endpoint, "sales", "a.csv", "team-s3")))
+	wantAdmitted(t, "the output Secret alice may read", alice.createRun(ok().ObjectStoreOutput(endpoint, "results", "runs", "team-s3")))
+	wantRefused(t, "another Secret", alice.createRun(ok().ObjectStoreDataset(endpoint, "sales", "a.csv", "team-s3").ObjectStoreOutput(endpoint, "results", "runs", "prod-s3")),
+		"spec.output.objectStore.credentialsSecret", "Secret prod-s3")
+}
+
 // TestNamingAServiceAccountNeedsPodCreation: a run that names the
 // ServiceAccount its Pods run as is admitted only when its creator may
 // create Pods (or Jobs) in the namespace, the right Kubernetes takes as

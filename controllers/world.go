@@ -249,7 +249,7 @@ func (r *Reconciler) observeWaiting(ctx context.Context, run *v1alpha1.ForecastR
 
 // shardedOutputClaim reads the output claim of a sharded run.
 func (r *Reconciler) shardedOutputClaim(ctx context.Context, run *v1alpha1.ForecastRun) (*corev1.PersistentVolumeClaim, error) {
-	if run.Spec.Parallelism <= 1 || run.Spec.Output == nil {
+	if run.Spec.Parallelism <= 1 || run.Spec.Output == nil || run.Spec.Output.PersistentVolumeClaim == nil {
 		return nil, nil
 	}
 	var pvc corev1.PersistentVolumeClaim

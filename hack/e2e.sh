@@ -14,4 +14,5 @@ cd "$repo"
 # minutes cold) so that their time does not count against the test timeout.
 hack/build-control-plane.sh >/dev/null
 hack/build-node.sh >/dev/null
+hack/build-s3.sh >/dev/null
 exec go test -tags e2e -count=1 -timeout 40m -v "$@" ./test/e2e/...

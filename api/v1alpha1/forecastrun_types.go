@@ -72,7 +72,7 @@ type ModelName string
 // ForecastRunSpec is the desired run. In a ForecastRun every field except
 // cancel, priority and ttlSecondsAfterFinished is fixed at creation (see
 // ForecastRun.Spec).
-// +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || self.parallelism <= 1 || has(self.output)",message="parallelism above 1 needs spec.output: the shards merge their results on the output volume"
+// +kubebuilder:validation:XValidation:rule="!has(self.parallelism) || self.parallelism <= 1 || has(self.output)",message="parallelism above 1 needs spec.output: the shards merge their results through the output claim or bucket"
 type ForecastRunSpec struct {
 	// mode chooses how many items are forecast: QuickTest 100, Sample 500,
 	// Standard 1000, Full every item. Items are sampled deterministically,
@@ -256,7 +256,7 @@ type ForecastRunSpec struct {
 }
 
 // Dataset is the run's input: exactly one source, plus how to read it.
-// +kubebuilder:validation:XValidation:rule="[has(self.configMap), has(self.persistentVolumeClaim), has(self.url), has(self.synthetic)].filter(x, x).size() == 1",message="dataset must set exactly one source: configMap, persistentVolumeClaim, url or synthetic"
+// +kubebuilder:validation:XValidation:rule="[has(self.configMap), has(self.persistentVolumeClaim), has(self.url), has(self.objectStore), has(self.synthetic)].filter(x, x).size() == 1",message="dataset must set exactly one source: configMap, persistentVolumeClaim, url, objectStore or synthetic"
 type Dataset struct {
 	// configMap reads the CSV from a key of a ConfigMap in the run's
 	// namespace.
@@ -274,6 +274,11 @@ type Dataset struct {
 	// +kubebuilder:validation:XValidation:rule="isURL(self)",message="url must be a valid URL"
 	// +optional
 	URL string `json:"url,omitempty"`
+
+	// objectStore reads the CSV from an object in an S3-compatible bucket,
+	// with credentials from a Secret in the run's namespace.
+	// +optional
+	ObjectStore *ObjectStoreDataset `json:"objectStore,omitempty"`
 
 	// synthetic generates a realistic retail dataset instead of reading one.
 	// +optional
@@ -444,11 +449,20 @@ type Sampling struct {
 	Seed int64 `json:"seed,omitempty"`
 }
 
-// Output says where result files go.
+// Output says where result files go: a claim or a bucket.
+// +kubebuilder:validation:XValidation:rule="has(self.persistentVolumeClaim) != has(self.objectStore)",message="output must set exactly one of persistentVolumeClaim and objectStore"
 type Output struct {
 	// persistentVolumeClaim receives the files under <path>/<run name>/.
-	// +required
-	PersistentVolumeClaim VolumeSource `json:"persistentVolumeClaim"`
+	// +optional
+	PersistentVolumeClaim *VolumeSource `json:"persistentVolumeClaim,omitempty"`
+
+	// objectStore receives the files as objects under
+	// <prefix>/<run name>/ in an S3-compatible bucket; summary.json is
+	// written last, so a reader that finds it finds the whole set. The
+	// shards of a run with parallelism above 1 exchange their results
+	// there too, so no shared claim is needed.
+	// +optional
+	ObjectStore *ObjectStoreOutput `json:"objectStore,omitempty"`
 }
 
 // Phase is a one-word summary of the run; the conditions carry the detail.

@@ -97,7 +97,7 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
 	}{
 		{"two dataset sources", `  dataset:
     url: https://example.com/sales.csv
-    configMap: {name: sales, key: data.csv}`, "dataset must set exactly one source: configMap, persistentVolumeClaim, url or synthetic"},
+    configMap: {name: sales, key: data.csv}`, "dataset must set exactly one source: configMap, persistentVolumeClaim, url, objectStore or synthetic"},
 		{"no dataset source", `  dataset:
     frequency: daily`, "dataset must set exactly one source"},
 		{"no dataset at all", `  mode: Full`, `spec.dataset: Required value`},
@@ -132,6 +132,22 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
   dataset: {synthetic: {}}`, "should be less than or equal to 99"},
 		{"unknown meaning of absent periods", `  dataset: {synthetic: {}, missing: ffill}`, `spec.dataset.missing: Unsupported value: "ffill": supported values: "zero", "interpolate", "unknown"`},
 		{"path escaping the volume", `  dataset: {persistentVolumeClaim: {claimName: data, path: "../etc/passwd"}}`, "path must be relative to the volume root and must not contain '..'"},
+		{"object store endpoint without a scheme", `  dataset: {objectStore: {endpoint: "s3.example.com", bucket: sales, key: a.csv, credentialsSecret: {name: s3}}}`,
+			"endpoint must start with https:// (or http:// for a server without TLS)"},
+		{"object store endpoint with the bucket in its path", `  dataset: {objectStore: {endpoint: "https://s3.example.com/sales", bucket: sales, key: a.csv, credentialsSecret: {name: s3}}}`,
+			"endpoint must be a scheme, a host and an optional port"},
+		{"object store bucket name with capitals", `  dataset: {objectStore: {endpoint: "https://s3.example.com", bucket: Sales_2026, key: a.csv, credentialsSecret: {name: s3}}}`,
+			"bucket must be an S3 bucket name"},
+		{"object store key with a leading slash", `  dataset: {objectStore: {endpoint: "https://s3.example.com", bucket: sales, key: /a.csv, credentialsSecret: {name: s3}}}`,
+			"key is the object's path inside the bucket and must not start with /"},
+		{"object store without credentials", `  dataset: {objectStore: {endpoint: "https://s3.example.com", bucket: sales, key: a.csv}}`,
+			"spec.dataset.objectStore.credentialsSecret: Required value"},
+		{"output prefix climbing out", `  dataset: {synthetic: {}}
+  output: {objectStore: {endpoint: "https://s3.example.com", bucket: results, prefix: "runs/../other", credentialsSecret: {name: s3}}}`,
+			"prefix must be relative to the bucket"},
+		{"output to a claim and a bucket", `  dataset: {synthetic: {}}
+  output: {persistentVolumeClaim: {claimName: results}, objectStore: {endpoint: "https://s3.example.com", bucket: results, credentialsSecret: {name: s3}}}`,
+			"output must set exactly one of persistentVolumeClaim and objectStore"},
 		{"shards without an output volume", `  parallelism: 3
   dataset: {synthetic: {}}`, "parallelism above 1 needs spec.output"},
 		{"bad lock name", `  lockName: "Not_A_Name"
@@ -168,6 +184,30 @@ func TestInvalidSpecsAreRefusedWithReadableMessages(t *testing.T) {
 				t.Errorf("kubectl apply said:\n%s\nwant it to contain %q", out, tc.want)
 			}
 		})
+	}
+}
+
+// TestObjectStoreDefaultsToTheAWSKeyNames: a credentials Secret made by
+// AWS tools or a bucket provisioner works without naming its keys, and a
+// sharded run may write to a bucket instead of a shared claim.
+func TestObjectStoreDefaultsToTheAWSKeyNames(t *testing.T) {
+	manifest := fmt.Sprintf(validRun, "s3-defaults", `  parallelism: 2
+  dataset: {objectStore: {endpoint: "http://10.201.0.1:9000", region: eu-west-1, bucket: sales.data, key: "2026/sales.csv", credentialsSecret: {name: s3}}}
+  output: {objectStore: {endpoint: "https://s3.eu-west-1.amazonaws.com", bucket: results, prefix: forecasts, credentialsSecret: {name: s3-results}}}
+`)
+	if out, err := kubectl(t, manifest, "apply", "-f", "-"); err != nil {
+		t.Fatalf("kubectl apply: %v\n%s", err, out)
+	}
+	var got v1alpha1.ForecastRun
+	if err := k8sClient.Get(context.Background(), types.NamespacedName{Namespace: "default", Name: "s3-defaults"}, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := v1alpha1.ObjectStoreCredentials{Name: "s3", AccessKeyIDKey: "AWS_ACCESS_KEY_ID", SecretAccessKeyKey: "AWS_SECRET_ACCESS_KEY"}
+	if diff := cmp.Diff(want, got.Spec.Dataset.ObjectStore.CredentialsSecret); diff != "" {
+		t.Errorf("dataset credentials (-want +got):\n%s", diff)
+	}
+	if got.Spec.Output.ObjectStore.CredentialsSecret.AccessKeyIDKey != v1alpha1.DefaultAccessKeyIDKey {
+		t.Errorf("output credentials: %+v, want the default key names", got.Spec.Output.ObjectStore.CredentialsSecret)
 	}
 }
 
@@ -340,6 +380,16 @@ func TestLongNamesAreRefused(t *testing.T) {
 	fits := strings.Repeat("n", 63)
 	if out, err := kubectl(t, fmt.Sprintf(validRun, fits, "  dataset: {synthetic: {}}\n"), "apply", "-f", "-"); err != nil {
 		t.Errorf("a 63-character name was refused: %s", out)
+	}
+}
+
+// TestObjectStoreSampleIsAccepted: the object-storage sample (a sharded
+// run from a bucket to a bucket, and its credentials Secret) is valid as
+// it is.
+func TestObjectStoreSampleIsAccepted(t *testing.T) {
+	out, err := kubectl(t, "", "apply", "--server-side", "--dry-run=server", "-n", "default", "-k", filepath.Join(testutil.RepoRoot(), "config", "samples", "objectstore"))
+	if err != nil {
+		t.Fatalf("kubectl apply of the object-storage sample: %v\n%s", err, out)
 	}
 }
 

@@ -78,6 +78,10 @@ func copyable(run *v1alpha1.ForecastRun) error {
 		return fmt.Errorf("forecastrun/%s in namespace %s has no spec.output: its result files stayed in the runner Pod and went with it; "+
 			"give a run an output claim (run --output pvc:CLAIM[/PATH]) to keep them", run.Name, run.Namespace)
 	}
+	if store := run.Spec.Output.ObjectStore; store != nil {
+		return fmt.Errorf("forecastrun/%s in namespace %s wrote its result files to a bucket, not to a claim: read them from s3://%s/ on %s with any S3 client",
+			run.Name, run.Namespace, path.Join(store.Bucket, store.Prefix, run.Name), store.Endpoint)
+	}
 	return nil
 }
 

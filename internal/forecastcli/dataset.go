@@ -100,5 +100,5 @@ func parseOutput(value string) (*v1alpha1.Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid --output %q: %w", value, err)
 	}
-	return &v1alpha1.Output{PersistentVolumeClaim: *vs}, nil
+	return &v1alpha1.Output{PersistentVolumeClaim: vs}, nil
 }

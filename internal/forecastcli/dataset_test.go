@@ -58,7 +58,7 @@ func TestParseDatasetRejectsMalformed(t *testing.T) {
 
 func TestParseOutput(t *testing.T) {
 	got, err := parseOutput("pvc:results/runs/nightly")
-	want := &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: "results", Path: "runs/nightly"}}
+	want := &v1alpha1.Output{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "results", Path: "runs/nightly"}}
 	if err != nil || !cmp.Equal(got, want) {
 		t.Errorf("parseOutput = %+v, %v; want %+v", got, err, want)
 	}

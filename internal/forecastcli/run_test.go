@@ -53,7 +53,7 @@ func TestRunSetsTheSpecFromFlags(t *testing.T) {
 	want := v1alpha1.ForecastRunSpec{
 		Mode: v1alpha1.ModeFull, Priority: v1alpha1.PriorityUrgent, WhenBusy: v1alpha1.BusyReject, LockName: "nightly-lock",
 		Horizon: ptr.To[int32](13), ItemLimit: ptr.To[int32](20), Metric: "RMSE",
-		Output: &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: "results", Path: "runs"}},
+		Output: &v1alpha1.Output{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "results", Path: "runs"}},
 	}
 	got := v1alpha1.ForecastRunSpec{
 		Mode: spec.Mode, Priority: spec.Priority, WhenBusy: spec.WhenBusy, LockName: spec.LockName,

@@ -78,8 +78,29 @@ func (b *RunBuilder) Synthetic(items, periods int32, seed int64) *RunBuilder {
 
 // Output sets spec.output to a claim and a path inside it.
 func (b *RunBuilder) Output(claim, path string) *RunBuilder {
-	b.run.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: claim, Path: path}}
+	b.run.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: claim, Path: path}}
 	return b
+}
+
+// ObjectStoreDataset replaces the dataset with an object in a bucket whose
+// access key is in the Secret named secret.
+func (b *RunBuilder) ObjectStoreDataset(endpoint, bucket, key, secret string) *RunBuilder {
+	b.run.Spec.Dataset = v1alpha1.Dataset{ObjectStore: &v1alpha1.ObjectStoreDataset{
+		ObjectStore: objectStore(endpoint, bucket, secret), Key: key,
+	}}
+	return b
+}
+
+// ObjectStoreOutput sets spec.output to a prefix in a bucket.
+func (b *RunBuilder) ObjectStoreOutput(endpoint, bucket, prefix, secret string) *RunBuilder {
+	b.run.Spec.Output = &v1alpha1.Output{ObjectStore: &v1alpha1.ObjectStoreOutput{
+		ObjectStore: objectStore(endpoint, bucket, secret), Prefix: prefix,
+	}}
+	return b
+}
+
+func objectStore(endpoint, bucket, secret string) v1alpha1.ObjectStore {
+	return v1alpha1.ObjectStore{Endpoint: endpoint, Bucket: bucket, CredentialsSecret: v1alpha1.ObjectStoreCredentials{Name: secret}}
 }
 
 // Timeout sets spec.timeout.

@@ -1,11 +1,14 @@
 package job
 
 import (
+	"cmp"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 
+	"github.com/forecastrun/forecastrun/runner/objstore"
 	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
 
@@ -29,6 +32,12 @@ const (
 	// results the runner may take instead of computing: "<data digest>=<run
 	// name>" entries joined by commas, most recent first.
 	EnvReuseCandidates = "FORECASTRUN_REUSE_CANDIDATES"
+	// The access keys of an objectStore dataset and output, which the Job
+	// takes from the run's credentials Secrets.
+	EnvDatasetAccessKeyID     = "FORECASTRUN_DATASET_S3_ACCESS_KEY_ID"
+	EnvDatasetSecretAccessKey = "FORECASTRUN_DATASET_S3_SECRET_ACCESS_KEY"
+	EnvOutputAccessKeyID      = "FORECASTRUN_OUTPUT_S3_ACCESS_KEY_ID"
+	EnvOutputSecretAccessKey  = "FORECASTRUN_OUTPUT_S3_SECRET_ACCESS_KEY"
 )
 
 // scratchRoot holds results and checkpoints when the run has no output
@@ -46,11 +55,21 @@ type Env struct {
 	// OutputRoot is the mounted output folder; results go to
 	// OutputRoot/<run name>/. Empty when the run has no output volume.
 	OutputRoot string
-	// Egress is what a URL dataset may reach.
+	// Egress is what a URL dataset and an object store may reach.
 	Egress egress.Policy
 	// ReuseCandidates maps a dataset digest to the run whose result was
 	// computed from that data and may be taken (spec.reuse).
 	ReuseCandidates map[string]string
+	// DatasetCredentials and OutputCredentials are the access keys of an
+	// objectStore dataset and output.
+	DatasetCredentials, OutputCredentials objstore.Credentials
+	// ScratchRoot replaces the scratch folder that holds results and
+	// checkpoints when the run has no output claim: for tests, whose
+	// shards each need one of their own as Pods on different nodes have.
+	ScratchRoot string
+	// Transport replaces the egress-guarded transport of object stores,
+	// which then are not checked against Egress: for tests only.
+	Transport http.RoundTripper
 }
 
 // EnvFromOS reads Env from the process environment.
@@ -63,6 +82,12 @@ func EnvFromOS() (Env, error) {
 		DatasetFile:  os.Getenv(EnvDatasetFile),
 		OutputRoot:   os.Getenv(EnvOutputDir),
 		Shards:       1,
+		DatasetCredentials: objstore.Credentials{
+			AccessKeyID: os.Getenv(EnvDatasetAccessKeyID), SecretAccessKey: os.Getenv(EnvDatasetSecretAccessKey),
+		},
+		OutputCredentials: objstore.Credentials{
+			AccessKeyID: os.Getenv(EnvOutputAccessKeyID), SecretAccessKey: os.Getenv(EnvOutputSecretAccessKey),
+		},
 	}
 	if e.RunName == "" || e.Namespace == "" {
 		return e, fmt.Errorf("%s and %s must be set: `runner job` runs inside a ForecastRun's Job", EnvRunName, EnvRunNamespace)
@@ -98,9 +123,5 @@ func intEnv(name string, def int) (int, error) {
 
 // ResultDir is where this run's files and checkpoints go.
 func (e Env) ResultDir() string {
-	root := e.OutputRoot
-	if root == "" {
-		root = scratchRoot
-	}
-	return filepath.Join(root, e.RunName)
+	return filepath.Join(cmp.Or(e.OutputRoot, e.ScratchRoot, scratchRoot), e.RunName)
 }

@@ -21,6 +21,9 @@ import (
 // is harmless because the files are identical and written atomically.
 func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Plan, rep *progressReporter) error {
 	dir := r.Env.ResultDir()
+	if err := r.results.collectShards(ctx, dir, plan.Fingerprint, r.Env.Shards, r.Env.Index); err != nil {
+		return err
+	}
 	if left := othersLeft(dir, plan, r.Env); left > 0 {
 		mine := len(plan.Mine)
 		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", left)})
@@ -48,6 +51,9 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return err
 	}
 	if err := r.writeFiles(dir, run, plan, res); err != nil {
+		return err
+	}
+	if err := r.results.publishResults(ctx, dir); err != nil {
 		return err
 	}
 	result := resultOf(res, r.outputPath(run))
@@ -81,9 +87,12 @@ func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, re
 	return nil
 }
 
-// outputPath says where a person finds the files: on the output claim, or
-// only inside the Pod when the run has no output volume.
+// outputPath says where a person finds the files: on the output claim, in
+// the output bucket, or only inside the Pod when the run has no output.
 func (r *Runner) outputPath(run *v1alpha1.ForecastRun) string {
+	if r.results != nil {
+		return r.results.outputPath()
+	}
 	if run.Spec.Output == nil {
 		return "pod:" + r.Env.ResultDir()
 	}
@@ -123,6 +132,8 @@ func datasetName(d v1alpha1.Dataset) string {
 		return "pvc/" + d.PersistentVolumeClaim.ClaimName + "/" + d.PersistentVolumeClaim.Path
 	case d.URL != "":
 		return d.URL
+	case d.ObjectStore != nil:
+		return "s3://" + d.ObjectStore.Bucket + "/" + d.ObjectStore.Key
 	case d.Synthetic != nil:
 		s := d.Synthetic
 		return fmt.Sprintf("synthetic: %d items x %d periods, seed %d", s.Items, s.Periods, s.Seed)

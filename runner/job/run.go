@@ -12,6 +12,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/runner/checkpoint"
+	"github.com/forecastrun/forecastrun/runner/objstore"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/source"
 	"github.com/forecastrun/forecastrun/runner/source/egress"
@@ -32,6 +33,9 @@ type Runner struct {
 	Client client.Client
 	Env    Env
 	Log    *slog.Logger
+
+	// results is the run's output bucket; nil unless output.objectStore.
+	results *resultBucket
 }
 
 // Run executes the shard. On failure it records the error in the shard's
@@ -59,6 +63,10 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 	}
 	if prev, ok := r.earlierReport(&run); ok {
 		rep.resumeFrom(int(prev.ItemsDone), int(prev.ItemsTotal))
+	}
+	var err error
+	if r.results, err = openResultBucket(&run, r.Env); err != nil {
+		return classify(err)
 	}
 	rep.set(shardProgress{message: "loading dataset"})
 	ds, err := r.load(ctx, run.Spec.Dataset)
@@ -88,11 +96,15 @@ func (r *Runner) earlierReport(run *v1alpha1.ForecastRun) (v1alpha1.ShardStatus,
 }
 
 // classify marks dataset errors that a retry cannot fix as permanent: a
-// malformed or oversized file, and a URL on an address downloads may not
-// reach.
+// malformed or oversized file, a URL or object store on an address
+// downloads may not reach, refused credentials, a missing bucket or object.
+// A download that kept dropping is worth the Job's retry.
 func classify(err error) error {
+	if errors.Is(err, objstore.ErrDropped) {
+		return err
+	}
 	var perr *series.ParseError
-	if errors.As(err, &perr) || errors.Is(err, source.ErrNoSource) || errors.Is(err, source.ErrTooLarge) || errors.Is(err, egress.ErrRefused) {
+	if errors.As(err, &perr) || objstore.IsPermanent(err) || errors.Is(err, source.ErrNoSource) || errors.Is(err, source.ErrTooLarge) || errors.Is(err, egress.ErrRefused) {
 		return fmt.Errorf("%w: %w", ErrPermanent, err)
 	}
 	return err
@@ -103,6 +115,9 @@ func (r *Runner) sourceOptions(spec v1alpha1.Dataset) source.Options {
 		Namespace:  r.Env.Namespace,
 		ConfigMaps: source.FromReader(r.Client),
 		Egress:     r.Env.Egress,
+		// An output bucket has a Secret of its own.
+		ObjectStoreCredentials: r.Env.DatasetCredentials,
+		Transport:              r.Env.Transport,
 		MountPath: func(string) string {
 			// The controller passes the dataset file's full path; the
 			// claim's mount is that path less the spec's path inside the
@@ -120,6 +135,9 @@ func (r *Runner) sourceOptions(spec v1alpha1.Dataset) source.Options {
 // writes the run's files once every shard's items are recorded.
 func (r *Runner) forecast(ctx context.Context, run *v1alpha1.ForecastRun, plan Plan, rep *progressReporter) error {
 	dir := r.Env.ResultDir()
+	if err := r.results.restoreShard(ctx, dir, plan.Fingerprint, r.Env.Index); err != nil {
+		return err
+	}
 	ck, done, err := checkpoint.Open(dir, r.Env.Index, plan.Fingerprint)
 	if err != nil {
 		return fmt.Errorf("opening the checkpoint in %s: %w", dir, err)
@@ -145,6 +163,9 @@ func (r *Runner) forecast(ctx context.Context, run *v1alpha1.ForecastRun, plan P
 	}
 	if err := ck.Sync(); err != nil {
 		return fmt.Errorf("writing the checkpoint: %w", err)
+	}
+	if err := r.results.publishShard(ctx, dir, plan.Fingerprint, r.Env.Index); err != nil {
+		return err
 	}
 	return r.finish(ctx, run, plan, rep)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/objstore"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
@@ -41,6 +42,13 @@ type Options struct {
 	// go through Egress: for tests only. Load uses a copy with Timeout and
 	// a redirect policy allowing only http(s).
 	HTTPClient *http.Client
+	// ObjectStoreCredentials is the access key of an objectStore dataset
+	// (the runner reads it from its environment, which the Job fills from
+	// the run's credentials Secret).
+	ObjectStoreCredentials objstore.Credentials
+	// Transport replaces the transport of objectStore sources, which then
+	// do not go through Egress: for tests only.
+	Transport http.RoundTripper
 	// Timeout bounds a whole download, body included (0: DefaultTimeout).
 	Timeout time.Duration
 	// MaxBytes caps a download's (decompressed) size (0: DefaultMaxBytes).
@@ -66,16 +74,18 @@ func Load(ctx context.Context, spec v1alpha1.Dataset, opts Options) (*series.Dat
 		return loadVolume(spec, opts)
 	case spec.URL != "":
 		return loadURL(ctx, spec, opts)
+	case spec.ObjectStore != nil:
+		return loadObjectStore(ctx, spec, opts)
 	}
 	return loadSynthetic(spec)
 }
 
 // ErrNoSource reports a dataset with no source, or with several.
-var ErrNoSource = errors.New("dataset needs exactly one of configMap, persistentVolumeClaim, url and synthetic")
+var ErrNoSource = errors.New("dataset needs exactly one of configMap, persistentVolumeClaim, url, objectStore and synthetic")
 
 func exactlyOne(spec v1alpha1.Dataset) error {
 	n := 0
-	for _, set := range []bool{spec.ConfigMap != nil, spec.PersistentVolumeClaim != nil, spec.URL != "", spec.Synthetic != nil} {
+	for _, set := range []bool{spec.ConfigMap != nil, spec.PersistentVolumeClaim != nil, spec.URL != "", spec.ObjectStore != nil, spec.Synthetic != nil} {
 		if set {
 			n++
 		}

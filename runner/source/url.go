@@ -59,7 +59,7 @@ func get(ctx context.Context, u *url.URL, name string, limit int64, opts Options
 	}
 	if resp.ContentLength > limit {
 		resp.Body.Close()
-		return nil, fmt.Errorf("downloading %s: %w: %d bytes, limit %s", name, ErrTooLarge, resp.ContentLength, formatBytes(limit))
+		return nil, fmtTooLarge(name, resp.ContentLength, limit)
 	}
 	return resp.Body, nil
 }
@@ -147,6 +147,10 @@ func (c *capped) Read(p []byte) (int, error) {
 		err = explainTimeout(c.ctx, err, Options{Timeout: c.timeout})
 	}
 	return n, err
+}
+
+func fmtTooLarge(name string, size, limit int64) error {
+	return fmt.Errorf("downloading %s: %w: %d bytes, limit %s", name, ErrTooLarge, size, formatBytes(limit))
 }
 
 func formatBytes(n int64) string {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -45,6 +46,9 @@ type cluster struct {
 	kubectlBin string // the pinned kubectl
 	nodeBin    string // the node's binaries (ctr)
 	registry   string // the local registry, 127.0.0.1:PORT
+	// nodeIP is the node's bridge address, the Pods' gateway: a server the
+	// suite starts there (the S3 server) is reachable from Pods.
+	nodeIP string
 	// image is the operator's image as deployed: the local registry's
 	// reference with the digest the suite pushed.
 	image string
@@ -148,6 +152,9 @@ func setUp() (*cluster, error) {
 	if c.registry, err = c.clusterEnv("REGISTRY"); err != nil {
 		return c, err
 	}
+	if c.nodeIP, err = c.apiServerHost(); err != nil {
+		return c, err
+	}
 	if err := c.deployOperator(); err != nil {
 		return c, err
 	}
@@ -168,6 +175,20 @@ func (c *cluster) clusterEnv(key string) (string, error) {
 	return "", fmt.Errorf("%s/run/cluster.env has no %s", c.state, key)
 }
 
+// apiServerHost is the address the API server listens on, which is the
+// node's bridge address.
+func (c *cluster) apiServerHost() (string, error) {
+	server, err := c.clusterEnv("APISERVER")
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(server)
+	if err != nil || u.Hostname() == "" {
+		return "", fmt.Errorf("the local cluster's APISERVER %q is not a URL", server)
+	}
+	return u.Hostname(), nil
+}
+
 // deployOperator builds the image from the working tree, pushes it to the
 // local registry and installs the operator with it as `make deploy
 // IMG=...` does, then waits until the manager leads.
@@ -183,9 +204,10 @@ func (c *cluster) deployOperator() error {
 	fmt.Fprintf(os.Stderr, "e2e: image %s, runner image %s\n", c.image, c.runnerImage)
 	// The dataset-URL scenario serves its file from a Service, whose
 	// private address (10.202.0.0/24) the runner refuses unless the
-	// manager allows the cluster's Service names.
-	args := fmt.Sprintf("--zap-devel=false --schedule-clock-speed=%d --schedule-clock-start=%s --runner-image=%s --dataset-allowed-hosts=*.svc.cluster.local",
-		scheduleClockSpeed, c.clockStart.Format(time.RFC3339), c.runnerImage)
+	// manager allows the cluster's Service names; the object-storage
+	// scenario's S3 server listens on the node's bridge address.
+	args := fmt.Sprintf("--zap-devel=false --schedule-clock-speed=%d --schedule-clock-start=%s --runner-image=%s --dataset-allowed-hosts=*.svc.cluster.local,%s",
+		scheduleClockSpeed, c.clockStart.Format(time.RFC3339), c.runnerImage, c.nodeIP)
 	cmd := exec.Command(filepath.Join(c.repo, "hack/deploy.sh"), c.image)
 	cmd.Dir = c.repo
 	cmd.Env = append(os.Environ(), "KUBECTL="+c.kubectlBin, "KUBECONFIG="+c.kubeconfig, "MANAGER_EXTRA_ARGS="+args)

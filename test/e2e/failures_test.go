@@ -171,7 +171,7 @@ func TestOOMKilledRunnerFailsWithTheKubeletsReason(t *testing.T) {
 func TestMissingOutputClaimFailsAtStartup(t *testing.T) {
 	ns := namespace(t)
 	run := newRun("no-claim", withStartupTimeout, func(r *v1alpha1.ForecastRun) {
-		r.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: "absent", Path: "runs"}}
+		r.Spec.Output = &v1alpha1.Output{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "absent", Path: "runs"}}
 	})
 	apply(t, ns, run)
 	assertFailedWith(t, ns, run.Name, "Unschedulable", startupTimeout+2*time.Minute, `persistentvolumeclaim "absent" not found`)

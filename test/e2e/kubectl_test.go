@@ -146,7 +146,7 @@ func newRun(name string, opts ...runOption) *v1alpha1.ForecastRun {
 			Mode:    v1alpha1.ModeQuickTest,
 			Horizon: ptr.To[int32](14),
 			Dataset: v1alpha1.Dataset{Synthetic: &v1alpha1.SyntheticSource{Items: 400, Periods: 200, Seed: 42}},
-			Output:  &v1alpha1.Output{PersistentVolumeClaim: v1alpha1.VolumeSource{ClaimName: resultsClaim, Path: "runs"}},
+			Output:  &v1alpha1.Output{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: resultsClaim, Path: "runs"}},
 		},
 	}
 	for _, o := range opts {
