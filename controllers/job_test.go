@@ -222,6 +222,47 @@ func TestRunnerEnvCarriesTheDatasetAllowList(t *testing.T) {
 	}
 }
 
+// TestObjectStoreRunnerGetsTheKeysFromTheSecrets: a run from a bucket to a
+// bucket gets each access key by secretKeyRef (never as a value in the
+// Job), the egress allow-list that its endpoints are checked against, and
+// neither a claim nor an output folder.
+func TestObjectStoreRunnerGetsTheKeysFromTheSecrets(t *testing.T) {
+	cfg := Config{DatasetAllowedHosts: "*.svc.cluster.local"}
+	run := testutil.MakeForecastRun("b", "ns").Parallelism(2).
+		ObjectStoreDataset("http://minio.storage.svc.cluster.local:9000", "sales", "a.csv", "sales-s3").
+		ObjectStoreOutput("http://minio.storage.svc.cluster.local:9000", "results", "runs", "results-s3").Obj()
+	run.Spec.Output.ObjectStore.CredentialsSecret.AccessKeyIDKey = "id"
+	pod := constructJob(run, cfg).Spec.Template.Spec
+	env := pod.Containers[0].Env
+	want := map[string][2]string{
+		EnvDatasetAccessKeyID:     {"sales-s3", v1alpha1.DefaultAccessKeyIDKey},
+		EnvDatasetSecretAccessKey: {"sales-s3", v1alpha1.DefaultSecretAccessKeyKey},
+		EnvOutputAccessKeyID:      {"results-s3", "id"},
+		EnvOutputSecretAccessKey:  {"results-s3", v1alpha1.DefaultSecretAccessKeyKey},
+	}
+	for name, ref := range want {
+		i := slices.IndexFunc(env, func(e corev1.EnvVar) bool { return e.Name == name })
+		if i < 0 || env[i].Value != "" || env[i].ValueFrom == nil || env[i].ValueFrom.SecretKeyRef == nil {
+			t.Errorf("%s: want a secretKeyRef and no value, got %+v", name, env[max(i, 0)])
+			continue
+		}
+		if sk := env[i].ValueFrom.SecretKeyRef; sk.Name != ref[0] || sk.Key != ref[1] {
+			t.Errorf("%s from Secret %s key %s, want %s key %s", name, sk.Name, sk.Key, ref[0], ref[1])
+		}
+	}
+	if got := envValue(env, EnvAllowedHosts); got != cfg.DatasetAllowedHosts {
+		t.Errorf("%s = %q, want %q: the endpoints are checked against it", EnvAllowedHosts, got, cfg.DatasetAllowedHosts)
+	}
+	if got := envValue(env, EnvOutputDir); got != "" {
+		t.Errorf("%s = %q for a bucket output, want it unset", EnvOutputDir, got)
+	}
+	for _, v := range pod.Volumes {
+		if v.PersistentVolumeClaim != nil {
+			t.Errorf("volume %s mounts claim %s; a bucket run needs none", v.Name, v.PersistentVolumeClaim.ClaimName)
+		}
+	}
+}
+
 // TestJobFailureReleasesLock: a failed Job fails the run with the Job's
 // reason and message, releases the lock and admits the next run.
 func TestJobFailureReleasesLock(t *testing.T) {
