@@ -26,7 +26,7 @@ if all_present "$dest" versitygw; then
 	exit 0
 fi
 
-echo "building versitygw ${version} into $dest; about 3 minutes cold on 2 cores" >&2
+echo "building versitygw ${version} into $dest; about 3 CPU-minutes cold" >&2
 mkdir -p "$dest"
 tmp=$(mktemp -d "$dest.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
