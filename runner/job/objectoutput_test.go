@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -34,6 +36,12 @@ func datasetCSV(t *testing.T, items, periods int) []byte {
 	return buf.Bytes()
 }
 
+// uniqueName keeps the runs of repeated executions (-count) apart in the
+// suite's one API server.
+func uniqueName(base string) string { return fmt.Sprintf("%s-%d", base, nameCounter.Add(1)) }
+
+var nameCounter atomic.Int64
+
 // bucketRunner is a Runner for shard index whose scratch folder is its
 // own, as on a node of its own, and which reaches the loopback test
 // server.
@@ -56,7 +64,8 @@ func TestShardsExchangeResultsThroughTheBucket(t *testing.T) {
 	s.MakeBucket(t, "sales")
 	s.MakeBucket(t, "results")
 	s.Put(t, "sales", "2026/sales.csv", datasetCSV(t, 40, 90))
-	run := testutil.MakeForecastRun("from-bucket", "default").ItemLimit(24).Horizon(7).Parallelism(3).
+	name := uniqueName("from-bucket")
+	run := testutil.MakeForecastRun(name, "default").ItemLimit(24).Horizon(7).Parallelism(3).
 		ObjectStoreDataset(s.Endpoint, "sales", "2026/sales.csv", "s3").
 		ObjectStoreOutput(s.Endpoint, "results", "forecasts/nightly", "s3").Obj()
 	run.Spec.Dataset.ObjectStore.Region, run.Spec.Output.ObjectStore.Region = "us-east-1", "us-east-1"
@@ -64,34 +73,34 @@ func TestShardsExchangeResultsThroughTheBucket(t *testing.T) {
 		if err := bucketRunner(t, s, run, i, 3).Run(context.Background()); err != nil {
 			t.Fatalf("shard %d: %v", i, err)
 		}
-		keys := s.Keys(t, "results", "forecasts/nightly/from-bucket/")
-		hasSummary := slices.Contains(keys, "forecasts/nightly/from-bucket/summary.json")
+		keys := s.Keys(t, "results", "forecasts/nightly/"+name+"/")
+		hasSummary := slices.Contains(keys, "forecasts/nightly/"+name+"/summary.json")
 		if i < 2 && hasSummary {
 			t.Fatalf("summary.json published after shard %d of 3: %v", i, keys)
 		}
 	}
-	got := getRun(t, "from-bucket")
+	got := getRun(t, name)
 	if got.Status.Result == nil || got.Status.Result.ItemsForecast != 24 {
 		t.Fatalf("status.result = %+v, want 24 items", got.Status.Result)
 	}
-	if want := "s3://results/forecasts/nightly/from-bucket/"; got.Status.Result.OutputPath != want {
+	if want := "s3://results/forecasts/nightly/" + name + "/"; got.Status.Result.OutputPath != want {
 		t.Errorf("outputPath = %q, want %q", got.Status.Result.OutputPath, want)
 	}
-	forecasts := s.Get(t, "results", "forecasts/nightly/from-bucket/forecasts.csv")
+	forecasts := s.Get(t, "results", "forecasts/nightly/"+name+"/forecasts.csv")
 	if rows := bytes.Count(forecasts, []byte("\n")) - 1; rows != 24*7 {
 		t.Errorf("forecasts.csv has %d rows, want 24 items x 7 steps", rows)
 	}
 	var summary map[string]any
-	if err := json.Unmarshal(s.Get(t, "results", "forecasts/nightly/from-bucket/summary.json"), &summary); err != nil {
+	if err := json.Unmarshal(s.Get(t, "results", "forecasts/nightly/"+name+"/summary.json"), &summary); err != nil {
 		t.Errorf("summary.json: %v", err)
 	}
 	for _, f := range []string{"leaderboard.csv", "report.html"} {
-		if len(s.Get(t, "results", "forecasts/nightly/from-bucket/"+f)) == 0 {
+		if len(s.Get(t, "results", "forecasts/nightly/"+name+"/"+f)) == 0 {
 			t.Errorf("%s is empty", f)
 		}
 	}
 	shardObjects := 0
-	for _, k := range s.Keys(t, "results", "forecasts/nightly/from-bucket/.checkpoint/") {
+	for _, k := range s.Keys(t, "results", "forecasts/nightly/"+name+"/.checkpoint/") {
 		if strings.HasPrefix(filepath.Base(k), "shard-") {
 			shardObjects++
 		}
@@ -109,7 +118,8 @@ func TestReplacedShardResumesFromTheBucket(t *testing.T) {
 	s.MakeBucket(t, "sales")
 	s.MakeBucket(t, "results")
 	s.Put(t, "sales", "sales.csv", datasetCSV(t, 20, 90))
-	run := testutil.MakeForecastRun("resumed-from-bucket", "default").ItemLimit(6).Horizon(7).
+	name := uniqueName("resumed-from-bucket")
+	run := testutil.MakeForecastRun(name, "default").ItemLimit(6).Horizon(7).
 		ObjectStoreDataset(s.Endpoint, "sales", "sales.csv", "s3").
 		ObjectStoreOutput(s.Endpoint, "results", "", "s3").Obj()
 	run.Spec.Dataset.ObjectStore.Region, run.Spec.Output.ObjectStore.Region = "us-east-1", "us-east-1"
@@ -126,10 +136,10 @@ func TestReplacedShardResumesFromTheBucket(t *testing.T) {
 	if !strings.Contains(log.String(), `msg="resuming from checkpoint" itemsDone=6`) {
 		t.Errorf("the replacement Pod did not resume the 6 items from the bucket; its log:\n%s", log.String())
 	}
-	if msg := getRun(t, "resumed-from-bucket").Status.Shards[0].Message; !strings.HasPrefix(msg, "done") {
+	if msg := getRun(t, name).Status.Shards[0].Message; !strings.HasPrefix(msg, "done") {
 		t.Errorf("final message %q", msg)
 	}
-	keys := s.Keys(t, "results", "resumed-from-bucket/.checkpoint/")
+	keys := s.Keys(t, "results", name+"/.checkpoint/")
 	if len(keys) != 1 {
 		t.Fatalf("checkpoint objects %v, want one", keys)
 	}
@@ -143,7 +153,8 @@ func TestReplacedShardResumesFromTheBucket(t *testing.T) {
 func TestWrongBucketKeyFailsPermanently(t *testing.T) {
 	s := testutil.StartS3(t, "127.0.0.1")
 	s.MakeBucket(t, "sales")
-	run := testutil.MakeForecastRun("wrong-key", "default").ItemLimit(6).Horizon(7).
+	name := uniqueName("wrong-key")
+	run := testutil.MakeForecastRun(name, "default").ItemLimit(6).Horizon(7).
 		ObjectStoreDataset(s.Endpoint, "sales", "sales.csv", "s3").Obj()
 	run.Spec.Dataset.ObjectStore.Region = "us-east-1"
 	r := bucketRunner(t, s, run, 0, 1)
@@ -152,7 +163,7 @@ func TestWrongBucketKeyFailsPermanently(t *testing.T) {
 	if !job.IsPermanent(err) || !errors.Is(err, objstore.ErrDenied) {
 		t.Fatalf("Run = %v, want a permanent access-denied failure", err)
 	}
-	if msg := getRun(t, "wrong-key").Status.Shards[0].Message; !strings.Contains(msg, "s3://sales/sales.csv") {
+	if msg := getRun(t, name).Status.Shards[0].Message; !strings.Contains(msg, "s3://sales/sales.csv") {
 		t.Errorf("shard message %q does not name the object", msg)
 	}
 }
