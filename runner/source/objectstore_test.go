@@ -39,6 +39,11 @@ func TestObjectStoreDatasetIsReadLikeAFile(t *testing.T) {
 
 	_, err = Load(context.Background(), objectDataset(s, s.Endpoint, "sales", "2026/bad.csv"), loopbackOptions(s))
 	wantError(t, err, "s3://sales/2026/bad.csv:3:3", `column "quantity"`)
+
+	// Parquet is found by its content, whatever the key is called.
+	s.Put(t, "sales", "2026/sales.export", parquetOf(t, goodCSV))
+	ds, err = Load(context.Background(), objectDataset(s, s.Endpoint, "sales", "2026/sales.export"), loopbackOptions(s))
+	wantItems(t, ds, err, "a", "b")
 }
 
 func TestObjectStoreFailuresNameTheObject(t *testing.T) {
