@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,10 +12,11 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
+	"github.com/forecastrun/forecastrun/runner/series"
 )
 
-// TestShardedRunFromBucketToBucket: a run with two shards reads its CSV
-// from a real S3 server (versitygw, on the node's bridge address, which
+// TestShardedRunFromBucketToBucket: a Full run with two shards reads its
+// dataset, a Parquet file, from a real S3 server (versitygw, on the node's bridge address, which
 // the manager's --dataset-allowed-hosts lists) and writes its results
 // there. No claim is involved: each shard works in its own Pod's scratch
 // space, the shards merge through the bucket, and the access key comes
@@ -25,7 +27,7 @@ func TestShardedRunFromBucketToBucket(t *testing.T) {
 	s3.MakeBucket(t, "sales")
 	s3.MakeBucket(t, "forecasts")
 	const items, horizon = 40, 14
-	s3.Put(t, "sales", "exports/daily.csv", []byte(smallCSV(items, 200)))
+	s3.Put(t, "sales", "exports/daily.parquet", parquetOf(t, smallCSV(items, 200)))
 	kubectl(t, "create", "secret", "generic", "s3", "-n", ns,
 		"--from-literal=AWS_ACCESS_KEY_ID="+s3.AccessKey, "--from-literal=AWS_SECRET_ACCESS_KEY="+s3.SecretKey)
 
@@ -33,7 +35,7 @@ func TestShardedRunFromBucketToBucket(t *testing.T) {
 	run := newRun("from-bucket", func(r *v1alpha1.ForecastRun) {
 		r.Spec.Mode = v1alpha1.ModeFull
 		r.Spec.Parallelism = 2
-		r.Spec.Dataset = v1alpha1.Dataset{Frequency: "daily", ObjectStore: &v1alpha1.ObjectStoreDataset{ObjectStore: store, Key: "exports/daily.csv"}}
+		r.Spec.Dataset = v1alpha1.Dataset{Frequency: "daily", ObjectStore: &v1alpha1.ObjectStoreDataset{ObjectStore: store, Key: "exports/daily.parquet"}}
 		out := store
 		out.Bucket = "forecasts"
 		r.Spec.Output = &v1alpha1.Output{ObjectStore: &v1alpha1.ObjectStoreOutput{ObjectStore: out, Prefix: "nightly"}}
@@ -75,4 +77,18 @@ func TestShardedRunFromBucketToBucket(t *testing.T) {
 		}
 	}
 	checkResults(t, dir, items, horizon)
+}
+
+// parquetOf is csv written as Parquet, as a data warehouse export would be.
+func parquetOf(t *testing.T, csv string) []byte {
+	t.Helper()
+	ds, err := series.Read(strings.NewReader(csv), "daily.csv", series.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := series.WriteParquet(&buf, ds, series.Columns{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
