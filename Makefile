@@ -23,19 +23,26 @@ manifests: ## Generate the CRDs and the manager's RBAC from markers.
 	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths=./api/... paths=./controllers/... \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 
+.PHONY: chart
+chart: ## Generate the Helm chart in dist/chart from config/ and the manager's flags.
+	cd hack/helmchart && go run . -repo ../.. -out ../../dist/chart
+
+# What make generate, manifests and chart write.
+GENERATED := api config/crd config/rbac dist/chart
+
 .PHONY: verify
-verify: generate manifests ## Fail when committed generated files differ from a fresh generation.
-	@git diff --exit-code -- api config/crd config/rbac || \
-		{ echo "generated files are out of date: run 'make generate manifests' and commit the result" >&2; exit 1; }
-	@test -z "$$(git status --porcelain -- api config/crd config/rbac)" || \
-		{ git status --porcelain -- api config/crd config/rbac; echo "untracked generated files: commit them" >&2; exit 1; }
+verify: generate manifests chart ## Fail when committed generated files differ from a fresh generation.
+	@git diff --exit-code -- $(GENERATED) || \
+		{ echo "generated files are out of date: run 'make generate manifests chart' and commit the result" >&2; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || \
+		{ git status --porcelain -- $(GENERATED); echo "untracked generated files: commit them" >&2; exit 1; }
 
 .PHONY: fmt
 fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
 # The hack/ tools that are Go modules of their own.
-TOOL_MODULES := hack/image hack/node/provisioner hack/node/registry hack/node/coredns
+TOOL_MODULES := hack/image hack/helmchart hack/node/provisioner hack/node/registry hack/node/coredns
 
 .PHONY: vet
 vet: ## Run go vet on the operator and the hack/ tools.
@@ -50,6 +57,10 @@ control-plane: ## Build the pinned etcd, kube-apiserver, kube-controller-manager
 s3: ## Build versitygw, the S3 server the object-storage tests start (once per machine).
 	hack/build-s3.sh
 
+.PHONY: helm
+helm: ## Build helm from its Go module (once per machine); the chart's tests use it.
+	hack/build-helm.sh
+
 .PHONY: node
 node: ## Build the local node: kubelet, kube-proxy, kube-scheduler, containerd, runc, registry, DNS (once per machine).
 	hack/build-node.sh
@@ -57,9 +68,10 @@ node: ## Build the local node: kubelet, kube-proxy, kube-scheduler, containerd, 
 ##@ Test
 
 .PHONY: test
-test: control-plane s3 ## Run every unit and envtest suite against the pinned control plane and a local S3 server.
+test: control-plane s3 helm ## Run every unit and envtest suite against the pinned control plane and a local S3 server, and the chart's (helm lint, helm template).
 	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" go test $(GO_TEST_FLAGS) ./...
 	cd hack/image && go test $(GO_TEST_FLAGS) ./...
+	cd hack/helmchart && go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
@@ -70,7 +82,7 @@ build: ## Build the manager, runner and kubectl-forecast plugin binaries into bi
 	CGO_ENABLED=0 go build -o bin/kubectl-forecast ./cmd/kubectl-forecast
 
 .PHONY: test-e2e
-test-e2e: control-plane node s3 ## Run the end-to-end suite through kubectl on a local cluster with a real node (root).
+test-e2e: control-plane node s3 helm ## Run the end-to-end suite through kubectl on a local cluster with a real node (root).
 	hack/e2e.sh
 
 .PHONY: bench-engine

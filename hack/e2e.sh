@@ -15,4 +15,5 @@ cd "$repo"
 hack/build-control-plane.sh >/dev/null
 hack/build-node.sh >/dev/null
 hack/build-s3.sh >/dev/null
+hack/build-helm.sh >/dev/null
 exec go test -tags e2e -count=1 -timeout 40m -v "$@" ./test/e2e/...

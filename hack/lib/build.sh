@@ -1,6 +1,6 @@
 # Shared helpers of the scripts that build pinned upstream binaries into the
-# per-user cache (sourced, not run): hack/build-control-plane.sh and
-# hack/build-node.sh.
+# per-user cache (sourced, not run): hack/build-control-plane.sh,
+# hack/build-node.sh and hack/build-helm.sh.
 # shellcheck shell=bash
 
 hack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
