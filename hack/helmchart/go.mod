@@ -3,6 +3,7 @@ module github.com/forecastrun/forecastrun/hack/helmchart
 go 1.26.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	sigs.k8s.io/kustomize/api v0.21.2
 	sigs.k8s.io/kustomize/kyaml v0.21.2
 )
