@@ -26,7 +26,7 @@ if all_present "$dest" helm; then
 	exit 0
 fi
 
-echo "building helm ${helm_version} into $dest; about 4 minutes cold on 2 cores" >&2
+echo "building helm ${helm_version} into $dest; about 8 CPU-minutes cold" >&2
 mkdir -p "$dest"
 tmp=$(mktemp -d "$dest.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -16,28 +16,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/testutil"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
-
-// parquetOf is goodCSV as a Parquet file.
-func parquetOf(t *testing.T, csv string) []byte {
-	t.Helper()
-	ds, err := series.Read(strings.NewReader(csv), "good.csv", series.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := series.WriteParquet(&buf, ds, series.Columns{}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // TestParquetFromEverySource loads the same Parquet file from a claim
 // (named .csv, to show that content decides), a ConfigMap's binaryData and
 // a URL whose response is streamed.
 func TestParquetFromEverySource(t *testing.T) {
-	data := parquetOf(t, goodCSV)
+	data := testutil.ParquetOf(t, goodCSV)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "sales.csv"), data, 0o600); err != nil {
 		t.Fatal(err)
@@ -71,7 +58,7 @@ func TestParquetFromEverySource(t *testing.T) {
 }
 
 func TestDecodeFormats(t *testing.T) {
-	pq := parquetOf(t, goodCSV)
+	pq := testutil.ParquetOf(t, goodCSV)
 	tests := []struct {
 		name  string
 		file  string
@@ -105,7 +92,7 @@ func TestDecodeFormats(t *testing.T) {
 // TestParquetFromURLShowsNoContent: a Parquet file's schema is content
 // too; an error on a URL source must not list its columns.
 func TestParquetFromURLShowsNoContent(t *testing.T) {
-	data := parquetOf(t, goodCSV)
+	data := testutil.ParquetOf(t, goodCSV)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(data) }))
 	defer srv.Close()
 	spec := v1alpha1.Dataset{URL: srv.URL + "/x.parquet", Columns: v1alpha1.Columns{Value: "units"}}

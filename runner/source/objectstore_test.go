@@ -41,7 +41,7 @@ func TestObjectStoreDatasetIsReadLikeAFile(t *testing.T) {
 	wantError(t, err, "s3://sales/2026/bad.csv:3:3", `column "quantity"`)
 
 	// Parquet is found by its content, whatever the key is called.
-	s.Put(t, "sales", "2026/sales.export", parquetOf(t, goodCSV))
+	s.Put(t, "sales", "2026/sales.export", testutil.ParquetOf(t, goodCSV))
 	ds, err = Load(context.Background(), objectDataset(s, s.Endpoint, "sales", "2026/sales.export"), loopbackOptions(s))
 	wantItems(t, ds, err, "a", "b")
 }

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
-	"github.com/forecastrun/forecastrun/runner/series"
 )
 
 // TestShardedRunFromBucketToBucket: a Full run with two shards reads its
@@ -27,7 +25,7 @@ func TestShardedRunFromBucketToBucket(t *testing.T) {
 	s3.MakeBucket(t, "sales")
 	s3.MakeBucket(t, "forecasts")
 	const items, horizon = 40, 14
-	s3.Put(t, "sales", "exports/daily.parquet", parquetOf(t, smallCSV(items, 200)))
+	s3.Put(t, "sales", "exports/daily.parquet", testutil.ParquetOf(t, smallCSV(items, 200)))
 	kubectl(t, "create", "secret", "generic", "s3", "-n", ns,
 		"--from-literal=AWS_ACCESS_KEY_ID="+s3.AccessKey, "--from-literal=AWS_SECRET_ACCESS_KEY="+s3.SecretKey)
 
@@ -77,18 +75,4 @@ func TestShardedRunFromBucketToBucket(t *testing.T) {
 		}
 	}
 	checkResults(t, dir, items, horizon)
-}
-
-// parquetOf is csv written as Parquet, as a data warehouse export would be.
-func parquetOf(t *testing.T, csv string) []byte {
-	t.Helper()
-	ds, err := series.Read(strings.NewReader(csv), "daily.csv", series.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := series.WriteParquet(&buf, ds, series.Columns{}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
