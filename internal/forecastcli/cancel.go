@@ -34,21 +34,29 @@ func (g *globals) cancel(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.getRun(ctx, name)
+	said, err := s.requestCancel(ctx, name)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(g.streams.Out, said)
+	return nil
+}
+
+// requestCancel asks the controller to stop a run and says what it did:
+// nothing for a run that has finished or is already being cancelled.
+func (s *session) requestCancel(ctx context.Context, name string) (string, error) {
+	run, err := s.getRun(ctx, name)
+	if err != nil {
+		return "", err
+	}
 	switch {
 	case run.Status.Phase.Finished():
-		fmt.Fprintf(g.streams.Out, "forecastrun/%s has already finished (%s); nothing to cancel\n", name, run.Status.Phase)
-		return nil
+		return fmt.Sprintf("forecastrun/%s has already finished (%s); nothing to cancel", name, run.Status.Phase), nil
 	case run.Spec.Cancel:
-		fmt.Fprintf(g.streams.Out, "forecastrun/%s is already being cancelled (%s)\n", name, describeStanding(run))
-		return nil
+		return fmt.Sprintf("forecastrun/%s is already being cancelled (%s)", name, describeStanding(run)), nil
 	}
 	if err := s.Patch(ctx, run, cancelPatch); err != nil {
-		return fmt.Errorf("cancelling forecastrun %s in namespace %s: %w", name, s.namespace, notFoundHint(err, s.namespace))
+		return "", fmt.Errorf("cancelling forecastrun %s in namespace %s: %w", name, s.namespace, notFoundHint(err, s.namespace))
 	}
-	fmt.Fprintf(g.streams.Out, "forecastrun/%s cancel requested (was %s)\n", name, orUnknown(string(run.Status.Phase), "Pending"))
-	return nil
+	return fmt.Sprintf("forecastrun/%s cancel requested (was %s)", name, orUnknown(string(run.Status.Phase), "Pending")), nil
 }

@@ -21,6 +21,9 @@ type session struct {
 	// config reaches what the controller-runtime client cannot, such as
 	// a Pod's log.
 	config *rest.Config
+	// contextName is the kubeconfig context in use, for the dashboard's
+	// header.
+	contextName string
 }
 
 // scheme knows the kinds the plugin reads and writes.
@@ -56,5 +59,16 @@ func (g *globals) connect() (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", cfg.Host, err)
 	}
-	return &session{Client: c, namespace: ns, config: cfg}, nil
+	raw, err := cc.RawConfig()
+	if err != nil {
+		return nil, fmt.Errorf("loading the kubeconfig: %w", err)
+	}
+	return &session{Client: c, namespace: ns, config: cfg, contextName: orUnknown(g.overrides.CurrentContext, raw.CurrentContext)}, nil
+}
+
+// in is the session working in another namespace, sharing its client.
+func (s *session) in(ns string) *session {
+	c := *s
+	c.namespace = ns
+	return &c
 }

@@ -29,10 +29,18 @@ func (s *session) getRun(ctx context.Context, name string) (*v1alpha1.ForecastRu
 	var run v1alpha1.ForecastRun
 	err := s.Get(ctx, client.ObjectKey{Namespace: s.namespace, Name: name}, &run)
 	if apierrors.IsNotFound(err) {
-		return nil, fmt.Errorf("forecastrun %q not found in namespace %s", name, s.namespace)
+		return nil, &runNotFoundError{name: name, namespace: s.namespace}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading forecastrun %s in namespace %s: %w", name, s.namespace, notFoundHint(err, s.namespace))
 	}
 	return &run, nil
+}
+
+// runNotFoundError says that a named run does not exist; the dashboard
+// answers it with 404.
+type runNotFoundError struct{ name, namespace string }
+
+func (e *runNotFoundError) Error() string {
+	return fmt.Sprintf("forecastrun %q not found in namespace %s", e.name, e.namespace)
 }

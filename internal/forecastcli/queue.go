@@ -106,17 +106,8 @@ func waitingRuns(runs []v1alpha1.ForecastRun) []v1alpha1.ForecastRun {
 // printHolder says who holds the lock; a ForecastRun holder gets a row
 // with its progress.
 func printHolder(w io.Writer, ns string, v *lockView, now time.Time) {
-	switch {
-	case v.identity == "":
-		fmt.Fprintf(w, "Lock %s in namespace %s is free.\n", v.name, ns)
-		return
-	case v.run == nil && v.namesRun():
-		fmt.Fprintf(w, "Lock %s in namespace %s is held by %s, a ForecastRun that no longer exists; the controller takes the lock over%s.\n",
-			v.name, ns, v.holderName(), leaseRenewal(v, now))
-		return
-	case v.run == nil:
-		fmt.Fprintf(w, "Lock %s in namespace %s is held by %q, which is not a ForecastRun%s.\n",
-			v.name, ns, v.identity, leaseRenewal(v, now))
+	if v.run == nil {
+		fmt.Fprintln(w, holderSentence(ns, v, now))
 		return
 	}
 	fmt.Fprintf(w, "Lock %s in namespace %s is held by:\n", v.name, ns)
@@ -130,6 +121,21 @@ func printHolder(w io.Writer, ns string, v *lockView, now time.Time) {
 	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, orUnknown(string(r.Status.Phase), "Pending"),
 		percent, items, until(r.Status.EstimatedCompletionTime, now).duration(), age(r.CreationTimestamp.Time, now))
 	_ = tw.Flush()
+}
+
+// holderSentence says who holds the lock when no existing ForecastRun
+// does: nobody, a run that is gone, or someone else.
+func holderSentence(ns string, v *lockView, now time.Time) string {
+	switch {
+	case v.identity == "":
+		return fmt.Sprintf("Lock %s in namespace %s is free.", v.name, ns)
+	case v.run == nil && v.namesRun():
+		return fmt.Sprintf("Lock %s in namespace %s is held by %s, a ForecastRun that no longer exists; the controller takes the lock over%s.",
+			v.name, ns, v.holderName(), leaseRenewal(v, now))
+	case v.run == nil:
+		return fmt.Sprintf("Lock %s in namespace %s is held by %q, which is not a ForecastRun%s.", v.name, ns, v.identity, leaseRenewal(v, now))
+	}
+	return fmt.Sprintf("Lock %s in namespace %s is held by %s.", v.name, ns, v.run.Name)
 }
 
 // leaseRenewal is ", last renewed 12s ago" when the Lease says.

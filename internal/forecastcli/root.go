@@ -84,6 +84,6 @@ func newRoot(g *globals) *cobra.Command {
 	flags.StringVar(&g.loading.ExplicitPath, "kubeconfig", "", "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
 	flags.StringVar(&g.overrides.CurrentContext, "context", "", "kubeconfig context to use")
 	flags.StringVarP(&g.overrides.Context.Namespace, "namespace", "n", "", "namespace of the runs (default: the context's namespace)")
-	root.AddCommand(newRunCommand(g), newQueueCommand(g), newResultsCommand(g), newCancelCommand(g), newRerunCommand(g), newWatchCommand(g))
+	root.AddCommand(newRunCommand(g), newQueueCommand(g), newResultsCommand(g), newCancelCommand(g), newRerunCommand(g), newWatchCommand(g), newDashboardCommand(g))
 	return root
 }

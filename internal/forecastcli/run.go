@@ -122,10 +122,8 @@ func nameRun(meta *metav1.ObjectMeta, args []string, prefix string) {
 // create creates run in the session's namespace and reports it: the object
 // for -o, otherwise its name and first phase; --wait then follows it.
 func (g *globals) create(ctx context.Context, s *session, run *v1alpha1.ForecastRun, format string, wait bool) error {
-	run.Namespace = s.namespace
-	if err := s.Create(ctx, run); err != nil {
-		// The API server's validation messages name the field; show them as they are.
-		return fmt.Errorf("creating the ForecastRun in namespace %s: %w", s.namespace, notFoundHint(err, s.namespace))
+	if err := s.createRun(ctx, run); err != nil {
+		return err
 	}
 	if format != "" && !wait {
 		return printObject(g.streams.Out, format, run)
@@ -159,4 +157,14 @@ func (g *globals) waitFinished(ctx context.Context, s *session, run *v1alpha1.Fo
 		g.summarize(story, final)
 	}
 	return endedWell(final)
+}
+
+// createRun creates run in the session's namespace.
+func (s *session) createRun(ctx context.Context, run *v1alpha1.ForecastRun) error {
+	run.Namespace = s.namespace
+	if err := s.Create(ctx, run); err != nil {
+		// The API server's validation messages name the field; show them as they are.
+		return fmt.Errorf("creating the ForecastRun in namespace %s: %w", s.namespace, notFoundHint(err, s.namespace))
+	}
+	return nil
 }
