@@ -105,6 +105,7 @@ function cell(label, text) {
 function renderRuns(runs) {
   const body = $("runs").tBodies[0];
   $("no-runs").hidden = runs.length > 0;
+  $("runs").hidden = runs.length === 0;
   const existing = new Map([...body.rows].map((r) => [r.dataset.run, r]));
   runs.forEach((run, i) => {
     let row = existing.get(run.name);
@@ -186,6 +187,7 @@ function updateSummary(box, run) {
 
 function renderSchedules(schedules) {
   $("no-schedules").hidden = schedules.length > 0;
+  $("schedules").hidden = schedules.length === 0;
   $("schedules").tBodies[0].replaceChildren(...schedules.map((s) => el("tr", { "data-schedule": s.name },
     el("th", { scope: "row", "data-label": "Name", text: s.name }),
     cell("Schedule", s.schedule + (s.suspended ? " (suspended)" : "")),
