@@ -51,7 +51,10 @@ const rootExample = `  # Start a Full run on a CSV in a ConfigMap and wait for i
 
   # Stop a run, or start it again with the same spec
   kubectl forecast cancel nightly
-  kubectl forecast rerun nightly`
+  kubectl forecast rerun nightly
+
+  # All of it in a browser: the URL to open is the first line
+  kubectl forecast dashboard`
 
 // NewRootCommand builds `kubectl forecast` and its subcommands.
 func NewRootCommand(streams Streams) *cobra.Command {
