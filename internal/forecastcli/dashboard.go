@@ -69,7 +69,12 @@ func (g *globals) serveDashboard(ctx context.Context, port int) error {
 	}
 	gd := newGuard(ln.Addr().(*net.TCPAddr).Port)
 	d := &dashboard{g: g, base: s, watcher: watcher, reports: map[string][]byte{}}
-	srv := &http.Server{Handler: gd.wrap(d.routes()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: gd.wrap(d.routes()), ReadHeaderTimeout: 10 * time.Second,
+		// Requests end with the command, so that open event streams let
+		// Shutdown finish at once.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
 	fmt.Fprintf(g.streams.Out, "http://%s/?token=%s\n", gd.hosts[0], gd.token)
 	fmt.Fprintf(g.streams.Out, "Serving the ForecastRun dashboard for context %s, namespace %s; Ctrl-C stops it.\n", orUnknown(s.contextName, "(none)"), s.namespace)
 	return serveUntilDone(ctx, srv, ln)
@@ -86,8 +91,8 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) erro
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	// Event streams never end by themselves: Shutdown waits for them
-	// until its deadline, then Close cuts them.
+	// Streams end with ctx (BaseContext); Close cuts whatever is left
+	// after the deadline.
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("stopping the dashboard: %w", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -144,18 +143,7 @@ func viewerKubeconfig(t *testing.T, ns string) string {
 	if err := k8s.Create(ctx, binding); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := clientcmd.LoadFromFile(controlPlane.Kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, auth := range cfg.AuthInfos {
-		auth.Impersonate = user
-	}
-	path := filepath.Join(t.TempDir(), "viewer.kubeconfig")
-	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testutil.KubeconfigAs(t, controlPlane.Kubeconfig, user)
 }
 
 // nextState reads server-sent events until a state event satisfies ok.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -141,4 +143,24 @@ func (cp *ControlPlane) ConfigAs(user string, groups ...string) *rest.Config {
 	cfg := rest.CopyConfig(cp.Config)
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
 	return cfg
+}
+
+// KubeconfigAs writes a copy of the kubeconfig at path whose users act as
+// user through impersonation (kubeconfig's "as"), for a program under test
+// that reads a kubeconfig, such as the kubectl plugin: the API server then
+// authorises its requests as that user's. It returns the copy's path.
+func KubeconfigAs(t *testing.T, path, user string) string {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		t.Fatalf("reading the kubeconfig %s: %v", path, err)
+	}
+	for _, auth := range cfg.AuthInfos {
+		auth.Impersonate = user
+	}
+	out := filepath.Join(t.TempDir(), "as-"+user+".kubeconfig")
+	if err := clientcmd.WriteToFile(*cfg, out); err != nil {
+		t.Fatalf("writing the kubeconfig for %s: %v", user, err)
+	}
+	return out
 }

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
@@ -327,7 +326,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]s}]
 	if out, err := env.runInput(manifest, "apply", "-f", "-"); err != nil {
 		t.Fatalf("granting %s read access: %v\n%s", user, err, out)
 	}
-	url := startDashboard(t, viewerKubeconfig(t, user), ns)
+	url := startDashboard(t, testutil.KubeconfigAs(t, env.kubeconfig, user), ns)
 	ctx := testutil.Browser(t, 1280, 900)
 	refusal := fmt.Sprintf(`User \"%s\" cannot create resource \"forecastruns\"`, user)
 	page(t, ctx, time.Minute, "pressing New run as a viewer", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#mode-QuickTest")),
@@ -337,23 +336,4 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]s}]
 	if out := kubectl(t, "get", "fr", "-n", ns, "-o", "name"); strings.TrimSpace(out) != "" {
 		t.Errorf("runs exist after the refusal: %s", out)
 	}
-}
-
-// viewerKubeconfig is the suite's kubeconfig acting as user, by
-// impersonation (kubeconfig's "as"): the API server authorises every
-// request of the dashboard as that user's.
-func viewerKubeconfig(t *testing.T, user string) string {
-	t.Helper()
-	cfg, err := clientcmd.LoadFromFile(env.kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, auth := range cfg.AuthInfos {
-		auth.Impersonate = user
-	}
-	path := filepath.Join(t.TempDir(), "viewer.kubeconfig")
-	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
