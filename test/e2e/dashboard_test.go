@@ -280,12 +280,25 @@ func checkSummaryAndReport(t *testing.T, ctx context.Context, ns, name, row stri
 	}
 	screenshot(t, ctx, "dashboard-finished")
 	href := evaluate[string](t, ctx, fmt.Sprintf(`document.querySelector('%s a.report').href`, row))
-	tab, cancel := chromedp.NewContext(ctx)
+	// Fetched by the page, as the link's click would: the answer, its
+	// policy and the report's title.
+	step, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
-	page(t, tab, 3*time.Minute, "opening report.html", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS("h1")))
-	if title := evaluate[string](t, tab, `document.title`); !strings.Contains(title, name) {
-		t.Errorf("the report's title is %q; want it to name %s", title, name)
+	got, err := chromedp.Run(step, chromedp.Evaluate[string](fmt.Sprintf(
+		`fetch(%q).then(async r => r.status + "\n" + r.headers.get("Content-Security-Policy") + "\n" + await r.text())`, href), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("fetching report.html from the page: %v", err)
 	}
+	status, rest, _ := strings.Cut(got, "\n")
+	policy, body, _ := strings.Cut(rest, "\n")
+	if status != "200" || !strings.HasPrefix(policy, "sandbox") || !strings.Contains(body, "<title>Forecast report: "+name+"</title>") {
+		t.Fatalf("report.html: status %s, policy %q, %d bytes starting %.200q; want 200, a sandbox, the run's report", status, policy, len(body), body)
+	}
+	// The report's sandbox runs no script, so the tab only loads it for the
+	// screenshot.
+	tab, closeTab := chromedp.NewContext(ctx)
+	defer closeTab()
+	page(t, tab, time.Minute, "opening report.html in a tab", chromedp.Navigate(href))
 	screenshot(t, tab, "dashboard-report")
 	waitExportPodsGone(t, ns)
 }
