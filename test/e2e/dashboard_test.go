@@ -303,14 +303,20 @@ func checkSummaryAndReport(t *testing.T, ctx context.Context, ns, name, row stri
 	waitExportPodsGone(t, ns)
 }
 
-// checkRerunAndCancel reruns the finished run from the page and cancels
-// the rerun from the page.
+// checkRerunAndCancel reruns the finished run from the page while someone
+// else holds the lock, sees the rerun queued behind that holder, and
+// cancels it from the page.
 func checkRerunAndCancel(t *testing.T, ctx context.Context, ns, row string) {
 	t.Helper()
+	holdLockElsewhere(t, ns)
 	page(t, ctx, time.Minute, "pressing Rerun", chromedp.Click(chromedp.CSS(row+" button.rerun")),
 		until(`document.querySelector("#requests li").textContent.startsWith("Rerun as forecastrun/")`, time.Minute))
 	first := evaluate[string](t, ctx, `document.querySelector("#requests li").textContent`)
 	rerun, _, _ := strings.Cut(strings.TrimPrefix(first, "Rerun as forecastrun/"), ":")
+	page(t, ctx, time.Minute, "waiting for the rerun in the queue",
+		until(fmt.Sprintf(`document.querySelector('[data-lock="forecast-pipeline"] .holder').textContent.includes("e2e-maintenance") &&
+			document.querySelector('[data-queued="%s"]') !== null`, rerun), time.Minute))
+	screenshot(t, ctx, "dashboard-queue")
 	page(t, ctx, time.Minute, "pressing Cancel on the rerun",
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-run="%s"] button.cancel:not([disabled])`, rerun))),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-run="%s"] button.cancel`, rerun))),
