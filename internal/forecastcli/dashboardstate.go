@@ -43,6 +43,7 @@ type runRow struct {
 	Cancelling  bool       `json:"cancelling"`
 	Finished    bool       `json:"finished"`
 	HasReport   bool       `json:"hasReport"`
+	ReportNote  string     `json:"reportNote,omitempty"` // why a finished run has no report
 	Result      *resultRow `json:"result,omitempty"`
 }
 
@@ -186,7 +187,21 @@ func runRowOf(r *v1alpha1.ForecastRun, now time.Time) runRow {
 	if res := r.Status.Result; res != nil {
 		row.Result = resultRowOf(r, res)
 	}
+	row.ReportNote = reportNote(r)
 	return row
+}
+
+// reportNote says where a Succeeded run's report is when it has none.
+func reportNote(r *v1alpha1.ForecastRun) string {
+	switch {
+	case r.Status.Phase != v1alpha1.PhaseSucceeded:
+		return ""
+	case r.Status.DuplicateOf != "":
+		return "Its files are those of " + r.Status.DuplicateOf + ", whose execution it shared: open the report there."
+	case r.Spec.Output == nil:
+		return "No report: the run had no results claim (spec.output), so its files went with its Pod."
+	}
+	return ""
 }
 
 func resultRowOf(r *v1alpha1.ForecastRun, res *v1alpha1.Result) *resultRow {

@@ -88,6 +88,14 @@ func TestRunRowOf(t *testing.T) {
 	if row.Percent != 100 || row.ETA != "" || row.Cancellable || !row.HasReport || row.Result == nil {
 		t.Fatalf("finished row %+v; want 100%%, no ETA, no cancel, a report and a result", row)
 	}
+	done.Status.DuplicateOf = "first"
+	if row := runRowOf(done, now); row.HasReport || row.ReportNote != "Its files are those of first, whose execution it shared: open the report there." {
+		t.Errorf("a finished duplicate: report %v, note %q; want the primary's report named", row.HasReport, row.ReportNote)
+	}
+	done.Status.DuplicateOf, done.Spec.Output = "", nil
+	if row := runRowOf(done, now); row.HasReport || row.ReportNote == "" {
+		t.Errorf("a finished run without a results claim: report %v, note %q; want a note why there is none", row.HasReport, row.ReportNote)
+	}
 	var order []string
 	for _, w := range row.Result.Winners {
 		order = append(order, w.Model+" "+w.Share)

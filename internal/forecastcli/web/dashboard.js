@@ -162,7 +162,7 @@ function setText(node, text) {
 }
 
 function updateSummary(box, run) {
-  const key = JSON.stringify([run.result, run.hasReport]);
+  const key = JSON.stringify([run.result, run.hasReport, run.reportNote]);
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   if (!run.result) {
@@ -182,6 +182,7 @@ function updateSummary(box, run) {
     details.append(el("p", {}, el("a", { href: api("/api/runs/" + encodeURIComponent(run.name) + "/report"), target: "_blank", rel: "noopener", class: "report", text: "Open report.html" }),
       el("small", { text: " (copied from the results claim by a short-lived Pod; the first time takes a few seconds)" })));
   }
+  if (run.reportNote) details.append(el("p", { class: "note", text: run.reportNote }));
   box.replaceChildren(details);
 }
 
