@@ -151,7 +151,7 @@ function updateRunRow(row, run) {
   setText(c[4].querySelector(".progress-text"), facts);
   setText(c[5], run.age);
   let message = run.message || "";
-  if (run.duplicateOf) message = "Duplicate of " + run.duplicateOf + ". " + message;
+  if (run.duplicateOf && !message.includes(run.duplicateOf)) message = "Duplicate of " + run.duplicateOf + ". " + message;
   setText(c[6].querySelector(".message-text"), message);
   updateSummary(c[6].querySelector(".summary"), run);
   c[7].querySelector(".cancel").disabled = !run.cancellable;
