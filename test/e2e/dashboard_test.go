@@ -106,7 +106,9 @@ func screenshotDir(t *testing.T) string {
 // screenshot writes the whole page as NAME.png into screenshotDir.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	shot, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	png, err := chromedp.Run(shot, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("taking the screenshot %s: %v", name, err)
 	}
@@ -294,12 +296,13 @@ func checkSummaryAndReport(t *testing.T, ctx context.Context, ns, name, row stri
 	if status != "200" || !strings.HasPrefix(policy, "sandbox") || !strings.Contains(body, "<title>Forecast report: "+name+"</title>") {
 		t.Fatalf("report.html: status %s, policy %q, %d bytes starting %.200q; want 200, a sandbox, the run's report", status, policy, len(body), body)
 	}
-	// The report's sandbox runs no script, so the tab only loads it for the
-	// screenshot.
-	tab, closeTab := chromedp.NewContext(ctx)
-	defer closeTab()
-	page(t, tab, time.Minute, "opening report.html in a tab", chromedp.Navigate(href))
-	screenshot(t, tab, "dashboard-report")
+	// The same tab shows the report for the screenshot (headless Chromium
+	// draws no frames for a tab in the background), then the dashboard
+	// again. The report's sandbox runs no script: no wait on its content.
+	page(t, ctx, time.Minute, "opening report.html", chromedp.Navigate(href))
+	screenshot(t, ctx, "dashboard-report")
+	back := strings.SplitN(href, "/api/", 2)[0] + "/#namespace=" + ns
+	page(t, ctx, time.Minute, "going back to the dashboard", chromedp.Navigate(back), chromedp.WaitVisible(chromedp.CSS(row)))
 	waitExportPodsGone(t, ns)
 }
 
