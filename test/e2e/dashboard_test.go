@@ -106,9 +106,15 @@ func screenshotDir(t *testing.T) string {
 // screenshot writes the whole page as NAME.png into screenshotDir.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	capture(t, ctx, name, chromedp.FullScreenshot(100))
+}
+
+// capture writes what take shoots as NAME.png into screenshotDir.
+func capture(t *testing.T, ctx context.Context, name string, take chromedp.Action[[]byte]) {
+	t.Helper()
 	shot, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	png, err := chromedp.Run(shot, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(shot, take)
 	if err != nil {
 		t.Fatalf("taking the screenshot %s: %v", name, err)
 	}
@@ -194,6 +200,7 @@ func TestDashboardRunsFromThePage(t *testing.T) {
 	page(t, ctx, bigRun, "waiting for the running run's bar to show progress",
 		until(fmt.Sprintf(`(v => v > 0 && v < 100)(document.querySelector('%s progress').value)`, row), bigRun))
 	screenshot(t, ctx, "dashboard-running")
+	capture(t, ctx, "dashboard-running-window", chromedp.CaptureScreenshot()) // what a 1280x900 window shows: the README's
 
 	for _, n := range names {
 		waitPhase(t, ns, n, v1alpha1.PhaseSucceeded, bigRun)
