@@ -70,7 +70,11 @@ func (g *globals) serveDashboard(ctx context.Context, port int) error {
 	gd := newGuard(ln.Addr().(*net.TCPAddr).Port)
 	d := &dashboard{g: g, base: s, watcher: watcher, reports: map[string][]byte{}}
 	srv := &http.Server{
-		Handler: gd.wrap(d.routes()), ReadHeaderTimeout: 10 * time.Second,
+		// No ReadHeaderTimeout: it also closes a connection the browser
+		// opened ahead of time and has not used yet, and a POST sent on it
+		// then fails with "Failed to fetch" (seen in the e2e test). Only
+		// this machine reaches the loopback address.
+		Handler: gd.wrap(d.routes()),
 		// Requests end with the command, so that open event streams let
 		// Shutdown finish at once.
 		BaseContext: func(net.Listener) context.Context { return ctx },

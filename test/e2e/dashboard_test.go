@@ -41,6 +41,9 @@ func startDashboard(t *testing.T, kubeconfig, ns string) string {
 		t.Fatalf("starting kubectl forecast dashboard: %v", err)
 	}
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("kubectl forecast dashboard's stderr:\n%s", stderr.String())
+		}
 		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -320,7 +323,7 @@ func checkRerunAndCancel(t *testing.T, ctx context.Context, ns, row string) {
 	t.Helper()
 	holdLockElsewhere(t, ns)
 	page(t, ctx, time.Minute, "pressing Rerun", chromedp.Click(chromedp.CSS(row+" button.rerun")),
-		until(`document.querySelector("#requests li").textContent.startsWith("Rerun as forecastrun/")`, time.Minute))
+		until(`document.querySelector("#requests li")?.textContent.startsWith("Rerun as forecastrun/")`, time.Minute))
 	first := evaluate[string](t, ctx, `document.querySelector("#requests li").textContent`)
 	rerun, _, _ := strings.Cut(strings.TrimPrefix(first, "Rerun as forecastrun/"), ":")
 	page(t, ctx, time.Minute, "waiting for the rerun in the queue",
@@ -330,7 +333,7 @@ func checkRerunAndCancel(t *testing.T, ctx context.Context, ns, row string) {
 	page(t, ctx, time.Minute, "pressing Cancel on the rerun",
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-run="%s"] button.cancel:not([disabled])`, rerun))),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-run="%s"] button.cancel`, rerun))),
-		until(`document.querySelector("#requests li").textContent.includes("cancel requested")`, time.Minute))
+		until(`document.querySelector("#requests li")?.textContent.includes("cancel requested")`, time.Minute))
 	waitPhase(t, ns, rerun, v1alpha1.PhaseCancelled, startTimeout)
 }
 
