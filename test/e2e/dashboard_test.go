@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
@@ -171,6 +172,7 @@ func TestDashboardRunsFromThePage(t *testing.T) {
 	ns := namespace(t)
 	url := startDashboard(t, env.kubeconfig, ns)
 	ctx := testutil.Browser(t, 1280, 900)
+	logFailedRequests(t, ctx)
 	page(t, ctx, time.Minute, "opening the dashboard", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#mode-Standard")),
 		chromedp.Click(chromedp.CSS(`label[for="mode-Standard"]`)),
 		chromedp.SetValue(chromedp.CSS("#dataset"), "synthetic:1000x365"),
@@ -224,6 +226,33 @@ func TestDashboardRunsFromThePage(t *testing.T) {
 	page(t, ctx, time.Minute, "narrowing to a phone", chromedp.EmulateViewport(390, 844),
 		until(`document.documentElement.scrollWidth <= 390`, 10*time.Second))
 	screenshot(t, ctx, "dashboard-phone")
+}
+
+// logFailedRequests logs, when the test fails, every request the browser
+// reports as failed, with Chromium's network error: "Failed to fetch" in
+// the page says no more.
+func logFailedRequests(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var failed syncBuffer
+	note := func(e *network.EventLoadingFailed) {
+		fmt.Fprintf(&failed, "%s %s canceled=%v blocked=%q\n", e.Type, e.ErrorText, e.Canceled, e.BlockedReason)
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *network.EventLoadingFailed:
+			note(e)
+		case network.EventLoadingFailed:
+			note(&e)
+		}
+	})
+	if err != nil {
+		t.Fatalf("listening to the browser's network events: %v", err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("requests that failed in the browser:\n%s", failed.String())
+		}
+	})
 }
 
 // createdNames reads the run names from the page's "Created forecastrun/NAME:"
