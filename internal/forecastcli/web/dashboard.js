@@ -198,11 +198,20 @@ function renderSchedules(schedules) {
 // ---- actions
 
 async function post(path, body) {
-  const res = await fetch(api(path), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body || {}),
-  });
+  let res;
+  try {
+    res = await fetch(api(path), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+    });
+  } catch (e) {
+    // The request may or may not have reached the cluster: say so, rather
+    // than that it was refused.
+    const err = new Error("the dashboard did not answer (" + e.message + "); the request may or may not have been carried out: check the runs below");
+    err.unanswered = true;
+    throw err;
+  }
   const data = await res.json().catch(() => ({ error: res.status + " " + res.statusText }));
   if (!res.ok) throw new Error(data.error || res.statusText);
   return data;
@@ -234,7 +243,7 @@ async function act(button, path) {
     if (data.name) reportCreated("Rerun as", data);
     else report("done", "Done:", data.message);
   } catch (e) {
-    report("error", "Refused:", e.message);
+    report("error", e.unanswered ? "No answer:" : "Refused:", e.message);
   } finally {
     button.disabled = false;
   }
@@ -252,7 +261,7 @@ $("new-run").addEventListener("submit", async (ev) => {
   try {
     reportCreated("Created", await post("/api/runs", body));
   } catch (e) {
-    report("error", "Refused:", e.message);
+    report("error", e.unanswered ? "No answer:" : "Refused:", e.message);
   }
 });
 
