@@ -179,6 +179,12 @@ func TestDashboardRunsFromThePage(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#output"), "pvc:"+resultsClaim+"/runs"),
 		chromedp.Evaluate[chromedp.Void](recordProgress))
 
+	// The presses go in while someone else holds the lock, so that no
+	// runner Pod starts during them: on this machine the browser shares
+	// the node's network, and the network interface each new Pod adds
+	// makes Chromium abort the requests in flight (net::ERR_NETWORK_CHANGED,
+	// "Failed to fetch"), which a user's browser elsewhere never sees.
+	holdNewLock(t, ns)
 	clicks := make([]chromedp.Action[chromedp.Void], 20)
 	for i := range clicks {
 		clicks[i] = chromedp.Click(chromedp.CSS("#start"))
@@ -188,6 +194,7 @@ func TestDashboardRunsFromThePage(t *testing.T) {
 		until(`document.querySelectorAll("#requests li").length >= 20`, 2*time.Minute))
 	said := evaluate[[]string](t, ctx, `[...document.querySelectorAll("#requests li")].map(li => li.textContent)`)
 	names := createdNames(t, said)
+	kubectl(t, "patch", "lease", "forecast-pipeline", "-n", ns, "--type", "merge", "-p", `{"spec":{"holderIdentity":null}}`)
 
 	listed := kubectl(t, "get", "fr", "-n", ns, "-o", "name")
 	for _, n := range names {
@@ -396,5 +403,24 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]s}]
 	screenshot(t, ctx, "dashboard-refused")
 	if out := kubectl(t, "get", "fr", "-n", ns, "-o", "name"); strings.TrimSpace(out) != "" {
 		t.Errorf("runs exist after the refusal: %s", out)
+	}
+}
+
+// holdNewLock creates the namespace's lock as the operator would, held for
+// ten minutes by a holder that is not a ForecastRun (someone doing
+// maintenance); patching holderIdentity to null frees it.
+func holdNewLock(t *testing.T, ns string) {
+	t.Helper()
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")
+	manifest := fmt.Sprintf(`apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: forecast-pipeline
+  namespace: %s
+  labels: {app.kubernetes.io/managed-by: forecastrun}
+spec: {holderIdentity: e2e-maintenance, renewTime: %q, leaseDurationSeconds: 600}
+`, ns, now)
+	if _, err := env.runInput(manifest, "apply", "-f", "-"); err != nil {
+		t.Fatalf("holding the lock of %s: %v", ns, err)
 	}
 }
