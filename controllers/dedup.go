@@ -99,13 +99,13 @@ func primaryLess(a, b *v1alpha1.ForecastRun) bool {
 // findPrimary returns the identical run that run should join, or nil when
 // run is itself the one to execute.
 func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun) (*v1alpha1.ForecastRun, error) {
-	var list v1alpha1.ForecastRunList
-	if err := r.List(ctx, &list, client.InNamespace(run.Namespace), client.MatchingFields{indexIdentity: identityHash(run)}); err != nil {
+	identical, err := r.identicalRuns(ctx, run)
+	if err != nil {
 		return nil, fmt.Errorf("listing runs to find duplicates: %w", err)
 	}
 	same := []v1alpha1.ForecastRun{*run}
-	for i := range list.Items {
-		if o := &list.Items[i]; o.Name != run.Name && eligiblePrimary(o) {
+	for i := range identical {
+		if o := &identical[i]; o.Name != run.Name && eligiblePrimary(o) {
 			same = append(same, *o)
 		}
 	}
@@ -113,6 +113,14 @@ func (r *Reconciler) findPrimary(ctx context.Context, run *v1alpha1.ForecastRun)
 		return p, nil
 	}
 	return nil, nil
+}
+
+// identicalRuns are the runs of run's namespace with its identity, found
+// through the cache's identity index.
+func (r *Reconciler) identicalRuns(ctx context.Context, run *v1alpha1.ForecastRun) ([]v1alpha1.ForecastRun, error) {
+	var list v1alpha1.ForecastRunList
+	err := r.List(ctx, &list, client.InNamespace(run.Namespace), client.MatchingFields{indexIdentity: identityHash(run)})
+	return list.Items, err
 }
 
 // joinDuplicate makes the run a duplicate of an identical active run.

@@ -256,11 +256,3 @@ func offerReuse(obj client.Object, candidates string) {
 	c := &job.Spec.Template.Spec.Containers[0]
 	c.Env = append(c.Env, corev1.EnvVar{Name: EnvReuseCandidates, Value: candidates})
 }
-
-// identicalRuns are the runs of run's namespace with its identity, found
-// through the cache's identity index.
-func (r *Reconciler) identicalRuns(ctx context.Context, run *v1alpha1.ForecastRun) ([]v1alpha1.ForecastRun, error) {
-	var list v1alpha1.ForecastRunList
-	err := r.List(ctx, &list, client.InNamespace(run.Namespace), client.MatchingFields{indexIdentity: identityHash(run)})
-	return list.Items, err
-}
