@@ -11,45 +11,6 @@ import (
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 )
 
-// etaFromThroughput extrapolates the time left from the items done in
-// elapsed. The elapsed time ends at the last progress report rather than
-// now, so the estimate changes only when progress does and a pass that
-// merely re-reads the run writes nothing.
-func etaFromThroughput(done, total int32, elapsed time.Duration) (time.Duration, bool) {
-	if done <= 0 || total <= 0 || elapsed <= 0 {
-		return 0, false
-	}
-	left := max(total-done, 0)
-	return time.Duration(float64(elapsed) * float64(left) / float64(done)), true
-}
-
-// estimateCompletion is when a running run is expected to finish: the time
-// of its last report plus the time left at its throughput until then, or,
-// before any report, its admission plus its estimated duration. ok is
-// false when neither tells.
-func estimateCompletion(run *v1alpha1.ForecastRun) (time.Time, bool) {
-	admitted, p := run.Status.AdmittedAt, run.Status.Progress
-	if admitted == nil {
-		return time.Time{}, false
-	}
-	if p != nil && p.ItemsDone > 0 && p.UpdatedAt != nil {
-		// Both times are stored in whole seconds; a report in the second of
-		// admission still took some time.
-		elapsed := max(p.UpdatedAt.Sub(admitted.Time), time.Second)
-		if left, ok := etaFromThroughput(p.ItemsDone, p.ItemsTotal, elapsed); ok {
-			return p.UpdatedAt.Add(left), true
-		}
-	}
-	if d := run.Status.EstimatedDuration; d != nil {
-		return admitted.Add(d.Duration), true
-	}
-	return time.Time{}, false
-}
-
-// formatTime renders an estimated time in messages: RFC 3339 in UTC, to
-// the second.
-func formatTime(t *metav1.Time) string { return t.UTC().Format(time.RFC3339) }
-
 // expectedItems is how many items a run will forecast when the spec says;
 // 0 means "every item of a dataset whose size is not known here".
 func expectedItems(spec *v1alpha1.ForecastRunSpec) int32 {
@@ -63,7 +24,7 @@ func expectedItems(spec *v1alpha1.ForecastRunSpec) int32 {
 	return n
 }
 
-// throughput is the items per second of a finished run, if it tells.
+// throughput is the items per second of a finished run, if it tells. of a finished run, if it tells.
 func throughput(run *v1alpha1.ForecastRun) (float64, int32, bool) {
 	st := run.Status
 	if st.StartTime == nil || st.CompletionTime == nil || st.Progress == nil || st.Progress.ItemsTotal == 0 {

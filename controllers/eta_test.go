@@ -10,35 +10,6 @@ import (
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
-func TestETAFromThroughput(t *testing.T) {
-	cases := []struct {
-		name        string
-		done, total int32
-		elapsed     time.Duration
-		want        string
-		ok          bool
-	}{
-		{"linear extrapolation", 42, 100, 42 * time.Second, "58s", true},
-		{"minutes", 100, 1000, 15 * time.Second, "2m15s", true},
-		{"done", 100, 100, time.Minute, "0s", true},
-		{"nothing done yet", 0, 100, time.Minute, "", false},
-		{"unknown total", 10, 0, time.Minute, "", false},
-		{"no time passed", 10, 100, 0, "", false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			d, ok := etaFromThroughput(tc.done, tc.total, tc.elapsed)
-			got := ""
-			if ok {
-				got = d.Round(time.Second).String()
-			}
-			if got != tc.want || ok != tc.ok {
-				t.Errorf("eta = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
-			}
-		})
-	}
-}
-
 func TestETAFromHistory(t *testing.T) {
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	finished := func(name string, mode v1alpha1.Mode, items int32, took time.Duration, endedAgo time.Duration) v1alpha1.ForecastRun {
@@ -74,35 +45,6 @@ func TestETAFromHistory(t *testing.T) {
 			}
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("eta = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
-			}
-		})
-	}
-}
-
-func TestEstimateCompletion(t *testing.T) {
-	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) *metav1.Time { return &metav1.Time{Time: t0.Add(d)} }
-	cases := []struct {
-		name   string
-		status v1alpha1.ForecastRunStatus
-		want   *metav1.Time
-	}{
-		{"from throughput: 42 of 100 items in 42s finish 58s after the report",
-			v1alpha1.ForecastRunStatus{AdmittedAt: at(0), Progress: &v1alpha1.Progress{ItemsDone: 42, ItemsTotal: 100, UpdatedAt: at(42 * time.Second)}},
-			at(100 * time.Second)},
-		{"from the estimated duration before any report",
-			v1alpha1.ForecastRunStatus{AdmittedAt: at(0), EstimatedDuration: &metav1.Duration{Duration: 5 * time.Minute}}, at(5 * time.Minute)},
-		{"throughput wins over history",
-			v1alpha1.ForecastRunStatus{AdmittedAt: at(0), EstimatedDuration: &metav1.Duration{Duration: time.Hour},
-				Progress: &v1alpha1.Progress{ItemsDone: 50, ItemsTotal: 100, UpdatedAt: at(time.Minute)}}, at(2 * time.Minute)},
-		{"nothing to go by", v1alpha1.ForecastRunStatus{AdmittedAt: at(0)}, nil},
-		{"not admitted", v1alpha1.ForecastRunStatus{EstimatedDuration: &metav1.Duration{Duration: time.Minute}}, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := estimateCompletion(&v1alpha1.ForecastRun{Status: tc.status})
-			if ok != (tc.want != nil) || (ok && !got.Equal(tc.want.Time)) {
-				t.Errorf("estimated completion = %v, %v; want %v", got, ok, tc.want)
 			}
 		})
 	}

@@ -43,15 +43,18 @@ func runnerMayReportButNotDecide(t *testing.T, ns, name, sa string) {
 	wantAdmitted(t, "the runner's shard report", reportShardAs(runner, ns, name, 0, 3, 10, token))
 	wantAdmitted(t, "the runner's result", applyStatusAs(runner, ns, name, "forecastrun-runner",
 		map[string]any{"result": map[string]any{"itemsForecast": 10, "fencingToken": token}}))
+	wantAdmitted(t, "the runner's summary of its report", applyStatusAs(runner, ns, name, "forecastrun-runner-shard-0", runningSummary(3, 10)))
 	forgeries := map[string]string{
 		"phase":        `{"status":{"phase":"Succeeded"}}`,
 		"conditions":   `{"status":{"conditions":[{"type":"Succeeded","status":"True","reason":"JobSucceeded","message":"forged","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}`,
 		"fencingToken": `{"status":{"fencingToken":"forged"}}`,
 		"message":      `{"status":{"message":"forged"}}`,
+		"message ":     `{"status":{"message":"succeeded: 10 items forecast"}}`,
 		"jobName":      `{"status":{"jobName":"someone-else"}}`,
 	}
 	for field, patch := range forgeries {
 		err := runner.Status().Patch(ctx, run.DeepCopy(), client.RawPatch(types.MergePatchType, []byte(patch)))
+		field = strings.TrimSpace(field)
 		wantRefused(t, "the runner writing status."+field, err, "may change only status.shards and status.result", "not status."+field)
 	}
 	err = applyStatusAs(runner, ns, name, "forecastrun-runner", map[string]any{"phase": "Failed"})
@@ -72,6 +75,28 @@ func TestRunnerCannotForgeTheOutcome(t *testing.T) {
 	waitJob(t, ns, "forge-runner")
 	waitPhase(t, ns, "forge", v1alpha1.PhaseRunning)
 	runnerMayReportButNotDecide(t, ns, "forge", "forge-runner")
+
+	// Once the run has ended, its summary is the controller's alone.
+	run := getRun(t, ns, "forge")
+	run.Spec.Cancel = true
+	if err := k8sClient.Update(context.Background(), run); err != nil {
+		t.Fatal(err)
+	}
+	waitPhase(t, ns, "forge", v1alpha1.PhaseCancelled)
+	runner, err := cp.ClientAs(serviceAccountUser(ns, "forge-runner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = applyStatusAs(runner, ns, "forge", "forecastrun-runner-shard-0", runningSummary(9, 10))
+	wantRefused(t, "the runner writing a summary of a Cancelled run", err, "not status.progress")
+}
+
+// runningSummary is the summary a runner writes with its report.
+func runningSummary(done, total int32) map[string]any {
+	return map[string]any{
+		"progress": map[string]any{"itemsDone": done, "itemsTotal": total, "items": fmt.Sprintf("%d/%d", done, total)},
+		"message":  fmt.Sprintf("running: %d of %d items; holds lock forecast-pipeline", done, total),
+	}
 }
 
 // TestRunnerUsesTheNamedServiceAccount: a run that names a ServiceAccount
@@ -107,7 +132,8 @@ func TestRunnerUsesTheNamedServiceAccount(t *testing.T) {
 // TestRunnerStatusPolicyCoversEveryDecidedField: the policy that limits
 // the runner's status writes names the fields it protects one by one; a
 // field added to ForecastRunStatus must be added there too, or a runner
-// could write it.
+// could write it. The summary people watch is protected but for a Running
+// run, whose runner writes it with its report.
 func TestRunnerStatusPolicyCoversEveryDecidedField(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "config", "admission", "runner_status.yaml"))
 	if err != nil {
@@ -128,12 +154,24 @@ func TestRunnerStatusPolicyCoversEveryDecidedField(t *testing.T) {
 			expr = v.Expression
 		}
 	}
+	summary := map[string]bool{"progress": true, "estimatedCompletionTime": true, "message": true}
 	status := reflect.TypeFor[v1alpha1.ForecastRunStatus]()
 	for i := range status.NumField() {
 		field := strings.Split(status.Field(i).Tag.Get("json"), ",")[0]
-		protected := strings.Contains(expr, fmt.Sprintf("object.?status.?%s == oldObject.?status.?%s ? [] : ['%s']", field, field, field))
-		if writable := field == "shards" || field == "result"; protected == writable {
-			t.Errorf("status.%s: protected %v, want %v", field, protected, !writable)
+		unchanged := fmt.Sprintf("object.?status.?%s == oldObject.?status.?%s", field, field)
+		protected := strings.Contains(expr, unchanged+" ? [] : ['"+field+"']")
+		whileRunning := strings.Contains(expr, unchanged+" || variables.running") || strings.Contains(expr, unchanged+" || (variables.running")
+		switch {
+		case field == "shards" || field == "result":
+			if protected || whileRunning {
+				t.Errorf("status.%s: protected, want it writable by the runner", field)
+			}
+		case summary[field]:
+			if !whileRunning || protected {
+				t.Errorf("status.%s: protected %v, writable while Running %v; want only the latter", field, protected, whileRunning)
+			}
+		case !protected || whileRunning:
+			t.Errorf("status.%s: protected %v, writable while Running %v; want always protected", field, protected, whileRunning)
 		}
 	}
 }

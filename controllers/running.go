@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runprogress"
 )
 
 // running decides for a run that holds its lock: its Job's outcome ends
@@ -223,29 +224,11 @@ func (p *pass) noteRetries() {
 	if why == "" {
 		return
 	}
-	msg, _, _ := strings.Cut(p.run.Status.Message, retryNote)
-	p.run.Status.Message = msg + fmt.Sprintf("%s%d failed runner Pod(s), the last: %s", retryNote, job.Status.Failed, why)
+	msg, _, _ := strings.Cut(p.run.Status.Message, runprogress.RetryNote)
+	p.run.Status.Message = msg + fmt.Sprintf("%s%d failed runner Pod(s), the last: %s", runprogress.RetryNote, job.Status.Failed, why)
 }
-
-// retryNote starts what noteRetries adds, so that a pass replaces it
-// rather than adding another.
-const retryNote = "; retrying after "
 
 // observeProgress sums the shards into progress, estimates when the run
-// completes and says so in the message.
-func (p *pass) observeProgress() {
-	run := p.run
-	applyShardProgress(run)
-	if at, ok := estimateCompletion(run); ok {
-		run.Status.EstimatedCompletionTime = &metav1.Time{Time: at.Truncate(time.Second)}
-	}
-	pr := run.Status.Progress
-	if pr == nil || pr.ItemsDone == 0 {
-		return
-	}
-	eta := "unknown"
-	if t := run.Status.EstimatedCompletionTime; t != nil {
-		eta = formatTime(t)
-	}
-	run.Status.Message = fmt.Sprintf("running: %s of items (%s), ETA %s; holds lock %s", pr.PercentText, pr.Items, eta, run.Spec.LockName)
-}
+// completes and says so in the message. A runner that wrote the same
+// summary with its report leaves nothing to write here.
+func (p *pass) observeProgress() { runprogress.Summarize(p.run) }

@@ -115,38 +115,3 @@ func eventType(phase v1alpha1.Phase, reason string) string {
 	}
 	return corev1.EventTypeNormal
 }
-
-// sumShards adds up the shard reports that carry the current fencing token.
-// ok is false when no current shard has reported yet. updated is the latest
-// report time, so that the sum is stable between reports.
-func sumShards(shards []v1alpha1.ShardStatus, token string) (done, total int32, msg string, updated metav1.Time, ok bool) {
-	for _, s := range shards {
-		if s.FencingToken != token || token == "" {
-			continue
-		}
-		ok = true
-		done, total = done+s.ItemsDone, total+s.ItemsTotal
-		if s.UpdatedAt != nil && !s.UpdatedAt.Before(&updated) {
-			updated, msg = *s.UpdatedAt, s.Message
-		}
-	}
-	return done, total, msg, updated, ok
-}
-
-// applyShardProgress folds the current shards into status.progress. Runners
-// resume from checkpoints, so a drop in items done while the total is
-// unchanged only means some shards of a new hold have not reported yet; the
-// progress then stays where it was rather than going backwards.
-func applyShardProgress(run *v1alpha1.ForecastRun) {
-	done, total, msg, updated, ok := sumShards(run.Status.Shards, run.Status.FencingToken)
-	if !ok {
-		return
-	}
-	prev := run.Status.Progress
-	if prev != nil && prev.ItemsTotal == total && done < prev.ItemsDone {
-		return
-	}
-	p := &v1alpha1.Progress{Message: msg}
-	p.SetCounts(done, total, updated)
-	run.Status.Progress = p
-}

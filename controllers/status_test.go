@@ -12,36 +12,6 @@ import (
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
-func TestApplyShardProgress(t *testing.T) {
-	at := func(s int) *metav1.Time { return &metav1.Time{Time: time.Date(2026, 11, 27, 10, 0, s, 0, time.UTC)} }
-	shard := func(i, done, total int32, token string, s int) v1alpha1.ShardStatus {
-		return v1alpha1.ShardStatus{Index: i, ItemsDone: done, ItemsTotal: total, FencingToken: token, UpdatedAt: at(s), Message: token}
-	}
-	cases := []struct {
-		name   string
-		prev   *v1alpha1.Progress
-		shards []v1alpha1.ShardStatus
-		want   *v1alpha1.Progress
-	}{
-		{"sums current shards", nil, []v1alpha1.ShardStatus{shard(0, 10, 40, "2/u", 5), shard(1, 30, 40, "2/u", 7), shard(2, 39, 40, "1/u", 9)},
-			&v1alpha1.Progress{ItemsDone: 40, ItemsTotal: 80, Percent: 50, PercentText: "50%", Items: "40/80", UpdatedAt: at(7), Message: "2/u"}},
-		{"no current shard leaves progress alone", &v1alpha1.Progress{ItemsDone: 5, ItemsTotal: 10}, []v1alpha1.ShardStatus{shard(0, 9, 10, "1/u", 1)},
-			&v1alpha1.Progress{ItemsDone: 5, ItemsTotal: 10}},
-		{"never goes backwards while shards of a new hold report", &v1alpha1.Progress{ItemsDone: 60, ItemsTotal: 80},
-			[]v1alpha1.ShardStatus{shard(0, 30, 40, "2/u", 1), shard(1, 0, 40, "2/u", 1)}, &v1alpha1.Progress{ItemsDone: 60, ItemsTotal: 80}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			run := testutil.MakeForecastRun("a", "ns").Obj()
-			run.Status.FencingToken, run.Status.Progress, run.Status.Shards = "2/u", tc.prev, tc.shards
-			applyShardProgress(run)
-			if diff := cmp.Diff(tc.want, run.Status.Progress); diff != "" {
-				t.Errorf("progress (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 func TestSetPhaseConditions(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	cond := func(typ string, s metav1.ConditionStatus, reason string) metav1.Condition {

@@ -691,7 +691,10 @@ type LockHolder struct {
 	Phase Phase `json:"phase,omitempty"`
 }
 
-// Progress is how far execution has got.
+// Progress is how far execution has got. It is replaced as a whole by
+// whoever writes it (the runner with its report, or the controller), so a
+// field left out of one report never survives from another's.
+// +structType=atomic
 type Progress struct {
 	// percent of items done, 0 to 100.
 	// +kubebuilder:validation:Minimum=0

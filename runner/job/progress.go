@@ -14,7 +14,8 @@ import (
 // 100 writes however fast it goes, and the shards of a sharded run
 // together write about once a second however many they are. The message of
 // each item forecast rides along with those writes and causes none: it
-// changes with every item.
+// changes with every item. Each write is one update of the run: it carries
+// the run's summary too (statusWriter.applyShard).
 const reportInterval = time.Second
 
 // minInterval is the least time between two writes of a shard's counts: a

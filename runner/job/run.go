@@ -45,10 +45,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	rep := &progressReporter{w: w, log: r.Log}
 	loopCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	go rep.loop(loopCtx)
+	looped := make(chan struct{})
+	go func() { defer close(looped); rep.loop(loopCtx) }()
 
 	err := r.run(ctx, rep)
+	// The last report goes after any the loop still has in flight, which
+	// would otherwise land after it with older counts.
 	stop()
+	<-looped
 	if err != nil {
 		rep.fail(err)
 	}

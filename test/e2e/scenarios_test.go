@@ -29,8 +29,9 @@ const (
 )
 
 // A QuickTest run goes Queued/Pending → Running → Succeeded as a user
-// watching `kubectl get forecastruns -w` sees it, its percent never goes
-// backwards, and its four result files parse.
+// watching `kubectl get forecastruns -w` sees it, one line per step of
+// progress, its percent never goes backwards, and its four result files
+// parse.
 func TestQuickTestSucceedsWithProgress(t *testing.T) {
 	ns := namespace(t)
 	run := newRun("quicktest", func(r *v1alpha1.ForecastRun) {
@@ -52,6 +53,7 @@ func TestQuickTestSucceedsWithProgress(t *testing.T) {
 		t.Errorf("the watch never showed the run Running; phases seen: %v", phases(obs))
 	}
 	assertMonotonic(t, obs)
+	assertOneLinePerStep(t, obs)
 	p := done.Status.Progress
 	if p == nil || p.Percent != 100 || p.ItemsDone != 100 || p.ItemsTotal != 100 {
 		t.Errorf("final progress %s, want 100%% of 100 items", progressText(done))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runprogress"
 )
 
 // observation is one state of a run as `kubectl get -w` streamed it.
@@ -19,6 +20,10 @@ type observation struct {
 	percent int32
 	done    int32
 	total   int32
+	// shardsDone and shardsTotal sum the shard reports of the current
+	// hold, reported is false when there is none.
+	shardsDone, shardsTotal int32
+	reported                bool
 }
 
 // runWatch streams `kubectl get forecastruns -w -o json` for a namespace,
@@ -69,6 +74,7 @@ func (w *runWatch) record(run *v1alpha1.ForecastRun) {
 	if p := run.Status.Progress; p != nil {
 		o.percent, o.done, o.total = p.Percent, p.ItemsDone, p.ItemsTotal
 	}
+	o.shardsDone, o.shardsTotal, _, _, o.reported = runprogress.SumShards(run.Status.Shards, run.Status.FencingToken)
 	w.mu.Lock()
 	w.obs = append(w.obs, o)
 	w.mu.Unlock()
@@ -96,4 +102,26 @@ func firstPhase(obs []observation, phases ...v1alpha1.Phase) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// assertOneLinePerStep checks that every update of the running run that
+// `kubectl get -w` printed shows the progress its shards report. Before the
+// runner wrote the summary with its report, each step printed a line with
+// the new report and the old progress, then the controller's line with the
+// new progress.
+func assertOneLinePerStep(t *testing.T, obs []observation) {
+	t.Helper()
+	steps := 0
+	for i, o := range obs {
+		if o.phase != v1alpha1.PhaseRunning || !o.reported {
+			continue
+		}
+		steps++
+		if o.done != o.shardsDone || o.total != o.shardsTotal {
+			t.Errorf("line %d of kubectl get -w shows %d/%d items while the shards report %d/%d: the step takes two lines", i, o.done, o.total, o.shardsDone, o.shardsTotal)
+		}
+	}
+	if steps == 0 {
+		t.Errorf("kubectl get -w showed no progress step of the running run")
+	}
 }
