@@ -65,6 +65,13 @@ func (r *Reconciler) actOne(ctx context.Context, run *v1alpha1.ForecastRun, w *w
 	case actReleaseLock:
 		return r.releaseLock(ctx, run, a.token, a.why)
 	case actCreateJob:
+		// The hold was confirmed on a fresh read, but a Lease that had
+		// gone unrenewed for its duration may be taken by another manager
+		// in the moment before the Job is created: renewing it, on the
+		// version read, first makes sure it is still this run's.
+		if err := r.renewLock(ctx, w.lock.lease); err != nil {
+			return fmt.Errorf("confirming the hold before creating the Job: %w", err)
+		}
 		return r.createRunnerJob(ctx, run, w.reuseCandidates)
 	case actDeleteJob:
 		return r.deleteJob(ctx, run.Namespace, a.job)

@@ -13,6 +13,7 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -151,6 +152,47 @@ func TestUnrenewedLeaseTakenOverAfterItsDuration(t *testing.T) {
 		t.Errorf("fencing token = %q, want %q, the next transition 8", run.Status.FencingToken, want)
 	}
 	waitJob(t, ns, "patient-runner")
+}
+
+// TestJobIsCreatedOnlyUnderAConfirmedHold: a run confirms its hold on a
+// fresh read and then creates its Job. If its Lease had gone unrenewed for
+// its duration, another manager could take it in between, and the Job ran
+// beside the new holder's (which may explain "run burst-03 had 2 Jobs",
+// seen once under heavy load). The Job is now created only after renewing
+// the Lease on the version read.
+func TestJobIsCreatedOnlyUnderAConfirmedHold(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ns := newNamespace(t)
+	run := testutil.MakeForecastRun("late", ns).Obj()
+	create(t, run)
+	now := metav1.NewMicroTime(time.Now().Add(-time.Minute))
+	held := &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{Name: run.Spec.LockName, Namespace: ns, Labels: map[string]string{labelManagedBy: managerName}},
+		Spec: coordinationv1.LeaseSpec{
+			HolderIdentity: ptr.To(holderID(run)), LeaseDurationSeconds: ptr.To[int32](6),
+			AcquireTime: &now, RenewTime: &now, LeaseTransitions: ptr.To[int32](1),
+		},
+	}
+	create(t, held)
+	read := held.DeepCopy() // what the run's pass read: its own, silent hold
+	held.Spec.HolderIdentity = ptr.To("other/" + "8d7a1f1e-3b5c-4c8e-9f5a-2d9c1e7b6a40")
+	if err := k8sClient.Update(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+
+	r := &Reconciler{Client: k8sClient, APIReader: k8sClient, Scheme: scheme, Clock: clock.RealClock{}, Config: DefaultConfig()}
+	run.Status.Phase, run.Status.JobName = v1alpha1.PhaseRunning, "late-runner"
+	err := r.act(ctx, run, &world{lock: lockView{lease: read}}, []action{{kind: actCreateJob}})
+	if err == nil {
+		t.Error("creating the Job after the Lease passed to another holder succeeded, want an error")
+	}
+	if jobs := listJobs(t, ns); len(jobs) != 0 {
+		t.Errorf("a Job %s was created after the lock passed to another holder", jobs[0].Name)
+	}
+	if got := lease(t, ns, run.Spec.LockName); leaseHolder(got) != "other/8d7a1f1e-3b5c-4c8e-9f5a-2d9c1e7b6a40" {
+		t.Errorf("the Lease is held by %q after the failed creation, want the new holder's", leaseHolder(got))
+	}
 }
 
 // TestManagerRestartKeepsHolder: a manager stopped mid-run for longer than
