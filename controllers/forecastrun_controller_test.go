@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
@@ -42,7 +43,7 @@ func TestUncontendedRunLifecycle(t *testing.T) {
 	if want := fmt.Sprintf("%s/%d/%s", l.UID, ptr.Deref(l.Spec.LeaseTransitions, -1), run.UID); run.Status.FencingToken != want {
 		t.Fatalf("fencing token = %q, want %q", run.Status.FencingToken, want)
 	}
-	if tok := envValue(job.Spec.Template.Spec.Containers[0].Env, EnvFencingToken); tok != run.Status.FencingToken {
+	if tok := envValue(job.Spec.Template.Spec.Containers[0].Env, runnerenv.FencingToken); tok != run.Status.FencingToken {
 		t.Fatalf("job's token = %q, want %q", tok, run.Status.FencingToken)
 	}
 	assertRunnerRBAC(t, ns, "solo-runner", run)

@@ -18,30 +18,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 )
 
-// The runner's environment: the contract between the Job built here and
-// `runner job` (cmd/runner). Namespace and Pod name come from the downward
-// API. With parallelism > 1 the Job is Indexed and Kubernetes sets
-// JOB_COMPLETION_INDEX, the shard's index among FORECASTRUN_SHARDS; a run
-// with one Pod has no index and is shard 0 of 1. Every status.shards entry
-// the runner applies carries FORECASTRUN_FENCING_TOKEN.
+// Where the runner's volumes are mounted, who it runs as, and how long a
+// Job name may be. The environment it reads is named in internal/runnerenv.
 const (
-	EnvRunName      = "FORECASTRUN_NAME"
-	EnvRunNamespace = "FORECASTRUN_NAMESPACE"
-	EnvPodName      = "FORECASTRUN_POD_NAME"
-	EnvFencingToken = "FORECASTRUN_FENCING_TOKEN"
-	EnvShards       = "FORECASTRUN_SHARDS"
-	EnvDatasetFile  = "FORECASTRUN_DATASET_FILE"
-	EnvOutputDir    = "FORECASTRUN_OUTPUT_DIR"
-	EnvAllowedHosts = "FORECASTRUN_DATASET_ALLOWED_HOSTS"
-	// The access keys of an objectStore dataset and output, from their
-	// credentials Secrets.
-	EnvDatasetAccessKeyID     = "FORECASTRUN_DATASET_S3_ACCESS_KEY_ID"
-	EnvDatasetSecretAccessKey = "FORECASTRUN_DATASET_S3_SECRET_ACCESS_KEY"
-	EnvOutputAccessKeyID      = "FORECASTRUN_OUTPUT_S3_ACCESS_KEY_ID"
-	EnvOutputSecretAccessKey  = "FORECASTRUN_OUTPUT_S3_SECRET_ACCESS_KEY"
-
 	datasetMount = "/data"
 	outputMount  = "/output"
 	runnerUID    = 65532
@@ -213,26 +195,26 @@ func fieldEnv(name, field string) corev1.EnvVar {
 
 func runnerEnv(run *v1alpha1.ForecastRun, cfg Config) []corev1.EnvVar {
 	env := []corev1.EnvVar{
-		{Name: EnvRunName, Value: run.Name},
-		fieldEnv(EnvRunNamespace, "metadata.namespace"),
-		fieldEnv(EnvPodName, "metadata.name"),
-		{Name: EnvFencingToken, Value: run.Status.FencingToken},
-		{Name: EnvShards, Value: strconv.Itoa(int(max(run.Spec.Parallelism, 1)))},
+		{Name: runnerenv.RunName, Value: run.Name},
+		fieldEnv(runnerenv.RunNamespace, "metadata.namespace"),
+		fieldEnv(runnerenv.PodName, "metadata.name"),
+		{Name: runnerenv.FencingToken, Value: run.Status.FencingToken},
+		{Name: runnerenv.Shards, Value: strconv.Itoa(int(max(run.Spec.Parallelism, 1)))},
 	}
 	if pvc := run.Spec.Dataset.PersistentVolumeClaim; pvc != nil {
-		env = append(env, corev1.EnvVar{Name: EnvDatasetFile, Value: path.Join(datasetMount, pvc.Path)})
+		env = append(env, corev1.EnvVar{Name: runnerenv.DatasetFile, Value: path.Join(datasetMount, pvc.Path)})
 	}
 	if out := run.Spec.Output; out != nil && out.PersistentVolumeClaim != nil {
-		env = append(env, corev1.EnvVar{Name: EnvOutputDir, Value: path.Join(outputMount, out.PersistentVolumeClaim.Path)})
+		env = append(env, corev1.EnvVar{Name: runnerenv.OutputDir, Value: path.Join(outputMount, out.PersistentVolumeClaim.Path)})
 	}
 	if reachesNetwork(run) && cfg.DatasetAllowedHosts != "" {
-		env = append(env, corev1.EnvVar{Name: EnvAllowedHosts, Value: cfg.DatasetAllowedHosts})
+		env = append(env, corev1.EnvVar{Name: runnerenv.AllowedHosts, Value: cfg.DatasetAllowedHosts})
 	}
 	if store := run.Spec.Dataset.ObjectStore; store != nil {
-		env = append(env, accessKeyEnv(store.CredentialsSecret, EnvDatasetAccessKeyID, EnvDatasetSecretAccessKey)...)
+		env = append(env, accessKeyEnv(store.CredentialsSecret, runnerenv.DatasetAccessKeyID, runnerenv.DatasetSecretAccessKey)...)
 	}
 	if out := run.Spec.Output; out != nil && out.ObjectStore != nil {
-		env = append(env, accessKeyEnv(out.ObjectStore.CredentialsSecret, EnvOutputAccessKeyID, EnvOutputSecretAccessKey)...)
+		env = append(env, accessKeyEnv(out.ObjectStore.CredentialsSecret, runnerenv.OutputAccessKeyID, runnerenv.OutputSecretAccessKey)...)
 	}
 	return env
 }

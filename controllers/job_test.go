@@ -14,6 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
@@ -38,7 +39,7 @@ func TestConstructJob(t *testing.T) {
 		{name: "indexed shards", run: testutil.MakeForecastRun("three", "ns").Parallelism(3).Obj(), jobName: "three-runner", indexed: true, pods: 3},
 		{name: "timeout becomes the deadline", run: testutil.MakeForecastRun("t", "ns").Timeout(metav1.Duration{Duration: 90500 * time.Millisecond}).Obj(), jobName: "t-runner", pods: 1, deadline: ptr.To[int64](91)},
 		{name: "claims mounted", run: withPVCs, jobName: "pvc-runner", pods: 1,
-			extraEnv: map[string]string{EnvDatasetFile: "/data/sales/long.csv", EnvOutputDir: "/output/forecasts"}, claimNames: []string{"data", "results"}},
+			extraEnv: map[string]string{runnerenv.DatasetFile: "/data/sales/long.csv", runnerenv.OutputDir: "/output/forecasts"}, claimNames: []string{"data", "results"}},
 		{name: "a resumed run gets a new Job", run: preempted, jobName: "again-runner-2", pods: 1},
 	}
 	for _, tc := range cases {
@@ -82,7 +83,7 @@ func TestConstructJob(t *testing.T) {
 				t.Errorf("pod labels (-want +got):\n%s", diff)
 			}
 			assertPermanentExitFailsJob(t, spec.PodFailurePolicy)
-			want := map[string]string{EnvRunName: tc.run.Name, EnvFencingToken: "4/uid-1", EnvShards: itoa(tc.pods)}
+			want := map[string]string{runnerenv.RunName: tc.run.Name, runnerenv.FencingToken: "4/uid-1", runnerenv.Shards: itoa(tc.pods)}
 			for k, v := range tc.extraEnv {
 				want[k] = v
 			}
@@ -152,7 +153,7 @@ func assertDownwardEnv(t *testing.T, env []corev1.EnvVar) {
 			fields[e.Name] = e.ValueFrom.FieldRef.FieldPath
 		}
 	}
-	want := map[string]string{EnvRunNamespace: "metadata.namespace", EnvPodName: "metadata.name"}
+	want := map[string]string{runnerenv.RunNamespace: "metadata.namespace", runnerenv.PodName: "metadata.name"}
 	if diff := cmp.Diff(want, fields); diff != "" {
 		t.Errorf("downward API env (-want +got):\n%s", diff)
 	}
@@ -213,12 +214,12 @@ func TestRunnerRules(t *testing.T) {
 func TestRunnerEnvCarriesTheDatasetAllowList(t *testing.T) {
 	cfg := Config{DatasetAllowedHosts: "*.svc.cluster.local"}
 	fromURL := constructJob(testutil.MakeForecastRun("u", "ns").URL("http://dataset.ns.svc.cluster.local/sales.csv").Obj(), cfg)
-	if got := envValue(fromURL.Spec.Template.Spec.Containers[0].Env, EnvAllowedHosts); got != cfg.DatasetAllowedHosts {
-		t.Errorf("%s = %q for a URL dataset, want %q", EnvAllowedHosts, got, cfg.DatasetAllowedHosts)
+	if got := envValue(fromURL.Spec.Template.Spec.Containers[0].Env, runnerenv.AllowedHosts); got != cfg.DatasetAllowedHosts {
+		t.Errorf("%s = %q for a URL dataset, want %q", runnerenv.AllowedHosts, got, cfg.DatasetAllowedHosts)
 	}
 	synthetic := constructJob(testutil.MakeForecastRun("s", "ns").Obj(), cfg)
-	if got := envValue(synthetic.Spec.Template.Spec.Containers[0].Env, EnvAllowedHosts); got != "" {
-		t.Errorf("%s = %q for a synthetic dataset, want it unset", EnvAllowedHosts, got)
+	if got := envValue(synthetic.Spec.Template.Spec.Containers[0].Env, runnerenv.AllowedHosts); got != "" {
+		t.Errorf("%s = %q for a synthetic dataset, want it unset", runnerenv.AllowedHosts, got)
 	}
 }
 
@@ -235,10 +236,10 @@ func TestObjectStoreRunnerGetsTheKeysFromTheSecrets(t *testing.T) {
 	pod := constructJob(run, cfg).Spec.Template.Spec
 	env := pod.Containers[0].Env
 	want := map[string][2]string{
-		EnvDatasetAccessKeyID:     {"sales-s3", v1alpha1.DefaultAccessKeyIDKey},
-		EnvDatasetSecretAccessKey: {"sales-s3", v1alpha1.DefaultSecretAccessKeyKey},
-		EnvOutputAccessKeyID:      {"results-s3", "id"},
-		EnvOutputSecretAccessKey:  {"results-s3", v1alpha1.DefaultSecretAccessKeyKey},
+		runnerenv.DatasetAccessKeyID:     {"sales-s3", v1alpha1.DefaultAccessKeyIDKey},
+		runnerenv.DatasetSecretAccessKey: {"sales-s3", v1alpha1.DefaultSecretAccessKeyKey},
+		runnerenv.OutputAccessKeyID:      {"results-s3", "id"},
+		runnerenv.OutputSecretAccessKey:  {"results-s3", v1alpha1.DefaultSecretAccessKeyKey},
 	}
 	for name, ref := range want {
 		i := slices.IndexFunc(env, func(e corev1.EnvVar) bool { return e.Name == name })
@@ -250,11 +251,11 @@ func TestObjectStoreRunnerGetsTheKeysFromTheSecrets(t *testing.T) {
 			t.Errorf("%s from Secret %s key %s, want %s key %s", name, sk.Name, sk.Key, ref[0], ref[1])
 		}
 	}
-	if got := envValue(env, EnvAllowedHosts); got != cfg.DatasetAllowedHosts {
-		t.Errorf("%s = %q, want %q: the endpoints are checked against it", EnvAllowedHosts, got, cfg.DatasetAllowedHosts)
+	if got := envValue(env, runnerenv.AllowedHosts); got != cfg.DatasetAllowedHosts {
+		t.Errorf("%s = %q, want %q: the endpoints are checked against it", runnerenv.AllowedHosts, got, cfg.DatasetAllowedHosts)
 	}
-	if got := envValue(env, EnvOutputDir); got != "" {
-		t.Errorf("%s = %q for a bucket output, want it unset", EnvOutputDir, got)
+	if got := envValue(env, runnerenv.OutputDir); got != "" {
+		t.Errorf("%s = %q for a bucket output, want it unset", runnerenv.OutputDir, got)
 	}
 	for _, v := range pod.Volumes {
 		if v.PersistentVolumeClaim != nil {

@@ -7,6 +7,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
@@ -82,9 +83,9 @@ func TestUrgentPreemptsNormal(t *testing.T) {
 	finishJob(t, ns, "high-runner", true)
 	job := waitJob(t, ns, "normal-runner-1")
 	resumed := waitPhase(t, ns, "normal", v1alpha1.PhaseRunning)
-	if resumed.Status.FencingToken == first.Status.FencingToken || envValue(job.Spec.Template.Spec.Containers[0].Env, EnvFencingToken) != resumed.Status.FencingToken {
+	if resumed.Status.FencingToken == first.Status.FencingToken || envValue(job.Spec.Template.Spec.Containers[0].Env, runnerenv.FencingToken) != resumed.Status.FencingToken {
 		t.Fatalf("resumed token %q (job %q), first %q: want a new token in the new job", resumed.Status.FencingToken,
-			envValue(job.Spec.Template.Spec.Containers[0].Env, EnvFencingToken), first.Status.FencingToken)
+			envValue(job.Spec.Template.Spec.Containers[0].Env, runnerenv.FencingToken), first.Status.FencingToken)
 	}
 	if c := findCondition(resumed, v1alpha1.ConditionPreempted); c == nil || c.Status != "False" || c.Reason != v1alpha1.ReasonResumed {
 		t.Errorf("preempted condition after resuming = %+v", c)

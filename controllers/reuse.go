@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 )
 
 // Reuse (spec.reuse) finishes a new run with the result of an identical
@@ -167,11 +168,6 @@ func (p *pass) finishReused(source string) {
 		"the runner found the data unchanged since %s, whose result it was to reuse, but %s no longer has a result; run this again without spec.reuse", source, source))
 }
 
-// EnvReuseCandidates lists, for the runner of a run with spec.reuse, the
-// earlier results it may take: "<digest>=<run name>" entries joined by
-// commas, most recent first.
-const EnvReuseCandidates = "FORECASTRUN_REUSE_CANDIDATES"
-
 // maxReuseCandidates bounds the list handed to a runner.
 const maxReuseCandidates = 16
 
@@ -254,5 +250,5 @@ func offerReuse(obj client.Object, candidates string) {
 		return
 	}
 	c := &job.Spec.Template.Spec.Containers[0]
-	c.Env = append(c.Env, corev1.EnvVar{Name: EnvReuseCandidates, Value: candidates})
+	c.Env = append(c.Env, corev1.EnvVar{Name: runnerenv.ReuseCandidates, Value: candidates})
 }

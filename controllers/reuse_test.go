@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 	"github.com/forecastrun/forecastrun/internal/testutil"
 )
 
@@ -155,7 +156,7 @@ func TestTheRunnerDecidesForDataOnlyItCanRead(t *testing.T) {
 
 	create(t, reusing(url("tuesday"), time.Hour).Obj())
 	job := waitJob(t, ns, "tuesday-runner")
-	if got := envOf(job, EnvReuseCandidates); got != "sha256:0d=monday" {
+	if got := envOf(job, runnerenv.ReuseCandidates); got != "sha256:0d=monday" {
 		t.Errorf("the runner was offered %q, want monday's result by its digest", got)
 	}
 	token := waitPhase(t, ns, "tuesday", v1alpha1.PhaseRunning).Status.FencingToken
@@ -173,7 +174,7 @@ func TestTheRunnerDecidesForDataOnlyItCanRead(t *testing.T) {
 	}
 
 	create(t, url("no-reuse").Obj())
-	if got := envOf(waitJob(t, ns, "no-reuse-runner"), EnvReuseCandidates); got != "" {
+	if got := envOf(waitJob(t, ns, "no-reuse-runner"), runnerenv.ReuseCandidates); got != "" {
 		t.Errorf("a run without spec.reuse was offered %q", got)
 	}
 }

@@ -8,36 +8,29 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/forecastrun/forecastrun/internal/runnerenv"
 	"github.com/forecastrun/forecastrun/runner/objstore"
 	"github.com/forecastrun/forecastrun/runner/source/egress"
 )
 
-// Environment variables the controller sets on the runner container (see
-// controllers/job.go); JOB_COMPLETION_INDEX is set by the Job controller for
-// Indexed Jobs.
+// The environment variables the controller sets on the runner container,
+// named once in internal/runnerenv; here under the names this package has
+// always exported.
 const (
-	EnvRunName      = "FORECASTRUN_NAME"
-	EnvRunNamespace = "FORECASTRUN_NAMESPACE"
-	EnvPodName      = "FORECASTRUN_POD_NAME"
-	EnvFencingToken = "FORECASTRUN_FENCING_TOKEN"
-	EnvShards       = "FORECASTRUN_SHARDS"
-	EnvDatasetFile  = "FORECASTRUN_DATASET_FILE"
-	EnvOutputDir    = "FORECASTRUN_OUTPUT_DIR"
-	// EnvAllowedHosts is the manager's --dataset-allowed-hosts: the hosts
-	// and address ranges a URL dataset may be downloaded from on a private
-	// address.
-	EnvAllowedHosts    = "FORECASTRUN_DATASET_ALLOWED_HOSTS"
-	EnvCompletionIndex = "JOB_COMPLETION_INDEX"
-	// EnvReuseCandidates lists, for a run with spec.reuse, the earlier
-	// results the runner may take instead of computing: "<data digest>=<run
-	// name>" entries joined by commas, most recent first.
-	EnvReuseCandidates = "FORECASTRUN_REUSE_CANDIDATES"
-	// The access keys of an objectStore dataset and output, which the Job
-	// takes from the run's credentials Secrets.
-	EnvDatasetAccessKeyID     = "FORECASTRUN_DATASET_S3_ACCESS_KEY_ID"
-	EnvDatasetSecretAccessKey = "FORECASTRUN_DATASET_S3_SECRET_ACCESS_KEY"
-	EnvOutputAccessKeyID      = "FORECASTRUN_OUTPUT_S3_ACCESS_KEY_ID"
-	EnvOutputSecretAccessKey  = "FORECASTRUN_OUTPUT_S3_SECRET_ACCESS_KEY"
+	EnvRunName                = runnerenv.RunName
+	EnvRunNamespace           = runnerenv.RunNamespace
+	EnvPodName                = runnerenv.PodName
+	EnvFencingToken           = runnerenv.FencingToken
+	EnvShards                 = runnerenv.Shards
+	EnvDatasetFile            = runnerenv.DatasetFile
+	EnvOutputDir              = runnerenv.OutputDir
+	EnvAllowedHosts           = runnerenv.AllowedHosts
+	EnvCompletionIndex        = runnerenv.CompletionIndex
+	EnvReuseCandidates        = runnerenv.ReuseCandidates
+	EnvDatasetAccessKeyID     = runnerenv.DatasetAccessKeyID
+	EnvDatasetSecretAccessKey = runnerenv.DatasetSecretAccessKey
+	EnvOutputAccessKeyID      = runnerenv.OutputAccessKeyID
+	EnvOutputSecretAccessKey  = runnerenv.OutputSecretAccessKey
 )
 
 // scratchRoot holds results and checkpoints when the run has no output
