@@ -137,6 +137,15 @@ func loess(y []float64, span, degree, jump int, scratch *[]float64) []float64 {
 	return out
 }
 
+// tricube is the loess weight (1 − q³)³ of a point at scaled distance q
+// < 1. The cube is multiplied out: math.Pow took most of the time of
+// STL, and for an integer power it multiplies the same factors, so the
+// weights are the same.
+func tricube(q float64) float64 {
+	t := 1 - q*q*q
+	return t * (t * t)
+}
+
 func loessPoint(y []float64, span, degree, i int, window func(int) (int, int), scratch *[]float64) float64 {
 	left, right := window(i)
 	v, ok := loessAt(y, span, degree, float64(i), left, right, scratch)
@@ -167,8 +176,7 @@ func loessAt(y []float64, span, degree int, xs float64, left, right int, scratch
 		if r <= h9 {
 			wj := 1.0
 			if r > h1 {
-				q := r / h
-				wj = math.Pow(1-q*q*q, 3)
+				wj = tricube(r / h)
 			}
 			w[j-left] = wj
 			total += wj
