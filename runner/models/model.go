@@ -73,8 +73,9 @@ type Refitter interface {
 // AutoARIMA's orders. Reestimate fits that same form to another history,
 // estimating its parameters afresh without searching again. The tournament
 // searches once per item, on the first backtest window, and reestimates
-// the chosen form on the later windows and for the final forecast on the
-// whole history: the form the backtest scored is the one that forecasts.
+// the chosen form for the final forecast on the whole history (and on the
+// later windows when the fit is not also a Refitter): the form the
+// backtest scored is the one that forecasts.
 type Reestimator interface {
 	Reestimate(y []float64) (Fitted, error)
 }

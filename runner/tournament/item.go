@@ -191,9 +191,9 @@ func compareScores(a, b float64) int {
 
 // backtest runs model m over the plan's windows and returns its mean score
 // over the windows that had an observed actual. A model is fitted in full
-// on the first window only: on later windows an automatic model's form is
-// reestimated (models.Reestimator) and other models' parameters are reused
-// (models.Refitter), unless Config.EstimateEveryWindow.
+// on the first window only: on later windows its parameters are reused
+// (models.Refitter), or an automatic model that cannot reuse them has its
+// form reestimated (models.Reestimator), unless Config.EstimateEveryWindow.
 func (w *worker) backtest(mi int, m models.Model, filled, observed []float64, p plan) (float64, error) {
 	var first models.Fitted
 	var total float64

@@ -328,15 +328,28 @@ func TestRunRejectsBadConfig(t *testing.T) {
 	}
 }
 
-// searchModel stands for an automatic model: its fits can be refitted and
-// their form reestimated; it counts each kind of fit.
-type searchModel struct{ searches, reestimates *atomic.Int64 }
+// searchModel stands for an automatic model: its fits can have their form
+// reestimated and, unless reestimateOnly, their parameters refitted; it
+// counts each kind of fit.
+type searchModel struct {
+	searches, refits, reestimates *atomic.Int64
+	reestimateOnly                bool
+}
 
 func (searchModel) Name() string { return "Search" }
 
 func (s searchModel) Fit(y []float64) (models.Fitted, error) {
 	s.searches.Add(1)
-	return searchFit{s, meanOf(y)}, nil
+	return s.fitted(meanOf(y)), nil
+}
+
+// fitted is a fit of mean; without Refit when s.reestimateOnly (as MSTL's).
+func (s searchModel) fitted(mean float64) models.Fitted {
+	f := searchFit{s, mean}
+	if s.reestimateOnly {
+		return reestimateOnlyFit{f}
+	}
+	return f
 }
 
 type searchFit struct {
@@ -354,12 +367,26 @@ func (f searchFit) Forecast(h int, _ []float64) (models.Forecast, error) {
 	return models.Forecast{Mean: mean}, nil
 }
 
-func (f searchFit) Refit(y []float64) (models.Fitted, error) { return searchFit{f.m, meanOf(y)}, nil }
+func (f searchFit) Refit(y []float64) (models.Fitted, error) {
+	f.m.refits.Add(1)
+	return f.m.fitted(meanOf(y)), nil
+}
 
 func (f searchFit) Reestimate(y []float64) (models.Fitted, error) {
 	f.m.reestimates.Add(1)
-	return searchFit{f.m, meanOf(y)}, nil
+	return f.m.fitted(meanOf(y)), nil
 }
+
+// reestimateOnlyFit is a searchFit that cannot be refitted.
+type reestimateOnlyFit struct{ f searchFit }
+
+func (r reestimateOnlyFit) InSample() []float64 { return nil }
+
+func (r reestimateOnlyFit) Forecast(h int, l []float64) (models.Forecast, error) {
+	return r.f.Forecast(h, l)
+}
+
+func (r reestimateOnlyFit) Reestimate(y []float64) (models.Fitted, error) { return r.f.Reestimate(y) }
 
 func meanOf(y []float64) float64 {
 	var s float64
@@ -370,26 +397,36 @@ func meanOf(y []float64) float64 {
 }
 
 // TestRunSearchesOncePerItem: an automatic model searches on the first
-// window only; the later windows and the final forecast reestimate the form
-// it found.
+// window only. The later windows refit the first window's parameters when
+// the fit can be refitted, and reestimate its form otherwise; the final
+// forecast reestimates the form on the whole history. With every window
+// estimated, each window and the final fit search afresh.
 func TestRunSearchesOncePerItem(t *testing.T) {
-	for _, every := range []bool{false, true} {
-		searches, reestimates := new(atomic.Int64), new(atomic.Int64)
-		items := makeItems(4, 60, 5, noiseSeries)
-		cfg := Config{Horizon: 5, Windows: 3, Models: []models.Model{searchModel{searches, reestimates}}, EstimateEveryWindow: every}
-		if _, err := Run(context.Background(), items, cfg, nil); err != nil {
-			t.Fatal(err)
-		}
-		// Per item: one search; two later windows and the final fit
-		// reestimate. With every window estimated: four searches.
-		wantSearches, wantReestimates := int64(4), int64(4*3)
-		if every {
-			wantSearches, wantReestimates = 16, 0
-		}
-		if searches.Load() != wantSearches || reestimates.Load() != wantReestimates {
-			t.Errorf("EstimateEveryWindow=%v: %d searches, %d reestimates; want %d and %d",
-				every, searches.Load(), reestimates.Load(), wantSearches, wantReestimates)
-		}
+	tests := []struct {
+		name                                 string
+		every, reestimateOnly                bool
+		wantSearches, wantRefits, wantReests int64
+	}{
+		// Per item (4): one search, two refits, one reestimate.
+		{"refit", false, false, 4, 8, 4},
+		// Per item: one search, three reestimates.
+		{"reestimate only", false, true, 4, 0, 12},
+		// Per item: three windows and the final fit search.
+		{"every window", true, false, 16, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := searchModel{new(atomic.Int64), new(atomic.Int64), new(atomic.Int64), tt.reestimateOnly}
+			items := makeItems(4, 60, 5, noiseSeries)
+			cfg := Config{Horizon: 5, Windows: 3, Models: []models.Model{m}, EstimateEveryWindow: tt.every}
+			if _, err := Run(context.Background(), items, cfg, nil); err != nil {
+				t.Fatal(err)
+			}
+			if m.searches.Load() != tt.wantSearches || m.refits.Load() != tt.wantRefits || m.reestimates.Load() != tt.wantReests {
+				t.Errorf("%d searches, %d refits, %d reestimates; want %d, %d and %d", m.searches.Load(),
+					m.refits.Load(), m.reestimates.Load(), tt.wantSearches, tt.wantRefits, tt.wantReests)
+			}
+		})
 	}
 }
 
