@@ -321,3 +321,36 @@ func TestAbandonNearUnitRoot(t *testing.T) {
 		t.Errorf("estimateMLFrom: ok %v, ic %v; want an abandoned, rejected estimate", e.ok, e.ic)
 	}
 }
+
+// TestFirstColumnSkipsOnlyZeros: the first column of the stationary
+// covariance, summed over the lags that can be non-zero only, is the sum
+// over every lag to the bit, for seasonal models of hourly and weekly
+// data with AR and MA parts of each kind.
+func TestFirstColumnSkipsOnlyZeros(t *testing.T) {
+	tests := []struct {
+		s    spec
+		coef []float64
+	}{
+		{spec{order: Order{P: 2, Q: 1}, seasonal: Seasonal{P: 1, Q: 1}, season: 24}, []float64{0.5, -0.2, 0.3, 0.4, -0.6}},
+		{spec{order: Order{P: 1}, seasonal: Seasonal{Q: 2}, season: 52}, []float64{0.7, 0.3, -0.2}},
+		{spec{order: Order{Q: 3}, seasonal: Seasonal{P: 2}, season: 12}, []float64{0.4, 0.2, -0.1, 0.5, 0.2}},
+		{spec{order: Order{P: 3, Q: 2}, season: 1}, []float64{0.5, -0.3, 0.1, 0.4, 0.2}},
+	}
+	for _, tt := range tests {
+		pl := newPolys(tt.s)
+		pl.set(tt.coef)
+		k := newKalman(pl)
+		if !k.firstColumn() {
+			t.Fatalf("%v: no stationary covariance", tt.s)
+		}
+		for c := range k.r {
+			var want float64
+			for j := c; j < k.r; j++ {
+				want += pl.ar[j+1]*k.gamma[j+1-c] + pl.ma[j]*k.psi[j-c]
+			}
+			if k.p0[c] != want {
+				t.Fatalf("%v: P[0][%d] = %v, the sum over every lag %v", tt.s, c, k.p0[c], want)
+			}
+		}
+	}
+}
