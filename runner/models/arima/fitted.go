@@ -10,11 +10,13 @@ import (
 // Fitted is a seasonal ARIMA model estimated on one history. It
 // implements models.Fitted and models.Refitter.
 type Fitted struct {
-	spec     spec
-	coef     []float64
-	tail     []float64 // the last observations the differencing needs
-	state    []float64 // Kalman state predicted for the step after the last observation
-	cov      []float64 // its covariance (unit innovation variance), r×r
+	spec  spec
+	coef  []float64
+	tail  []float64 // the last observations the differencing needs
+	state []float64 // Kalman state predicted for the step after the last observation
+	// u is the differenced history less the constant, from which Forecast
+	// recomputes the state's covariance when it is asked for intervals.
+	u        []float64
 	sigma2   float64
 	loglik   float64
 	aicc     float64
@@ -26,12 +28,13 @@ type Fitted struct {
 // innovation variance is the sum of squared residuals over n − k
 // (k coefficients), unbiased for the estimated coefficients; the
 // log-likelihood is the one the estimation maximised (R's finite diffuse
-// prior up to 150 observations, the exact diffuse likelihood above).
+// prior up to 150 observations, the exact diffuse likelihood above). The
+// covariance of the final state, which only intervals need, is left to
+// Forecast (see stateCovariance).
 func newFitted(s spec, coef, y, w []float64) (*Fitted, error) {
 	pl := newPolys(s)
 	pl.set(coef)
 	kf := newKalman(pl)
-	kf.cov = make([]float64, kf.r*kf.r)
 	u := make([]float64, len(w))
 	for t, v := range w {
 		u[t] = v - pl.constant
@@ -42,7 +45,7 @@ func newFitted(s spec, coef, y, w []float64) (*Fitted, error) {
 		return nil, fmt.Errorf("arima: %s has no stationary covariance: %w", s, models.ErrNotConverged)
 	}
 	n, k := float64(len(w)), float64(s.numCoef()+1)
-	f := &Fitted{spec: s, coef: coef, state: append([]float64(nil), kf.a...), cov: kf.cov}
+	f := &Fitted{spec: s, coef: coef, state: append([]float64(nil), kf.a...), u: u}
 	f.sigma2 = ssq / math.Max(n-k+1, 1)
 	f.loglik = math.Inf(1) // a perfect fit
 	if ssq > 0 {
