@@ -18,19 +18,19 @@ func Decompose(y []float64, np, sWindow int) (season, trend []float64) {
 	work := make([]float64, n)
 	cycle := make([]float64, n+2*np)
 	low := make([]float64, n)
-	var scratch []float64
+	ws := &weights{}
 	for range 2 {
 		for i := range y {
 			work[i] = y[i] - trend[i]
 		}
-		smoothSubseries(work, np, sWindow, cycle, &scratch)
+		smoothSubseries(work, np, sWindow, cycle, ws)
 		lowPass(cycle, np, low)
-		lowSmooth := loess(low, lWindow, 1, jump(lWindow), &scratch)
+		lowSmooth := loess(low, lWindow, 1, jump(lWindow), ws)
 		for i := range season {
 			season[i] = cycle[np+i] - lowSmooth[i]
 			work[i] = y[i] - season[i]
 		}
-		trend = loess(work, tWindow, 1, jump(tWindow), &scratch)
+		trend = loess(work, tWindow, 1, jump(tWindow), ws)
 	}
 	return season, trend
 }
@@ -47,7 +47,7 @@ func jump(window int) int { return int(math.Ceil(float64(window) / 10)) }
 // smoothSubseries smooths each cycle-subseries (the values at one position
 // of the season) by loess of degree 0 and extends it by one period at
 // each end; out has len(x) + 2·np values.
-func smoothSubseries(x []float64, np, window int, out []float64, scratch *[]float64) {
+func smoothSubseries(x []float64, np, window int, out []float64, ws *weights) {
 	sub := make([]float64, 0, len(x)/np+1)
 	for j := range np {
 		sub = sub[:0]
@@ -55,15 +55,15 @@ func smoothSubseries(x []float64, np, window int, out []float64, scratch *[]floa
 			sub = append(sub, x[i])
 		}
 		k := len(sub)
-		sm := loess(sub, window, 0, jump(window), scratch)
+		sm := loess(sub, window, 0, jump(window), ws)
 		ext := make([]float64, k+2)
 		copy(ext[1:], sm)
 		ext[0] = sm[0]
-		if v, ok := loessAt(sub, window, 0, 0, 1, min(window, k), scratch); ok {
+		if v, ok := loessAt(sub, window, 0, 0, 1, min(window, k), ws); ok {
 			ext[0] = v
 		}
 		ext[k+1] = sm[k-1]
-		if v, ok := loessAt(sub, window, 0, float64(k+1), max(1, k-window+1), k, scratch); ok {
+		if v, ok := loessAt(sub, window, 0, float64(k+1), max(1, k-window+1), k, ws); ok {
 			ext[k+1] = v
 		}
 		for i, v := range ext {
@@ -97,7 +97,7 @@ func movingAverage(x []float64, length int) []float64 {
 // loess smooths y (at positions 1…n) with a window of span points and
 // local polynomials of degree 0 or 1, evaluating every jump points and
 // interpolating linearly between, as STL's stless.
-func loess(y []float64, span, degree, jump int, scratch *[]float64) []float64 {
+func loess(y []float64, span, degree, jump int, ws *weights) []float64 {
 	n := len(y)
 	out := make([]float64, n)
 	if n < 2 {
@@ -119,11 +119,11 @@ func loess(y []float64, span, degree, jump int, scratch *[]float64) []float64 {
 	}
 	last := 0
 	for i := 1; i <= n; i += jump {
-		out[i-1] = loessPoint(y, span, degree, i, window, scratch)
+		out[i-1] = loessPoint(y, span, degree, i, window, ws)
 		last = i
 	}
 	if last != n {
-		out[n-1] = loessPoint(y, span, degree, n, window, scratch)
+		out[n-1] = loessPoint(y, span, degree, n, window, ws)
 	}
 	if jump > 1 {
 		for i := 1; i < n; i += jump {
@@ -146,30 +146,43 @@ func tricube(q float64) float64 {
 	return t * (t * t)
 }
 
-func loessPoint(y []float64, span, degree, i int, window func(int) (int, int), scratch *[]float64) float64 {
+func loessPoint(y []float64, span, degree, i int, window func(int) (int, int), ws *weights) float64 {
 	left, right := window(i)
-	v, ok := loessAt(y, span, degree, float64(i), left, right, scratch)
+	v, ok := loessAt(y, span, degree, float64(i), left, right, ws)
 	if !ok {
 		return y[i-1]
 	}
 	return v
 }
 
-// loessAt is STL's stlest: the loess estimate at xs from the points
-// left…right (1-based) with tricube weights, locally linear when degree
-// is 1. ok is false when all weights vanish. scratch holds the weights.
-func loessAt(y []float64, span, degree int, xs float64, left, right int, scratch *[]float64) (float64, bool) {
-	n := len(y)
-	h := math.Max(xs-float64(left), float64(right)-xs)
-	if span > n {
-		h += float64((span - n) / 2)
+// weights holds the normalised tricube weights of the last loessAt call
+// and what they depend on: the distance from the window's left end to
+// the point estimated, the window's width and the bandwidth. The points
+// of one smoothing whose windows lie inside the series share those, and
+// so their weights, bit for bit; loessAt reuses them rather than
+// computing each point's afresh (they were half of its time).
+type weights struct {
+	w                []float64
+	offset, width, h float64
+	ok               bool // the weights exist: some are positive
+	valid            bool
+}
+
+// tricube sets ws.w to the normalised tricube weights of the points
+// left…right for an estimate at xs with bandwidth h, and reports whether
+// any is positive.
+func (ws *weights) tricube(xs, h float64, left, right int) bool {
+	offset, width := xs-float64(left), float64(right-left)
+	if ws.valid && offset == ws.offset && width == ws.width && h == ws.h {
+		return ws.ok
 	}
-	h9, h1 := 0.999*h, 0.001*h
-	if cap(*scratch) < right-left+1 {
-		*scratch = make([]float64, right-left+1)
+	ws.offset, ws.width, ws.h, ws.valid = offset, width, h, true
+	if cap(ws.w) < right-left+1 {
+		ws.w = make([]float64, right-left+1)
 	}
-	w := (*scratch)[:right-left+1]
+	w := ws.w[:right-left+1]
 	clear(w)
+	h9, h1 := 0.999*h, 0.001*h
 	var total float64
 	for j := left; j <= right; j++ {
 		r := math.Abs(float64(j) - xs)
@@ -182,12 +195,30 @@ func loessAt(y []float64, span, degree int, xs float64, left, right int, scratch
 			total += wj
 		}
 	}
-	if total <= 0 {
-		return 0, false
+	ws.ok = total > 0
+	if !ws.ok {
+		return false
 	}
 	for j := range w {
 		w[j] /= total
 	}
+	return true
+}
+
+// loessAt is STL's stlest: the loess estimate at xs from the points
+// left…right (1-based) with tricube weights, locally linear when degree
+// is 1. ok is false when all weights vanish.
+func loessAt(y []float64, span, degree int, xs float64, left, right int, ws *weights) (float64, bool) {
+	n := len(y)
+	h := math.Max(xs-float64(left), float64(right)-xs)
+	if span > n {
+		h += float64((span - n) / 2)
+	}
+	if !ws.tricube(xs, h, left, right) {
+		return 0, false
+	}
+	w := ws.w[:right-left+1]
+	var ys float64
 	if h > 0 && degree > 0 {
 		var a float64
 		for j := left; j <= right; j++ {
@@ -200,13 +231,16 @@ func loessAt(y []float64, span, degree int, xs float64, left, right int, scratch
 			c += w[j-left] * d * d
 		}
 		if math.Sqrt(c) > 0.001*float64(n-1) {
+			// The local line tilts the weights; the normalised ones stay
+			// in ws for the next point.
 			b /= c
 			for j := left; j <= right; j++ {
-				w[j-left] *= b*(float64(j)-a) + 1
+				wj := w[j-left] * (b*(float64(j)-a) + 1)
+				ys += wj * y[j-1]
 			}
+			return ys, true
 		}
 	}
-	var ys float64
 	for j := left; j <= right; j++ {
 		ys += w[j-left] * y[j-1]
 	}

@@ -35,3 +35,29 @@ func BenchmarkDecompose(b *testing.B) {
 		})
 	}
 }
+
+// TestLoessReusesOnlyEqualWeights: loess, which reuses the weights of
+// the previous point where they are the same, gives at every point what
+// loessAt gives with weights computed afresh, to the bit, at both ends
+// and inside, for both degrees and for a span beyond the series.
+func TestLoessReusesOnlyEqualWeights(t *testing.T) {
+	y := hourly()[:300]
+	for _, tt := range []struct{ span, degree int }{{11, 0}, {25, 1}, {281, 1}, {401, 1}, {15, 0}} {
+		got := loess(y, tt.span, tt.degree, 1, &weights{})
+		n := len(y)
+		half := (tt.span + 1) / 2
+		for i := 1; i <= n; i++ {
+			left, right := max(1, min(i-half+1, n-tt.span+1)), min(n, max(tt.span, i+half-1))
+			if tt.span >= n {
+				left, right = 1, n
+			}
+			want, ok := loessAt(y, tt.span, tt.degree, float64(i), left, right, &weights{})
+			if !ok {
+				want = y[i-1]
+			}
+			if got[i-1] != want {
+				t.Fatalf("span %d degree %d: point %d is %v, with fresh weights %v", tt.span, tt.degree, i, got[i-1], want)
+			}
+		}
+	}
+}
