@@ -15,22 +15,29 @@ func Decompose(y []float64, np, sWindow int) (season, trend []float64) {
 	tWindow := nextOdd(int(math.Ceil(1.5 * float64(np) / (1 - 1.5/float64(sWindow)))))
 	lWindow := nextOdd(np)
 	season, trend = make([]float64, n), make([]float64, n)
-	work := make([]float64, n)
-	cycle := make([]float64, n+2*np)
-	low := make([]float64, n)
+	// One allocation for the working buffers: the detrended series, the
+	// cycle-subseries smoothed and extended, the low-pass filter's stages
+	// and its smoothing.
+	buf := make([]float64, 6*n+3*np+3)
+	take := func(k int) []float64 { b := buf[:k:k]; buf = buf[k:]; return b }
+	work, cycle := take(n), take(n+2*np)
+	pass1, pass2, low := take(n+np+1), take(n+2), take(n)
+	lowSmooth := take(n)
 	ws := &weights{}
 	for range 2 {
 		for i := range y {
 			work[i] = y[i] - trend[i]
 		}
 		smoothSubseries(work, np, sWindow, cycle, ws)
-		lowPass(cycle, np, low)
-		lowSmooth := loess(low, lWindow, 1, jump(lWindow), ws)
+		movingAverage(pass1, cycle, np)
+		movingAverage(pass2, pass1, np)
+		movingAverage(low, pass2, 3)
+		loess(lowSmooth, low, lWindow, 1, jump(lWindow), ws)
 		for i := range season {
 			season[i] = cycle[np+i] - lowSmooth[i]
 			work[i] = y[i] - season[i]
 		}
-		trend = loess(work, tWindow, 1, jump(tWindow), ws)
+		loess(trend, work, tWindow, 1, jump(tWindow), ws)
 	}
 	return season, trend
 }
@@ -48,40 +55,35 @@ func jump(window int) int { return int(math.Ceil(float64(window) / 10)) }
 // of the season) by loess of degree 0 and extends it by one period at
 // each end; out has len(x) + 2·np values.
 func smoothSubseries(x []float64, np, window int, out []float64, ws *weights) {
-	sub := make([]float64, 0, len(x)/np+1)
+	sub := make([]float64, 0, 2*(len(x)/np+1))
 	for j := range np {
 		sub = sub[:0]
 		for i := j; i < len(x); i += np {
 			sub = append(sub, x[i])
 		}
 		k := len(sub)
-		sm := loess(sub, window, 0, jump(window), ws)
-		ext := make([]float64, k+2)
-		copy(ext[1:], sm)
-		ext[0] = sm[0]
+		sm := sub[k : 2*k]
+		loess(sm, sub, window, 0, jump(window), ws)
+		first, last := sm[0], sm[k-1]
 		if v, ok := loessAt(sub, window, 0, 0, 1, min(window, k), ws); ok {
-			ext[0] = v
+			first = v
 		}
-		ext[k+1] = sm[k-1]
 		if v, ok := loessAt(sub, window, 0, float64(k+1), max(1, k-window+1), k, ws); ok {
-			ext[k+1] = v
+			last = v
 		}
-		for i, v := range ext {
-			out[i*np+j] = v
+		out[j] = first
+		for i, v := range sm {
+			out[(i+1)*np+j] = v
 		}
+		out[(k+1)*np+j] = last
 	}
 }
 
-// lowPass applies moving averages of lengths np, np and 3 to x, which
-// shortens it by 2·np into out.
-func lowPass(x []float64, np int, out []float64) {
-	a := movingAverage(x, np)
-	b := movingAverage(a, np)
-	copy(out, movingAverage(b, 3))
-}
-
-func movingAverage(x []float64, length int) []float64 {
-	out := make([]float64, len(x)-length+1)
+// movingAverage sets out to the moving averages of length length of x,
+// len(x) − length + 1 of them. STL's low-pass filter is three of them, of
+// lengths np, np and 3, which shorten the extended cycle by 2·np.
+func movingAverage(out, x []float64, length int) {
+	out = out[:len(x)-length+1]
 	var s float64
 	for i := range length {
 		s += x[i]
@@ -91,18 +93,17 @@ func movingAverage(x []float64, length int) []float64 {
 		s += x[i+length-1] - x[i-1]
 		out[i] = s / float64(length)
 	}
-	return out
 }
 
 // loess smooths y (at positions 1…n) with a window of span points and
 // local polynomials of degree 0 or 1, evaluating every jump points and
-// interpolating linearly between, as STL's stless.
-func loess(y []float64, span, degree, jump int, ws *weights) []float64 {
+// interpolating linearly between, as STL's stless, into out (len(y)
+// long; every value is set).
+func loess(out, y []float64, span, degree, jump int, ws *weights) {
 	n := len(y)
-	out := make([]float64, n)
 	if n < 2 {
 		copy(out, y)
-		return out
+		return
 	}
 	jump = max(1, min(jump, n-1))
 	half := (span + 1) / 2
@@ -134,7 +135,6 @@ func loess(y []float64, span, degree, jump int, ws *weights) []float64 {
 			}
 		}
 	}
-	return out
 }
 
 // tricube is the loess weight (1 − q³)³ of a point at scaled distance q
