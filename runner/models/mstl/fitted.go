@@ -58,6 +58,24 @@ func (f *Fitted) Forecast(h int, _ []float64) (models.Forecast, error) {
 // one-step forecasts plus the seasonal components. The slice is shared.
 func (f *Fitted) InSample() []float64 { return f.inSample }
 
+// Refit implements models.Refitter, for the later backtest windows, whose
+// histories extend the first window's: it decomposes y afresh and refits
+// the seasonally adjusted series with the ETS parameters and initial
+// states estimated on the first (see ets.Fitted.Refit), the way the
+// tournament treats every model that can reuse its parameters.
+func (f *Fitted) Refit(y []float64) (models.Fitted, error) {
+	r, ok := f.adjusted.(models.Refitter)
+	if !ok {
+		return f.Reestimate(y)
+	}
+	d := f.model.decompose(y)
+	adjusted, err := r.Refit(d.adjusted)
+	if err != nil {
+		return nil, fmt.Errorf("MSTL: the seasonally adjusted series: %w", err)
+	}
+	return newFitted(f.model, d, adjusted), nil
+}
+
 // Reestimate implements models.Reestimator: it decomposes y afresh and
 // reestimates the ETS form chosen for the seasonally adjusted series,
 // without searching the forms again.

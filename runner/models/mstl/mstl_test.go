@@ -95,6 +95,43 @@ func TestReestimate(t *testing.T) {
 	}
 }
 
+// Refit on a longer history keeps the seasonally adjusted series' ETS
+// form and parameters, and forecasts like a fresh fit up to the
+// estimates; on the same history it reproduces the fit.
+func TestRefit(t *testing.T) {
+	y := twoSeasons(24 * 7 * 6)
+	first, err := mstl.New(24, 168).Fit(y[:24*7*5])
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := first.(models.Refitter).Refit(y[:24*7*5])
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := first.Forecast(24, nil)
+	b, _ := same.Forecast(24, nil)
+	for j := range a.Mean {
+		if a.Mean[j] != b.Mean[j] {
+			t.Fatalf("step %d: refitted on the same history %v, fitted %v", j+1, b.Mean[j], a.Mean[j])
+		}
+	}
+	longer, err := first.(models.Refitter).Refit(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := mstl.New(24, 168).Fit(y)
+	a, _ = longer.Forecast(24, nil)
+	b, _ = fresh.Forecast(24, nil)
+	for j := range a.Mean {
+		if math.Abs(a.Mean[j]-b.Mean[j]) > 1 {
+			t.Fatalf("step %d: refitted %.3f, fresh %.3f", j+1, a.Mean[j], b.Mean[j])
+		}
+	}
+	if len(longer.InSample()) != len(y) {
+		t.Errorf("in-sample length %d, want %d", len(longer.InSample()), len(y))
+	}
+}
+
 func TestNewIgnoresShortAndRepeatedPeriods(t *testing.T) {
 	m := mstl.New(168, 1, 24, 24, 0)
 	if got := m.Periods(); len(got) != 2 || got[0] != 24 || got[1] != 168 {
