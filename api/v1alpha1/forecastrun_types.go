@@ -408,13 +408,14 @@ type Backtest struct {
 	Step *int32 `json:"step,omitempty"`
 
 	// estimateEveryWindow searches and estimates every model afresh on every
-	// window. By default the automatic models (AutoETS, AutoARIMA) search
-	// their form once, on the first window, and reestimate that form on the
-	// later windows and for the final forecast; the other models estimate
-	// on the first window and reuse those parameters. Searching every
-	// window costs about three times as long with the default three windows
-	// and was more accurate on hourly data in our benchmarks (MASE 0.910
-	// against 0.925 on M4 hourly).
+	// window. By default every model is estimated on the first window and
+	// reuses those parameters on the later windows (MSTL decomposes each
+	// window afresh); the automatic models (AutoETS, AutoARIMA, MSTL's ETS)
+	// search their form once, on the first window, and reestimate that form
+	// on the whole history for the final forecast. Estimating every window
+	// took 2.1 times the CPU on M4 hourly with the default three windows,
+	// for the same accuracy (MASE 0.821 against 0.823, RMSSE 0.734 against
+	// 0.732).
 	// +optional
 	EstimateEveryWindow bool `json:"estimateEveryWindow,omitempty"`
 }
