@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
-	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/output"
 	"github.com/forecastrun/forecastrun/runner/report"
 	"github.com/forecastrun/forecastrun/runner/tournament"
@@ -29,28 +28,23 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", left)})
 		return nil
 	}
-	records, err := checkpoint.Merge(dir, r.Env.Shards, plan.Fingerprint)
+	m, err := openMerge(dir, plan, r.Env.Shards)
 	if err != nil {
 		return fmt.Errorf("merging shard checkpoints: %w", err)
 	}
-	results, missing := checkpoint.Order(records, plan.Items)
+	defer m.close()
 	mine := len(plan.Mine)
-	if len(missing) > 0 {
-		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", len(missing))})
+	if m.missing > 0 {
+		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", m.missing)})
 		return nil
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: "writing results"})
-	res := &tournament.Result{Items: results, Models: plan.Tournament.CandidateNames()}
-	// Each shard calibrated its intervals over its own items; calibrate
-	// again over all of them.
-	if err := plan.Tournament.Calibrate(res.Items); err != nil {
-		return fmt.Errorf("%w: calibrating the intervals: %w", ErrPermanent, err)
-	}
-	res.Summary = tournament.Summarise(results, elapsedSince(run))
+	res := &tournament.Result{Items: m.items, Models: plan.Tournament.CandidateNames()}
+	res.Summary = tournament.Summarise(m.items, elapsedSince(run))
 	if plan, err = r.withPlottedHistory(ctx, run.Spec.Dataset, plan, res); err != nil {
 		return err
 	}
-	if err := r.writeFiles(dir, run, plan, res); err != nil {
+	if err := r.writeFiles(dir, run, plan, res, m); err != nil {
 		return err
 	}
 	if err := r.results.publishResults(ctx, dir); err != nil {
@@ -62,21 +56,43 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 	if err := (statusWriter{c: r.Client, env: r.Env}).applyResult(ctx, result); err != nil {
 		return err
 	}
-	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", len(results))})
+	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", len(m.items))})
 	return nil
 }
 
-func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, res *tournament.Result) error {
+// writeFiles writes the run's files from the merge: forecasts,
+// leaderboard and summary item by item, then the report, whose tables
+// read res's compact items and whose plots the full results of the items
+// it draws.
+func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, res *tournament.Result, m *merge) error {
 	cfg := plan.Tournament
 	dataset := datasetName(run.Spec.Dataset)
-	if _, err := output.Write(dir, output.Run{
+	out, err := output.NewStream(dir, output.Run{
 		Result: res, Items: plan.Items, Frequency: plan.Frequency, Data: plan.Data, Metric: cfg.Metric,
 		Horizon: cfg.Horizon, Season: cfg.Season, Windows: cfg.Windows, Levels: cfg.Levels, Quantiles: cfg.Quantiles,
 		Input: dataset, Mode: string(run.Spec.Mode),
-	}); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
-	err := report.Write(filepath.Join(dir, report.FileName), report.Input{
+	plotted := map[string]bool{}
+	for _, id := range report.PlottedIDs(res, len(plan.Items), 0) {
+		plotted[id] = true
+	}
+	kept, err := m.write(out, plotted)
+	if err != nil {
+		out.Abort()
+		return fmt.Errorf("writing results to %s: %w", dir, err)
+	}
+	if _, err := out.Close(res.Summary); err != nil {
+		return fmt.Errorf("writing results to %s: %w", dir, err)
+	}
+	for i, it := range res.Items { // the plotted items in full, in place
+		if full, ok := kept[it.ID]; ok {
+			res.Items[i] = full
+		}
+	}
+	err = report.Write(filepath.Join(dir, report.FileName), report.Input{
 		RunName: run.Name, Dataset: dataset, Mode: string(run.Spec.Mode), Metric: cfg.Metric,
 		Horizon: cfg.Horizon, Season: cfg.Season, Frequency: plan.Frequency, DatasetItems: plan.DatasetSize,
 		Result: res, Items: plan.Items, Created: time.Now(),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
 // writeForecasts writes one row per item and step:
@@ -21,31 +22,44 @@ func (r Run) writeForecasts(w io.Writer) error {
 	if err := cw.Write(r.forecastHeader()); err != nil {
 		return err
 	}
-	first := 5 + 2*len(r.Levels) // the first quantile column
-	row := make([]string, first+len(r.Quantiles))
+	row := r.forecastRow()
 	for _, it := range r.Result.Items {
-		s := r.Items[it.Index]
-		for j, mean := range it.Forecast.Mean {
-			clear(row)
-			row[0], row[1], row[2], row[3] = it.ID, strconv.Itoa(j+1), r.timeCell(s, len(s.Values)+j), it.Winner
-			row[4] = formatFloat(mean)
-			for _, iv := range it.Forecast.Intervals {
-				if k := index(r.Levels, iv.Level); k >= 0 {
-					row[5+2*k], row[6+2*k] = formatFloat(iv.Lower[j]), formatFloat(iv.Upper[j])
-				}
-			}
-			for _, q := range it.Quantiles {
-				if k := index(r.Quantiles, q.Prob); k >= 0 {
-					row[first+k] = formatFloat(q.Values[j])
-				}
-			}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
+		if err := r.writeForecastRows(cw, row, it); err != nil {
+			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// forecastRow is a row's storage for writeForecastRows.
+func (r Run) forecastRow() []string {
+	return make([]string, 5+2*len(r.Levels)+len(r.Quantiles))
+}
+
+// writeForecastRows writes item it's rows, one per step, through row.
+func (r Run) writeForecastRows(cw *csv.Writer, row []string, it tournament.ItemResult) error {
+	first := 5 + 2*len(r.Levels) // the first quantile column
+	s := r.Items[it.Index]
+	for j, mean := range it.Forecast.Mean {
+		clear(row)
+		row[0], row[1], row[2], row[3] = it.ID, strconv.Itoa(j+1), r.timeCell(s, len(s.Values)+j), it.Winner
+		row[4] = formatFloat(mean)
+		for _, iv := range it.Forecast.Intervals {
+			if k := index(r.Levels, iv.Level); k >= 0 {
+				row[5+2*k], row[6+2*k] = formatFloat(iv.Lower[j]), formatFloat(iv.Upper[j])
+			}
+		}
+		for _, q := range it.Quantiles {
+			if k := index(r.Quantiles, q.Prob); k >= 0 {
+				row[first+k] = formatFloat(q.Values[j])
+			}
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r Run) forecastHeader() []string {

@@ -21,33 +21,44 @@ import (
 // (metrics.Bias): positive when the forecasts were too high.
 func (r Run) writeLeaderboard(w io.Writer) error {
 	cw := csv.NewWriter(w)
+	header := r.leaderboardHeader()
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	row := make([]string, len(header))
+	for _, it := range r.Result.Items {
+		if err := r.writeLeaderboardRow(cw, row, it); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (r Run) leaderboardHeader() []string {
 	models := r.Result.Models
 	header := append([]string{"item_id", "class", "winner"}, models...)
 	header = append(header, "failed", "bias", "members")
 	for _, name := range models {
 		header = append(header, name+"_bias")
 	}
-	header = append(header, "note")
-	if err := cw.Write(header); err != nil {
-		return err
+	return append(header, "note")
+}
+
+// writeLeaderboardRow writes item it's row through row, which has the
+// header's length.
+func (r Run) writeLeaderboardRow(cw *csv.Writer, row []string, it tournament.ItemResult) error {
+	models := r.Result.Models
+	row[0], row[1], row[2] = it.ID, string(it.Class), it.Winner
+	for k, name := range models {
+		row[3+k] = scoreCell(it.Scores, name)
+		row[6+len(models)+k] = scoreCell(it.Biases, name)
 	}
-	row := make([]string, len(header))
-	for _, it := range r.Result.Items {
-		row[0], row[1], row[2] = it.ID, string(it.Class), it.Winner
-		for k, name := range models {
-			row[3+k] = scoreCell(it.Scores, name)
-			row[6+len(models)+k] = scoreCell(it.Biases, name)
-		}
-		row[3+len(models)] = strconv.FormatBool(it.Failed)
-		row[4+len(models)] = formatScore(it.Bias)
-		row[5+len(models)] = strings.Join(it.EnsembleMembers, "+")
-		row[len(row)-1] = it.Note
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	row[3+len(models)] = strconv.FormatBool(it.Failed)
+	row[4+len(models)] = formatScore(it.Bias)
+	row[5+len(models)] = strings.Join(it.EnsembleMembers, "+")
+	row[len(row)-1] = it.Note
+	return cw.Write(row)
 }
 
 func scoreCell(scores map[string]tournament.Score, name string) string {

@@ -1,10 +1,6 @@
 package output
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"github.com/forecastrun/forecastrun/runner/metrics"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/tournament"
@@ -45,24 +41,18 @@ type Files struct {
 	Forecasts, Leaderboard, Summary string
 }
 
-// Write creates dir if needed and writes the three output files into it.
+// Write creates dir if needed and writes the three output files into it:
+// a Stream given every item of r.Result in turn.
 func Write(dir string, r Run) (Files, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Files{}, fmt.Errorf("creating output directory: %w", err)
+	s, err := NewStream(dir, r)
+	if err != nil {
+		return Files{}, err
 	}
-	files := Files{
-		Forecasts:   filepath.Join(dir, ForecastsFile),
-		Leaderboard: filepath.Join(dir, LeaderboardFile),
-		Summary:     filepath.Join(dir, SummaryFile),
+	for _, it := range r.Result.Items {
+		if err := s.Add(it); err != nil {
+			s.Abort()
+			return s.files, err
+		}
 	}
-	if err := WriteFile(files.Forecasts, r.writeForecasts); err != nil {
-		return files, err
-	}
-	if err := WriteFile(files.Leaderboard, r.writeLeaderboard); err != nil {
-		return files, err
-	}
-	if err := WriteFile(files.Summary, r.writeSummary); err != nil {
-		return files, err
-	}
-	return files, nil
+	return s.Close(r.Result.Summary)
 }
