@@ -181,6 +181,11 @@ type loader struct {
 	rowGroups []int
 	items     []*pending
 	last      int // the item of the previous row: files are usually grouped
+	// rowID is the previous row's checked ID; keptID and kept its
+	// answer from keep; times the time cells parsed so far.
+	rowID, keptID string
+	kept          bool
+	times         map[string]cellTime
 }
 
 // pending is one item's rows in file order.
@@ -306,11 +311,14 @@ func (l *loader) lineOf(field int) int {
 
 func (l *loader) addRow(rec []string) error {
 	id := strings.TrimSpace(rec[l.item])
-	if err := l.checkID(id, l.lineOf(l.item)); err != nil {
-		return err
+	if id == "" || id != l.rowID { // an item's rows usually follow each other: check its ID once
+		if err := l.checkID(id, l.lineOf(l.item)); err != nil {
+			return err
+		}
+		l.rowID = id
 	}
 	line := l.lineOf(l.time) // later errors about the row concern its time
-	t, err := parseTimeCell(strings.TrimSpace(rec[l.time]))
+	t, err := l.timeCell(strings.TrimSpace(rec[l.time]))
 	if err != nil {
 		return l.fieldError(line, l.time, ErrBadTime, "%v", err)
 	}
@@ -345,7 +353,7 @@ func (l *loader) add(id string, t cellTime, v float64, line int) error {
 		return err
 	}
 	if l.scan != nil {
-		if err := l.scan.add(l, id, t, v, line); err != nil || !l.keep(id) {
+		if err := l.scan.add(l, id, t, v, line); err != nil || !l.keeps(id) {
 			return err
 		}
 	}
@@ -370,9 +378,42 @@ func (l *loader) checkKind(k timeKind, line int) error {
 	return nil
 }
 
+// keeps is keep(id), asked once for each run of one item's rows.
+func (l *loader) keeps(id string) bool {
+	if id != l.keptID || l.keptID == "" {
+		l.keptID, l.kept = id, l.keep(id)
+	}
+	return l.kept
+}
+
+// maxCachedTimes bounds the time cells a read remembers parsed: the
+// distinct dates of a file are few (730 for two years of days), and each
+// recurs once per item.
+const maxCachedTimes = 1 << 14
+
+// timeCell is parseTimeCell, remembering what each distinct cell parsed to.
+func (l *loader) timeCell(s string) (cellTime, error) {
+	if c, ok := l.times[s]; ok {
+		return c, nil
+	}
+	c, err := parseTimeCell(s)
+	if err == nil && len(l.times) < maxCachedTimes {
+		if l.times == nil {
+			l.times = map[string]cellTime{}
+		}
+		l.times[strings.Clone(s)] = c
+	}
+	return c, err
+}
+
 // parseValue reads a number; an empty, NA or NaN cell is a missing value.
 func parseValue(s string) (float64, error) {
 	s = strings.TrimSpace(s)
+	if len(s) > 0 && len(s) <= 15 { // a count, the usual cell: exact as a float64
+		if n, ok := digits(s); ok {
+			return float64(n), nil
+		}
+	}
 	if s == "" || strings.EqualFold(s, "NA") || strings.EqualFold(s, "NaN") {
 		return math.NaN(), nil
 	}

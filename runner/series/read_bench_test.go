@@ -52,3 +52,18 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadShare reads a file as one of 16 shards does: every row
+// passes, one item in 16 is kept. Its CPU is what each shard pays for the
+// rows it does not keep.
+func BenchmarkReadShare(b *testing.B) {
+	data := syntheticCSV(b, 20000, 60)
+	keep := func(id string) bool { return len(id) > 0 && id[len(id)-1] == '7' && id[len(id)-2] < '6' }
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := series.Read(bytes.NewReader(data), "bench.csv", series.ReadOptions{Keep: keep}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -41,8 +41,29 @@ type scanner struct {
 	byID   map[string]int32
 	last   int32
 	ids    []string
-	items  []scanItem
+	items  scanItems
 }
+
+// scanItems are the items' statistics in blocks of a fixed size: a
+// million items grow no slice of 80 MB by copying it.
+type scanItems struct {
+	blocks [][]scanItem
+	n      int
+}
+
+const scanBlock = 1 << 12
+
+func (s *scanItems) add() int {
+	if s.n%scanBlock == 0 {
+		s.blocks = append(s.blocks, make([]scanItem, scanBlock))
+	}
+	s.n++
+	return s.n - 1
+}
+
+func (s *scanItems) at(i int) *scanItem { return &s.blocks[i/scanBlock][i%scanBlock] }
+
+func (s *scanItems) len() int { return s.n }
 
 // scanItem is one item's running statistics; rows arrive in time order.
 type scanItem struct {
@@ -60,7 +81,7 @@ func newScanner() *scanner {
 
 func (s *scanner) lookup(id string) *scanItem {
 	if s.last >= 0 && s.ids[s.last] == id {
-		return &s.items[s.last]
+		return s.items.at(int(s.last))
 	}
 	i, ok := s.byID[id]
 	if !ok {
@@ -68,10 +89,10 @@ func (s *scanner) lookup(id string) *scanItem {
 		id = strings.Clone(id)
 		s.byID[id] = i
 		s.ids = append(s.ids, id)
-		s.items = append(s.items, scanItem{})
+		s.items.add()
 	}
 	s.last = i
-	return &s.items[i]
+	return s.items.at(int(i))
 }
 
 // add counts one row. Rows of an item must come in time order: the sums
@@ -112,7 +133,7 @@ func (s *scanner) add(l *loader, id string, t cellTime, v float64, line int) err
 func (l *loader) share(freq Frequency) (*Dataset, error) {
 	s := l.scan
 	rep := Report{Missing: l.missing, Delimiter: l.delimiter}
-	if l.kind != kindIndex && freq == "" && len(s.items) > 0 {
+	if l.kind != kindIndex && freq == "" && s.items.len() > 0 {
 		votes, err := s.inferFrequency(l)
 		if err != nil {
 			return nil, err
@@ -141,7 +162,8 @@ func (l *loader) share(freq Frequency) (*Dataset, error) {
 func (s *scanner) inferFrequency(l *loader) (frequencyVotes, error) {
 	votes := frequencyVotes{}
 	odd := -1
-	for i, it := range s.items {
+	for i := range s.items.len() {
+		it := s.items.at(i)
 		if it.gap == math.MaxInt64 {
 			continue
 		}
@@ -155,10 +177,10 @@ func (s *scanner) inferFrequency(l *loader) (frequencyVotes, error) {
 	case len(votes) > 0:
 		return votes, nil
 	case odd >= 0:
-		return nil, l.fieldError(int(s.items[odd].firstLine), l.time, ErrBadTime,
-			"cannot infer the frequency from item %q: its closest rows are %s apart; set it explicitly", s.ids[odd], describeGap(s.items[odd].gap))
+		return nil, l.fieldError(int(s.items.at(odd).firstLine), l.time, ErrBadTime,
+			"cannot infer the frequency from item %q: its closest rows are %s apart; set it explicitly", s.ids[odd], describeGap(s.items.at(odd).gap))
 	}
-	return nil, l.fieldError(int(s.items[0].firstLine), l.time, ErrBadTime,
+	return nil, l.fieldError(int(s.items.at(0).firstLine), l.time, ErrBadTime,
 		"cannot infer the frequency: no item has rows at two different times; set it explicitly")
 }
 
@@ -167,8 +189,8 @@ func (s *scanner) lastKey(kind timeKind) int64 {
 	if kind == kindIndex {
 		return end
 	}
-	for _, it := range s.items {
-		end = max(end, it.lastKey)
+	for i := range s.items.len() {
+		end = max(end, s.items.at(i).lastKey)
 	}
 	return end
 }
@@ -176,10 +198,10 @@ func (s *scanner) lastKey(kind timeKind) int64 {
 // summarise works out each item's laid-out length and demand sizes, as
 // place and notice would from its rows, and adds them to rep.
 func (s *scanner) summarise(l *loader, freq Frequency, end int64, rep *Report) (*Summary, error) {
-	sum := &Summary{Items: make([]Series, len(s.items)), Demand: make([]DemandSizes, len(s.items))}
-	lens := make([]int, len(s.items))
-	for i := range s.items {
-		it := &s.items[i]
+	sum := &Summary{Items: make([]Series, s.items.len()), Demand: make([]DemandSizes, s.items.len())}
+	lens := make([]int, s.items.len())
+	for i := range s.items.len() {
+		it := s.items.at(i)
 		n, extended, err := s.span(l, i, freq, end)
 		if err != nil {
 			return nil, err
@@ -196,8 +218,8 @@ func (s *scanner) summarise(l *loader, freq Frequency, end int64, rep *Report) (
 		rep.NonIntegerItems += b2i(it.fraction)
 	}
 	zeros := make([]float64, slices.Max(append(lens, 0)))
-	for i, it := range s.items {
-		n := lens[i]
+	for i := range s.items.len() {
+		it, n := s.items.at(i), lens[i]
 		sum.Items[i] = Series{ID: s.ids[i], Values: zeros[:n:n]}
 		if l.kind == kindIndex {
 			sum.Items[i].StartIndex = it.first.key
@@ -211,7 +233,7 @@ func (s *scanner) summarise(l *loader, freq Frequency, end int64, rep *Report) (
 // span is item i's laid-out length, checked as toSlots checks it, and
 // whether it was extended to the dataset's last period.
 func (s *scanner) span(l *loader, i int, freq Frequency, end int64) (n int, extended bool, err error) {
-	it := &s.items[i]
+	it := s.items.at(i)
 	g := newGrid(l.kind, freq, it.first.key)
 	lo, _ := g.slot(it.first.key)
 	hi, _ := g.slot(it.lastKey)
