@@ -49,7 +49,7 @@ func (r *Runner) withPlottedHistory(ctx context.Context, spec v1alpha1.Dataset, 
 		want[id] = true
 	}
 	opts := r.sourceOptions(spec)
-	opts.Keep = func(id string) bool { return want[id] }
+	opts.Keep, opts.Known = func(id string) bool { return want[id] }, plan.layout
 	ds, err := source.Load(ctx, spec, opts)
 	if err != nil {
 		return plan, fmt.Errorf("reading the plotted items' history: %w", err)
@@ -61,14 +61,11 @@ func (r *Runner) withPlottedHistory(ctx context.Context, spec v1alpha1.Dataset, 
 	for _, s := range ds.Items {
 		history[s.ID] = s
 	}
-	items := make([]series.Series, len(plan.Items))
-	for i, s := range plan.Items {
+	for i, s := range plan.Items { // in place: the placeholders are no longer needed
 		if h, ok := history[s.ID]; ok {
-			s = h
+			plan.Items[i] = h
 		}
-		items[i] = s
 	}
-	plan.Items = items
 	return plan, nil
 }
 

@@ -37,8 +37,11 @@ type Plan struct {
 	// Items other than Mine then hold placeholder values (see
 	// series.Summary), enough to order and date results but not to plot.
 	partial bool
-	spec    v1alpha1.ForecastRunSpec
-	shards  int
+	// layout is the partial read's input layout, for reading the plotted
+	// items again (series.ReadOptions.Known).
+	layout *series.Summary
+	spec   v1alpha1.ForecastRunSpec
+	shards int
 }
 
 // withDataset is the run's fingerprint for the data with the given digest.
@@ -64,6 +67,7 @@ func NewPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (Plan, er
 	if ds.Summary != nil {
 		p.Items, p.Mine = sampleShare(spec, ds, e)
 		p.DatasetSize, p.partial, digest = len(ds.Summary.Items), true, ds.Summary.Digest
+		p.layout = ds.Summary.Layout()
 	} else {
 		p.Items = sampleItems(spec, ds)
 		p.Mine = shard.Filter(p.Items, e.Index, e.Shards)
@@ -94,7 +98,10 @@ func itemCount(spec v1alpha1.ForecastRunSpec) int {
 func sampleShare(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env) (items, mine []series.Series) {
 	sum := ds.Summary
 	idx := sample.SelectSummary(sum, itemCount(spec), uint64(spec.Sampling.Seed))
-	items = make([]series.Series, len(idx))
+	items = sum.Items // every item, in order: no copy of a million
+	if len(idx) < len(sum.Items) {
+		items = make([]series.Series, len(idx))
+	}
 	j := 0
 	for k, i := range idx {
 		items[k] = sum.Items[i]

@@ -57,6 +57,13 @@ type ReadOptions struct {
 	// export sorted by item or by date) and absent periods that are not
 	// interpolated; otherwise the error wraps ErrNeedsWholeInput.
 	Keep func(id string) bool
+	// Known, with Keep, is the Summary an earlier read of the same input
+	// returned: the read then lays the kept items out as that read laid
+	// them out and summarises nothing else again, so that it needs memory
+	// only for the kept items. The returned Summary holds only the
+	// Digest, by which a caller tells whether the input changed. Errors
+	// in rows of items not kept are left to the earlier read.
+	Known *Summary
 }
 
 // LoadFile reads a long CSV file (see Read), or a Parquet file when it
@@ -144,7 +151,7 @@ func newLoader(name string, opts ReadOptions) (*loader, error) {
 		if missing == MissingInterpolate {
 			return nil, &ParseError{File: name, Err: ErrNeedsWholeInput}
 		}
-		l.keep, l.scan = opts.Keep, newScanner()
+		l.keep, l.scan, l.known = opts.Keep, newScanner(), opts.Known
 	}
 	return l, nil
 }
@@ -174,8 +181,9 @@ type loader struct {
 	missing   Missing
 	byID      map[string]int
 	// keep and scan are set when only some items are held (ReadOptions.Keep).
-	keep func(id string) bool
-	scan *scanner
+	keep  func(id string) bool
+	scan  *scanner
+	known *Summary // ReadOptions.Known
 	// rowGroups holds the first row number of each row group of a Parquet
 	// file, for messages; nil for CSV.
 	rowGroups []int
@@ -352,10 +360,13 @@ func (l *loader) add(id string, t cellTime, v float64, line int) error {
 	if err := l.checkKind(t.kind, line); err != nil {
 		return err
 	}
-	if l.scan != nil {
-		if err := l.scan.add(l, id, t, v, line); err != nil || !l.keeps(id) {
+	if l.scan != nil && l.known == nil {
+		if err := l.scan.add(l, id, t, v, line); err != nil {
 			return err
 		}
+	}
+	if l.scan != nil && !l.keeps(id) {
+		return nil
 	}
 	p := l.lookup(id)
 	if len(p.keys) == 0 || t.key < p.first.key {

@@ -24,6 +24,16 @@ type Summary struct {
 	// frequency, columns and meaning of absent periods that shape its
 	// layout, as "sha256:<hex>".
 	Digest string
+	// freq and end are the input's frequency and last period, on which a
+	// read with ReadOptions.Known lays its kept items out.
+	freq Frequency
+	end  int64
+}
+
+// Layout is s without its items: what ReadOptions.Known reads, for a
+// caller that reads the input again later and need not keep the rest.
+func (s *Summary) Layout() *Summary {
+	return &Summary{Digest: s.Digest, freq: s.freq, end: s.end}
 }
 
 // DemandSizes is what demand classification (sample.Demand) needs of an
@@ -131,6 +141,9 @@ func (s *scanner) add(l *loader, id string, t cellTime, v float64, line int) err
 // share lays out the kept items on the whole input's frequency and last
 // period, and summarises every item.
 func (l *loader) share(freq Frequency) (*Dataset, error) {
+	if l.known != nil {
+		return l.shareKnown()
+	}
 	s := l.scan
 	rep := Report{Missing: l.missing, Delimiter: l.delimiter}
 	if l.kind != kindIndex && freq == "" && s.items.len() > 0 {
@@ -145,16 +158,39 @@ func (l *loader) share(freq Frequency) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum.Digest = s.finalDigest(l, freq)
-	ds := &Dataset{Frequency: freq, Report: rep, Summary: sum, Items: make([]Series, len(l.items))}
+	sum.Digest, sum.freq, sum.end = s.finalDigest(l, freq), freq, end
+	ds := &Dataset{Frequency: freq, Report: rep, Summary: sum}
+	if ds.Items, err = l.placeKept(freq, end, rep); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// shareKnown lays the kept items out on the frequency and last period of
+// an earlier read of the same input (ReadOptions.Known).
+func (l *loader) shareKnown() (*Dataset, error) {
+	k := l.known
+	rep := Report{Missing: l.missing, Delimiter: l.delimiter}
+	ds := &Dataset{Frequency: k.freq, Report: rep, Summary: &Summary{Digest: l.scan.finalDigest(l, k.freq), freq: k.freq, end: k.end}}
+	var err error
+	if ds.Items, err = l.placeKept(k.freq, k.end, rep); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// placeKept lays the kept items out, releasing their rows as it goes.
+func (l *loader) placeKept(freq Frequency, end int64, rep Report) ([]Series, error) {
+	items := make([]Series, len(l.items))
 	var seen []uint32
+	var err error
 	for i, p := range l.items {
-		if ds.Items[i], _, err = l.place(p, freq, end, l.missing, &seen); err != nil {
+		if items[i], _, err = l.place(p, freq, end, l.missing, &seen); err != nil {
 			return nil, l.explainOffGrid(err, rep)
 		}
 		l.items[i] = nil
 	}
-	return ds, nil
+	return items, nil
 }
 
 // inferFrequency votes as loader.inferFrequency does, from each item's

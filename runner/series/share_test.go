@@ -174,3 +174,44 @@ func BenchmarkReadKeep(b *testing.B) {
 		})
 	}
 }
+
+// TestReadKnownMatchesShareRead: reading a few items again with the layout
+// of an earlier share read (ReadOptions.Known) gives the same series and
+// digest without summarising the other items; a changed input gives
+// another digest.
+func TestReadKnownMatchesShareRead(t *testing.T) {
+	for name, in := range shareInputs(t) {
+		t.Run(name, func(t *testing.T) {
+			opts := in.opts
+			opts.Keep = func(id string) bool { return shard.Of(id, 2) == 0 }
+			first := read(t, in.csv, opts)
+			want := map[string]bool{}
+			for _, s := range first.Summary.Items[:2] {
+				want[s.ID] = true
+			}
+			wantItems := read(t, in.csv, series.ReadOptions{Columns: in.opts.Columns, Frequency: in.opts.Frequency, Missing: in.opts.Missing,
+				Keep: func(id string) bool { return want[id] }})
+			again := in.opts
+			again.Keep, again.Known = func(id string) bool { return want[id] }, first.Summary.Layout()
+			got := read(t, in.csv, again)
+			if len(got.Summary.Items) != 0 {
+				t.Errorf("the read again summarised %d items", len(got.Summary.Items))
+			}
+			if got.Summary.Digest != first.Summary.Digest || got.Frequency != first.Frequency {
+				t.Errorf("digest %s frequency %q, first read %s %q", got.Summary.Digest, got.Frequency, first.Summary.Digest, first.Frequency)
+			}
+			if len(got.Items) != len(wantItems.Items) {
+				t.Fatalf("read again %d items, want %d", len(got.Items), len(wantItems.Items))
+			}
+			for i, s := range wantItems.Items {
+				if g := got.Items[i]; g.ID != s.ID || !g.Start.Equal(s.Start) || g.StartIndex != s.StartIndex || !sameValues(g.Values, s.Values) {
+					t.Errorf("item %s: read again %+v, want %+v", s.ID, g, s)
+				}
+			}
+			changed := read(t, strings.Replace(in.csv, ",", " ,", 1), again) // the same rows, other bytes
+			if changed.Summary.Digest == first.Summary.Digest {
+				t.Errorf("a changed input kept the digest")
+			}
+		})
+	}
+}

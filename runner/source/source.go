@@ -57,6 +57,10 @@ type Options struct {
 	// rest (series.ReadOptions.Keep), so that a shard needs memory for its
 	// share. Synthetic data ignores it: it is generated whole.
 	Keep func(id string) bool
+	// Known, with Keep, is the Summary of an earlier read of the same
+	// data (series.ReadOptions.Known): the read then holds the kept items
+	// and summarises nothing else again.
+	Known *series.Summary
 }
 
 // Load reads the dataset spec describes from its one source, a CSV or
@@ -105,5 +109,6 @@ func readOptions(spec v1alpha1.Dataset, opts Options) series.ReadOptions {
 		Frequency: series.Frequency(spec.Frequency),
 		Missing:   series.Missing(spec.Missing),
 		Keep:      opts.Keep,
+		Known:     opts.Known,
 	}
 }
