@@ -74,7 +74,11 @@ func run(c config) error {
 		return err
 	}
 	// The merge alone: shard 0 again, which finds every item checkpointed,
-	// reads its share, merges every shard's results and writes the files.
+	// reads its share, merges every shard's results and writes the files
+	// (without the marker of the merge done, it does not leave it).
+	if err := os.Remove(filepath.Join(c.dir, "out", "scale-sharded", ".checkpoint", "merged")); err != nil {
+		return err
+	}
 	merge, err := c.shard(cp.Kubeconfig, "scale-sharded", c.shards, 0)
 	if err != nil {
 		return err

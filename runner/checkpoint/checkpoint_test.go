@@ -312,3 +312,40 @@ func nanValue() float64 {
 	var zero float64
 	return zero / zero
 }
+
+// TestTakeTurn: a shard waits while another merges, then finds the merge
+// of the same run and attempt done; another attempt merges again.
+func TestTakeTurn(t *testing.T) {
+	dir := t.TempDir()
+	first, merged, err := TakeTurn(dir, fp, "1/a")
+	if err != nil || merged {
+		t.Fatalf("first turn: merged %v, %v", merged, err)
+	}
+	got := make(chan bool)
+	go func() {
+		second, merged, err := TakeTurn(dir, fp, "1/a")
+		if err != nil {
+			t.Error(err)
+		} else {
+			second.Release()
+		}
+		got <- merged
+	}()
+	select {
+	case <-got:
+		t.Fatal("a second turn began while the first was merging")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := first.Done(); err != nil {
+		t.Fatal(err)
+	}
+	first.Release()
+	if !<-got {
+		t.Error("the second turn did not find the first's merge done")
+	}
+	other, merged, err := TakeTurn(dir, fp, "2/b")
+	if err != nil || merged {
+		t.Errorf("another attempt's turn: merged %v, %v", merged, err)
+	}
+	other.Release()
+}

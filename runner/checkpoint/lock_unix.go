@@ -18,3 +18,13 @@ func lock(f *os.File) error {
 	}
 	return err
 }
+
+// lockWait takes an exclusive advisory lock on f, waiting for it.
+func lockWait(f *os.File) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/output"
 	"github.com/forecastrun/forecastrun/runner/report"
 	"github.com/forecastrun/forecastrun/runner/tournament"
@@ -16,8 +17,11 @@ import (
 
 // finish writes the run's files when every shard's items are recorded. Each
 // shard syncs its checkpoint before merging, so whichever shard finishes
-// last sees every record; shards finishing together may both write, which
-// is harmless because the files are identical and written atomically.
+// last sees every record. Shards finishing together on a shared folder
+// take turns (checkpoint.TakeTurn), and those after the first find its
+// merge done; shards that exchange checkpoints through a bucket may both
+// write, which is harmless because the files are identical and written
+// atomically.
 func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Plan, rep *progressReporter) error {
 	dir := r.Env.ResultDir()
 	if err := r.results.collectShards(ctx, dir, plan.Fingerprint, r.Env.Shards, r.Env.Index); err != nil {
@@ -28,12 +32,21 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", left)})
 		return nil
 	}
+	mine := len(plan.Mine)
+	turn, merged, err := r.takeTurn(dir, plan)
+	if err != nil {
+		return err
+	}
+	defer turn.Release()
+	if merged {
+		rep.set(shardProgress{done: mine, total: mine, message: "shard done; the results were written by an earlier merge"})
+		return nil
+	}
 	m, err := openMerge(dir, plan, r.Env.Shards)
 	if err != nil {
 		return fmt.Errorf("merging shard checkpoints: %w", err)
 	}
 	defer m.close()
-	mine := len(plan.Mine)
 	if m.missing > 0 {
 		rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("shard done; %d items left in other shards", m.missing)})
 		return nil
@@ -57,7 +70,17 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return err
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", len(m.items))})
-	return nil
+	return turn.Done()
+}
+
+// takeTurn waits for this shard's turn to merge when the run has several
+// shards (a single shard has no one to wait for, and merges again when
+// retried).
+func (r *Runner) takeTurn(dir string, plan Plan) (*checkpoint.Turn, bool, error) {
+	if r.Env.Shards < 2 {
+		return nil, false, nil
+	}
+	return checkpoint.TakeTurn(dir, plan.Fingerprint, r.Env.FencingToken)
 }
 
 // writeFiles writes the run's files from the merge: forecasts,

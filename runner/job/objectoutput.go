@@ -80,7 +80,7 @@ func (o *resultBucket) publishShard(ctx context.Context, dir, fingerprint string
 }
 
 // collectShards downloads the other shards' checkpoints into the scratch
-// folder, where checkpoint.Merge reads them. Every shard publishes its own
+// folder, where the merge reads them (checkpoint.OpenShards). Every shard publishes its own
 // before it collects, so the last of them to finish sees them all.
 func (o *resultBucket) collectShards(ctx context.Context, dir, fingerprint string, shards, index int) error {
 	if o == nil {

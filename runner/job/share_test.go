@@ -3,6 +3,7 @@ package job_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
+	"github.com/forecastrun/forecastrun/runner/job"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/synth"
 )
@@ -125,4 +127,33 @@ func TestShardFinishingFirstReadsNoOtherResults(t *testing.T) {
 // it again.
 func deleteAfter(t *testing.T, run *v1alpha1.ForecastRun) {
 	t.Cleanup(func() { _ = k8sClient.Delete(context.Background(), run.DeepCopy()) })
+}
+
+// TestShardAfterTheMergeLeavesIt: shards that find every item recorded at
+// once take turns, and one whose turn comes after the merge of the same
+// attempt does not merge again (each merge of a large run costs a
+// one-Pod merge's CPU). Before the turns, shard 0 wrote the files again.
+func TestShardAfterTheMergeLeavesIt(t *testing.T) {
+	out := t.TempDir()
+	run := testutil.MakeForecastRun("turns", "default").Synthetic(40, 60, 5).ItemLimit(20).Horizon(7).Parallelism(2).Output("results", "runs").Obj()
+	deleteAfter(t, run)
+	shard0 := newRunner(t, run, 0, 2, out)
+	for i, r := range []*job.Runner{shard0, newRunner(t, run, 1, 2, out)} {
+		if err := r.Run(context.Background()); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+	}
+	forecasts := filepath.Join(out, "turns", "forecasts.csv")
+	if err := os.Remove(forecasts); err != nil {
+		t.Fatalf("the merge wrote no forecasts: %v", err)
+	}
+	if err := shard0.Run(context.Background()); err != nil {
+		t.Fatalf("shard 0 again: %v", err)
+	}
+	if _, err := os.Stat(forecasts); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("shard 0 merged again after shard 1's merge (%v)", err)
+	}
+	if msg := getRun(t, "turns").Status.Shards[0].Message; msg != "shard done; the results were written by an earlier merge" {
+		t.Errorf("shard 0 says %q", msg)
+	}
 }
