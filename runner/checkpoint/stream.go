@@ -198,13 +198,15 @@ var idPrefix = []byte(`{"Index":`)
 
 // recordID reads a record's item ID without decoding the rest: from the
 // prefix Append writes when the line has it, else by decoding the line.
-// A line that is not a record with an ID gives false.
+// A line that is not a record with an ID gives false; a line with the
+// prefix is not checked further (the caller decodes it, and a complete
+// line Append wrote with one write(2) is whole).
 func recordID(line []byte) (string, bool) {
 	if rest, ok := bytes.CutPrefix(line, idPrefix); ok {
 		if comma := bytes.IndexByte(rest, ','); comma > 0 {
 			if tail, ok := bytes.CutPrefix(rest[comma+1:], []byte(`"ID":`)); ok && len(tail) > 0 && tail[0] == '"' {
 				if end := bytes.IndexByte(tail[1:], '"'); end >= 0 && bytes.IndexByte(tail[1:end+1], '\\') < 0 {
-					if id := string(tail[1 : end+1]); id != "" && json.Valid(line) {
+					if id := string(tail[1 : end+1]); id != "" {
 						return id, true
 					}
 				}

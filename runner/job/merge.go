@@ -1,8 +1,9 @@
 package job
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/output"
