@@ -1,6 +1,7 @@
 package checkpoint
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
@@ -229,42 +229,75 @@ func TestConcurrentShards(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	all, err := Merge(dir, shards, fp)
+	r, err := OpenShards(dir, shards, fp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != shards*perShard {
-		t.Errorf("merged %d items, want %d", len(all), shards*perShard)
+	defer r.Close()
+	for i := range shards * perShard {
+		if _, ok, err := r.Record(i/perShard, item(i).ID); !ok || err != nil {
+			t.Errorf("item %d of shard %d: found %v, %v", i, i/perShard, ok, err)
+		}
 	}
 }
 
-func TestMerge(t *testing.T) {
+// TestShards reads records in another order than they were appended, a
+// record longer than the reader's buffer, a shard that never started, a
+// torn last line, and a second pass after Rewind; a checkpoint of another
+// run is refused.
+func TestShards(t *testing.T) {
 	dir := t.TempDir()
-	for s, items := range [][2]int{{0, 2}, {2, 5}} {
-		w, _ := open(t, dir, s, fp)
-		appendItems(t, w, items[0], items[1])
-		closeWriter(t, w)
+	w, _ := open(t, dir, 0, fp)
+	appendItems(t, w, 0, 4)
+	long := item(4)
+	long.Note = strings.Repeat("a long note ", 40000) // 480 KB
+	if err := w.Append(long); err != nil {
+		t.Fatal(err)
 	}
-	// Shard 2 never started: it contributes nothing.
-	all, err := Merge(dir, 3, fp)
-	if err != nil || len(all) != 5 {
-		t.Fatalf("Merge = %d items, %v; want 5", len(all), err)
+	appendItems(t, w, 5, 6)
+	closeWriter(t, w)
+	w, _ = open(t, dir, 1, fp)
+	appendItems(t, w, 10, 12)
+	closeWriter(t, w)
+	f, err := os.OpenFile(Path(dir, 1), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := Merge(dir, 3, "sha256:other"); !errors.Is(err, ErrMismatch) {
-		t.Errorf("Merge with another fingerprint: %v, want ErrMismatch", err)
-	}
-}
+	f.WriteString(`{"Index":12,"ID":"SKU-00012","Cl`) // torn by a crash
+	f.Close()
 
-func TestOrder(t *testing.T) {
-	records := map[string]tournament.ItemResult{"b": {ID: "b", Index: 0}, "d": {ID: "d", Index: 1}}
-	items := []series.Series{{ID: "a"}, {ID: "b"}, {ID: "c"}, {ID: "d"}}
-	got, missing := Order(records, items)
-	want := []tournament.ItemResult{{ID: "b", Index: 1}, {ID: "d", Index: 3}}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Order (-want +got):\n%s", diff)
+	r, err := OpenShards(dir, 3, fp)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"a", "c"}, missing); diff != "" {
-		t.Errorf("missing (-want +got):\n%s", diff)
+	defer r.Close()
+	order := []struct {
+		shard, item int
+		found       bool
+	}{{0, 2, true}, {0, 0, true}, {1, 11, true}, {0, 5, true}, {0, 4, true}, {0, 1, true}, {1, 10, true}, {1, 12, false}, {2, 20, false}, {0, 3, true}}
+	for pass := range 2 {
+		for _, o := range order {
+			line, ok, err := r.Record(o.shard, item(o.item).ID)
+			if err != nil || ok != o.found {
+				t.Fatalf("pass %d, item %d of shard %d: found %v, %v; want %v", pass, o.item, o.shard, ok, err, o.found)
+			}
+			if !ok {
+				continue
+			}
+			var got tournament.ItemResult
+			if err := json.Unmarshal(line, &got); err != nil || got.ID != item(o.item).ID || (o.item == 4 && got.Note != long.Note) {
+				t.Errorf("pass %d: item %d decoded as %s, %v", pass, o.item, got.ID, err)
+			}
+		}
+		if r.Ahead() != 0 {
+			t.Errorf("pass %d: %d records read ahead and never asked for", pass, r.Ahead())
+		}
+		if err := r.Rewind(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := OpenShards(dir, 3, "sha256:other"); !errors.Is(err, ErrMismatch) {
+		t.Errorf("OpenShards with another fingerprint: %v, want ErrMismatch", err)
 	}
 }
 
