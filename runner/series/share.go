@@ -145,6 +145,7 @@ func (l *loader) share(freq Frequency) (*Dataset, error) {
 		return l.shareKnown()
 	}
 	s := l.scan
+	s.byID = nil // every row is in: the index by ID (a tenth of a shard's memory) is done with
 	rep := Report{Missing: l.missing, Delimiter: l.delimiter}
 	if l.kind != kindIndex && freq == "" && s.items.len() > 0 {
 		votes, err := s.inferFrequency(l)
