@@ -71,9 +71,9 @@ func (r *Runner) withPlottedHistory(ctx context.Context, spec v1alpha1.Dataset, 
 
 // othersLeft counts the items the other shards have yet to record, from
 // the lines of their checkpoints against their share of the sample,
-// without decoding a record. Merging decodes every shard's results, as
-// much memory as a one-Pod run's; a shard that finishes while others still
-// work must not pay that only to find items missing.
+// without decoding a record. The merge's first pass decodes every shard's
+// records, a fair share of a one-Pod run's CPU; a shard that finishes
+// while others still work must not pay that only to find items missing.
 func othersLeft(dir string, plan Plan, e Env) int {
 	want := make([]int, max(e.Shards, 1))
 	for _, s := range plan.Items {

@@ -211,3 +211,48 @@ func TestWriteQuantiles(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamAbortLeavesNothing: a Stream that fails or is abandoned before
+// Close leaves no file, whole or partial, in the folder; one that closes
+// writes what Write writes.
+func TestStreamAbortLeavesNothing(t *testing.T) {
+	r := testRun(t, dailyItems(3, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)), series.Daily, []float64{80})
+	dir := t.TempDir()
+	s, err := NewStream(dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(r.Result.Items[0]); err != nil {
+		t.Fatal(err)
+	}
+	s.Abort()
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("an aborted stream left %d files, the first %s", len(left), left[0].Name())
+	}
+	want := t.TempDir()
+	if _, err := Write(want, r); err != nil {
+		t.Fatal(err)
+	}
+	s, err = NewStream(dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range r.Result.Items {
+		if err := s.Add(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Close(r.Result.Summary); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{ForecastsFile, LeaderboardFile, SummaryFile} {
+		a, _ := os.ReadFile(filepath.Join(want, name))
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(a) != string(b) {
+			t.Errorf("%s: the stream wrote %d bytes (%v), Write %d", name, len(b), err, len(a))
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 3 {
+		t.Errorf("the folder holds %d files, want the three", len(left))
+	}
+}
