@@ -325,6 +325,9 @@ func (l *loader) addRow(rec []string) error {
 		}
 		l.rowID = id
 	}
+	if l.known != nil && !l.keeps(id) {
+		return nil // the earlier read checked the row; its bytes are digested
+	}
 	line := l.lineOf(l.time) // later errors about the row concern its time
 	t, err := l.timeCell(strings.TrimSpace(rec[l.time]))
 	if err != nil {
