@@ -33,6 +33,7 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return nil
 	}
 	mine := len(plan.Mine)
+	rep.set(shardProgress{done: mine, total: mine, message: "shard done; waiting for its turn to merge"})
 	turn, merged, err := r.takeTurn(dir, plan)
 	if err != nil {
 		return err
