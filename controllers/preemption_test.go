@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -69,9 +70,18 @@ func TestUrgentPreemptsNormal(t *testing.T) {
 	waitPhase(t, ns, "urgent", v1alpha1.PhaseRunning)
 	waitJob(t, ns, "urgent-runner")
 	eventually(t, 10*time.Second, "the preempted Job is deleted", jobGone(ns, "normal-runner"))
-	n := waitPhase(t, ns, "normal", v1alpha1.PhaseQueued)
-	if n.Status.Preemptions != 1 || ptr.Deref(n.Status.QueuePosition, 0) != 2 {
-		t.Errorf("preemptions = %d, position = %d; want 1, 2 (behind High)", n.Status.Preemptions, ptr.Deref(n.Status.QueuePosition, 0))
+	// The preemption is recorded first; the run's place in the queue by the
+	// pass after it.
+	waitPhase(t, ns, "normal", v1alpha1.PhaseQueued)
+	eventually(t, 10*time.Second, "normal queued behind High", func() error {
+		if pos := ptr.Deref(getRun(t, ns, "normal").Status.QueuePosition, 0); pos != 2 {
+			return fmt.Errorf("position %d, want 2", pos)
+		}
+		return nil
+	})
+	n := getRun(t, ns, "normal")
+	if n.Status.Phase != v1alpha1.PhaseQueued || n.Status.Preemptions != 1 {
+		t.Errorf("phase %s, preemptions = %d; want Queued, 1", n.Status.Phase, n.Status.Preemptions)
 	}
 	if c := findCondition(n, v1alpha1.ConditionPreempted); c == nil || c.Status != "True" || c.Reason != v1alpha1.ReasonPreemptedUrgent {
 		t.Errorf("preempted condition = %+v", c)
