@@ -215,18 +215,14 @@ func lookup(name string) (entry, bool) {
 
 // arimaSearchLength is AutoARIMA's Truncate for a season: its search, on
 // histories long enough to be approximate (over 150 observations), sees
-// the last 200 observations or three seasons, whichever is longer; the
+// the last 300 observations or three seasons, whichever is longer; the
 // differencing tests see the whole history, the later backtest windows
 // run the Kalman filter over all of it, and the final fit reestimates the
-// chosen form on all of it. On the shared splits and 400 synthetic daily
-// items (runner local, every candidate), truncating to 300 rather than
-// not at all cut the tournament's CPU time by 30% on m4-weekly, 17% on
-// m4-hourly and 25% on the synthetic items, left the winner unchanged on
-// 96.4%, 98.6% and 99.2% of items, and moved MASE and RMSSE by +0.05% and
-// +0.14% on m4-weekly and −0.2% and −0.4% on m4-hourly. Truncating to 200
-// rather than 300 (hack/bench-engine.sh, 600 synthetic items) cut it by
-// another 13% on m4-weekly, 20% on m4-hourly and 20% on the synthetic
-// items, left the winner unchanged on 96.7%, 98.8% and 99.5%, and moved
-// MASE and RMSSE by +0.2% and +0.1% on m4-weekly and −0.1% and −0.1% on
-// m4-hourly. carparts is too short to be truncated.
-func arimaSearchLength(season int) int { return max(200, 3*season) }
+// chosen form on all of it. On
+// the shared splits and 400 synthetic daily items (runner local, every
+// candidate, against no truncation) it cut the tournament's CPU time by
+// 30% on m4-weekly, 17% on m4-hourly and 25% on the synthetic items,
+// left the winner unchanged on 96.4%, 98.6% and 99.2% of items, and
+// moved MASE and RMSSE by +0.05% and +0.14% on m4-weekly and −0.2% and
+// −0.4% on m4-hourly (carparts is too short to be truncated).
+func arimaSearchLength(season int) int { return max(300, 3*season) }

@@ -194,11 +194,11 @@ func TestMSTLPeriods(t *testing.T) {
 
 // TestAutoARIMATruncatesLongSearches: the registry's AutoARIMA searches
 // the last arimaSearchLength observations of a long history (at least
-// three seasons, and never fewer than 200), as AutoWith with that
+// three seasons, and never fewer than 300), as AutoWith with that
 // Truncate, and the whole of a short one.
 func TestAutoARIMATruncatesLongSearches(t *testing.T) {
 	for _, tc := range []struct{ season, want int }{
-		{1, 200}, {7, 200}, {12, 200}, {24, 200}, {52, 200}, {168, 504}, {365, 1095},
+		{1, 300}, {7, 300}, {12, 300}, {24, 300}, {52, 300}, {168, 504}, {365, 1095},
 	} {
 		if got := arimaSearchLength(tc.season); got != tc.want {
 			t.Errorf("arimaSearchLength(%d) = %d, want %d", tc.season, got, tc.want)
@@ -222,7 +222,7 @@ func TestAutoARIMATruncatesLongSearches(t *testing.T) {
 		return fmt.Sprint(f.Order(), f.Coefficients())
 	}
 	got := order(m[0])
-	if want := order(arima.AutoWith(7, arima.AutoOptions{Truncate: 200})); got != want {
+	if want := order(arima.AutoWith(7, arima.AutoOptions{Truncate: 300})); got != want {
 		t.Errorf("registry's AutoARIMA fitted %s, want the truncated search's %s", got, want)
 	}
 	if whole := order(arima.Auto(7)); got == whole {
