@@ -195,19 +195,68 @@ func (se *search) isNew(p, q, sp, sq int, constant bool) bool {
 
 // refitExact refits the candidates by exact likelihood in order of their
 // approximate AICc and returns the first that R would accept, as
-// auto.arima does after an approximate search.
+// auto.arima does, except that on long enough histories a candidate
+// whose CSS estimate has a seasonal root near the boundary is refitted
+// only after every other one is rejected (see deferSeasonalMargin).
 func (se *search) refitExact() estimate {
 	order := append([]estimate(nil), se.tried...)
 	sort.SliceStable(order, func(i, j int) bool { return order[i].ic < order[j].ic })
+	var deferred []estimate
 	for _, c := range order {
 		if math.IsInf(c.ic, 1) {
 			break
 		}
-		// The CSS estimate of the search is R's CSS step of CSS-ML.
-		e := estimateMLFrom(se.y, se.w, c.spec, faithful(len(se.y)), c.coef, true)
-		if !math.IsInf(e.ic, 1) {
+		if se.deferRefit(c) {
+			deferred = append(deferred, c)
+			continue
+		}
+		if e := se.refit(c); !math.IsInf(e.ic, 1) {
+			return e
+		}
+	}
+	for _, c := range deferred {
+		if e := se.refit(c); !math.IsInf(e.ic, 1) {
 			return e
 		}
 	}
 	return failed(spec{})
+}
+
+// An exact refit whose CSS start has a seasonal AR or MA root of modulus
+// (in powers of the seasonal lag) below deferSeasonalMargin times
+// auto.arima's bound (1.01 per period) is almost always rejected: the
+// likelihood pulls the root on to the boundary, and those rejected
+// refits were most of AutoARIMA's cost on hourly data (of 2,037 refits
+// whose start had a root within 1.015 per period, 38 were accepted).
+// Refitting such candidates last, when the search saw at least
+// deferSeasons seasons, changed AutoARIMA alone (runner fit, whole
+// histories, against refitting in AICc order) thus: m4-hourly 55% fewer
+// Kalman filter runs (237,591 to 105,957), 35% less CPU, MASE 0.958 to
+// 0.957, RMSSE 0.855 both; 600 synthetic daily items (seed 7, 730 days
+// fitted, the next 28 scored) 17% fewer runs, MASE 0.906 and RMSSE 0.712
+// both. With fewer seasons CSS's seasonal estimate is too rough to judge
+// by: on m4-weekly (300 observations searched, under 6 years) the rule
+// saved 15% of the runs and cost 4% of MASE, so such searches keep R's
+// order (and m4-weekly's forecasts are unchanged).
+const (
+	deferSeasonalMargin = 1.2
+	deferSeasons        = 10
+)
+
+// deferRefit reports whether the exact refit of candidate c goes last
+// (see deferSeasonalMargin).
+func (se *search) deferRefit(c estimate) bool {
+	if se.m < 2 || len(se.y) < deferSeasons*se.m {
+		return false
+	}
+	s := c.spec
+	p, q, sp, sq := s.order.P, s.order.Q, s.seasonal.P, s.seasonal.Q
+	bound := deferSeasonalMargin * math.Pow(1.01, float64(s.season))
+	return !stationary(c.coef[p+q:p+q+sp], bound) || !stationary(negated(c.coef[p+q+sp:p+q+sp+sq]), bound)
+}
+
+// refit is the exact fit of candidate c from its CSS estimate (R's CSS
+// step of CSS-ML), with auto.arima's checks.
+func (se *search) refit(c estimate) estimate {
+	return estimateMLFrom(se.y, se.w, c.spec, faithful(len(se.y)), c.coef, true)
 }

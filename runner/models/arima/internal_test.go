@@ -354,3 +354,79 @@ func TestFirstColumnSkipsOnlyZeros(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferRefit: the exact refit of a candidate goes last when its CSS
+// estimate has a seasonal AR or MA root within deferSeasonalMargin of
+// auto.arima's bound and the search saw at least deferSeasons seasons;
+// non-seasonal roots, short searches and non-seasonal data keep R's order.
+func TestDeferRefit(t *testing.T) {
+	seasonalAR := spec{seasonal: Seasonal{P: 1}, season: 4}
+	seasonalMA := spec{seasonal: Seasonal{Q: 1}, season: 4}
+	both := spec{order: Order{P: 1}, seasonal: Seasonal{P: 1}, season: 4}
+	tests := []struct {
+		name     string
+		m, n     int
+		s        spec
+		coef     []float64
+		deferred bool
+	}{
+		{"seasonal AR near the bound", 4, 200, seasonalAR, []float64{0.9}, true},
+		{"seasonal AR clear of it", 4, 200, seasonalAR, []float64{0.5}, false},
+		{"seasonal MA near the bound", 4, 200, seasonalMA, []float64{-0.85}, true},
+		{"seasonal MA near it, other sign", 4, 200, seasonalMA, []float64{0.85}, true},
+		{"non-seasonal AR near its bound", 4, 200, both, []float64{0.985, 0.2}, false},
+		{"fewer than deferSeasons seasons", 4, 39, seasonalAR, []float64{0.9}, false},
+		{"exactly deferSeasons seasons", 4, 40, seasonalAR, []float64{0.9}, true},
+		{"non-seasonal data", 1, 200, spec{order: Order{P: 1}, season: 1}, []float64{0.985}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			se := &search{y: make([]float64, tt.n), m: tt.m}
+			if got := se.deferRefit(estimate{spec: tt.s, coef: tt.coef}); got != tt.deferred {
+				t.Errorf("deferRefit(%v) = %v, want %v", tt.coef, got, tt.deferred)
+			}
+		})
+	}
+}
+
+// TestRefitExactDefersSeasonalBoundary: of two candidates whose exact
+// refits are both accepted, refitExact returns the one with the higher
+// approximate AICc when the other's CSS estimate is deferred; alone, the
+// deferred candidate is still refitted and returned.
+func TestRefitExactDefersSeasonalBoundary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	const m, n = 4, 240
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = rng.NormFloat64()
+		if i >= m {
+			y[i] += 0.5 * y[i-m]
+		}
+	}
+	se := newSearch(y, y, 0, 0, m, 0)
+	if !se.approximate {
+		t.Fatal("the search is not approximate: refitExact would not run")
+	}
+	nearBound := estimate{spec: spec{seasonal: Seasonal{P: 1}, season: m}, coef: []float64{0.9}, ic: 100, ok: true}
+	clear := estimate{spec: spec{order: Order{P: 1}, seasonal: Seasonal{P: 1}, season: m}, coef: []float64{0, 0.5}, ic: 101, ok: true}
+	if !se.deferRefit(nearBound) || se.deferRefit(clear) {
+		t.Fatal("the candidates do not test deferral: want the first deferred, the second not")
+	}
+	tests := []struct {
+		name  string
+		tried []estimate
+		want  spec
+	}{
+		{"deferred candidate goes after the other", []estimate{nearBound, clear}, clear.spec},
+		{"deferred candidate refitted when alone", []estimate{nearBound}, nearBound.spec},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			se.tried = tt.tried
+			e := se.refitExact()
+			if math.IsInf(e.ic, 1) || e.spec != tt.want {
+				t.Errorf("refitExact chose %+v (ic %v), want %+v accepted", e.spec, e.ic, tt.want)
+			}
+		})
+	}
+}
