@@ -245,3 +245,35 @@ func TestOptimizedMinimisesTheRateError(t *testing.T) {
 		}
 	}
 }
+
+// The search's branch-free rate error must equal, to the bit, the error of
+// the forecasts of the recursion it stands in for, for both methods, with
+// and without demand in the last period.
+func TestRateErrorMatchesRecursion(t *testing.T) {
+	tests := []struct {
+		name string
+		m    Model
+		y    []float64
+	}{
+		{"Classic, sparse", Optimized(Classic()), modeltest.Intermittent(200, 0.2, 1)},
+		{"Classic, dense", Optimized(Classic()), modeltest.Intermittent(150, 0.8, 2)},
+		{"SBA, sparse", Optimized(SBA()), modeltest.Intermittent(200, 0.2, 3)},
+		{"SBA, demand last", Optimized(SBA()), append(modeltest.Intermittent(90, 0.3, 4), 5)},
+		{"Classic, one demand", Optimized(Classic()), []float64{0, 0, 0, 7, 0, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := runningRate(tt.y)
+			for _, p := range []params{{0.1, 0.1}, {0.01, 0.5}, {0.37, 0.02}, {0.5, 0.5}} {
+				var want float64
+				for i, f := range tt.m.fitWith(tt.y, p).inSample {
+					want += math.Abs(f - target[i])
+				}
+				got := rateError(tt.y, target, newMeanState(tt.m.method, params{}, tt.y), p)
+				if got != want {
+					t.Errorf("%+v: rate error %v, recursion %v", p, got, want)
+				}
+			}
+		})
+	}
+}

@@ -23,15 +23,40 @@ func (m Model) optimiseRate(y []float64) params {
 		return params{size: Alpha, occurrence: Alpha}
 	}
 	target := runningRate(y)
-	fitted := make([]float64, len(y))
-	return minimise(func(p params) float64 {
-		m.filter(y, p, fitted)
-		var cost float64
-		for t, f := range fitted {
-			cost += math.Abs(f - target[t])
+	// The mean start does not depend on the constants: computed once.
+	start := newMeanState(m.method, params{}, y)
+	return minimise(func(p params) float64 { return rateError(y, target, start, p) })
+}
+
+// rateError is the mean absolute rate error (times len(y)) of Classic or
+// SBA (start.method) with constants p started at start: Σ|f_t − target_t|
+// over the one-step forecasts f of state.run, to the bit. It is written
+// for speed like tsbSSE, as the search runs it about 50 times per fit: no
+// branch on the data, each update a multiply-add whose demand-dependent
+// weight is 0 in a period without demand (leaving the value exactly as
+// it was), and the periods since the last demand counted in a float64
+// (exact at any history length).
+func rateError(y, target []float64, start state, p params) float64 {
+	size, interval := start.size, start.occurrence
+	a, b := p.size, p.occurrence
+	deflate := 1.0 // 1·x is x exactly, so Classic's forecast is size/interval
+	if start.method == sba {
+		deflate = 1 - b/2
+	}
+	var cost, since float64
+	for t, v := range y {
+		cost += math.Abs(deflate*size/interval - target[t])
+		since++
+		occurred := 0.0
+		if v > 0 {
+			occurred = 1
 		}
-		return cost
-	})
+		ga, gb := a*occurred, b*occurred
+		size = ga*v + (1-ga)*size
+		interval = gb*since + (1-gb)*interval
+		since *= 1 - occurred
+	}
+	return cost
 }
 
 // runningRate is the mean demand per period up to each period, held at
