@@ -6,7 +6,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/forecastrun/forecastrun/runner/models"
 	"github.com/forecastrun/forecastrun/runner/models/registry"
+	"github.com/forecastrun/forecastrun/runner/sample"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
@@ -73,5 +75,24 @@ func BenchmarkEnsembleBacktest(b *testing.B) {
 	slices.SortFunc(models, func(a, b candidate) int { return a.index - b.index })
 	for b.Loop() {
 		w.backtestEnsemble(models, y, p)
+	}
+}
+
+// BenchmarkCalibrateAlone times one item's intervals from its own
+// backtest errors (3 windows), as every item gets them before the run's
+// pooling, at M4 hourly's horizon and at carparts'.
+func BenchmarkCalibrateAlone(b *testing.B) {
+	for _, h := range []int{12, 48} {
+		errs := make([]float64, 3*h)
+		for i := range errs {
+			errs[i] = float64(i%7) - 3
+		}
+		cal := newCalibration(errs, h, 1, true, sample.Smooth)
+		b.Run(fmt.Sprintf("h=%d", h), func(b *testing.B) {
+			for b.Loop() {
+				items := []ItemResult{{Calibration: cal, Forecast: models.Forecast{Mean: make([]float64, h)}}}
+				calibrate(items, []float64{80, 95}, []float64{0.1, 0.5, 0.9})
+			}
+		})
 	}
 }

@@ -161,6 +161,7 @@ type pools struct {
 	byFamily map[string][][]float64
 	all      [][]float64
 	cache    map[string]*stepQuantiles
+	whole    map[string][]float64 // see wholeOf
 }
 
 func newPools(items []ItemResult) *pools {
@@ -241,23 +242,59 @@ func (p *pools) quantilesFor(cal *Calibration, horizon int, levels, probs []floa
 // when it has minCalibrationPool of them, else the family's over steps
 // j-r..j+r widened until it has, else all families' likewise.
 func (p *pools) poolAt(family string, j int, buf *[]float64) []float64 {
-	if rs := widen(p.byFamily[family], j, buf); len(rs) >= minCalibrationPool {
+	if p.whole == nil {
+		p.whole = map[string][]float64{}
+	}
+	fam := p.byFamily[family]
+	if rs := widen(fam, j, buf, func() []float64 { return p.wholeOf(family, fam) }); len(rs) >= minCalibrationPool {
 		return rs
 	}
-	return widen(p.all, j, buf)
+	return widen(p.all, j, buf, func() []float64 { return p.wholeOf("\x00all", p.all) })
+}
+
+// wholeOf is the sorted ratios of every step of steps, computed once per
+// key: the pool of every step when there are fewer than
+// minCalibrationPool in all, as for an item calibrated alone, whose
+// quantiles would otherwise gather and sort them again for each step.
+func (p *pools) wholeOf(key string, steps [][]float64) []float64 {
+	if w, ok := p.whole[key]; ok {
+		return w
+	}
+	var w []float64
+	for _, rs := range steps {
+		w = append(w, rs...)
+	}
+	slices.Sort(w)
+	p.whole[key] = w
+	return w
 }
 
 // widen gathers steps around j until minCalibrationPool ratios or every
-// step are in; the result is sorted and may be buf's storage.
-func widen(steps [][]float64, j int, buf *[]float64) []float64 {
+// step are in; the result is sorted and may be buf's storage, or whole's
+// result when every step is needed.
+func widen(steps [][]float64, j int, buf *[]float64, whole func() []float64) []float64 {
 	if j < len(steps) && len(steps[j]) >= minCalibrationPool {
 		return steps[j]
 	}
+	total := 0
+	for _, rs := range steps {
+		total += len(rs)
+	}
+	if total < minCalibrationPool {
+		return whole()
+	}
+	*buf = (*buf)[:0]
+	if j < len(steps) {
+		*buf = append(*buf, steps[j]...)
+	}
 	for r := 1; ; r++ {
+		// steps j-r..j+r within the bounds, added a ring at a time
 		lo, hi := max(0, j-r), min(len(steps)-1, j+r)
-		*buf = (*buf)[:0]
-		for _, rs := range steps[lo : hi+1] {
-			*buf = append(*buf, rs...)
+		if j-r >= 0 && j-r < len(steps) {
+			*buf = append(*buf, steps[j-r]...)
+		}
+		if j+r < len(steps) {
+			*buf = append(*buf, steps[j+r]...)
 		}
 		if len(*buf) >= minCalibrationPool || (lo == 0 && hi == len(steps)-1) {
 			slices.Sort(*buf)

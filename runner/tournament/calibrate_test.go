@@ -2,6 +2,7 @@ package tournament
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -141,5 +142,81 @@ func TestQuantileInterpolates(t *testing.T) {
 	}
 	if !math.IsNaN(quantile(nil, 0.5)) {
 		t.Error("quantile of nothing is not NaN")
+	}
+}
+
+// widenByRadius is widen as it was first written, the specification the
+// faster one must match: for r = 1, 2, … gather steps j-r..j+r afresh
+// until they hold minCalibrationPool ratios or are every step, then sort.
+func widenByRadius(steps [][]float64, j int) []float64 {
+	if j < len(steps) && len(steps[j]) >= minCalibrationPool {
+		return steps[j]
+	}
+	for r := 1; ; r++ {
+		lo, hi := max(0, j-r), min(len(steps)-1, j+r)
+		var out []float64
+		for _, rs := range steps[lo : hi+1] {
+			out = append(out, rs...)
+		}
+		if len(out) >= minCalibrationPool || (lo == 0 && hi == len(steps)-1) {
+			slices.Sort(out)
+			return out
+		}
+	}
+}
+
+// TestPoolAtMatchesWideningByRadius: the pools of every step, for a
+// family alone (an item calibrated alone: fewer than minCalibrationPool
+// ratios in all), a family that needs its neighbouring steps, one that
+// needs the other families, and one with full steps, are those of
+// gathering ring by ring afresh.
+func TestPoolAtMatchesWideningByRadius(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ratios := func(steps, perStep int) [][]float64 {
+		out := make([][]float64, steps)
+		for j := range out {
+			for range perStep {
+				out[j] = append(out[j], math.Round(rng.NormFloat64()*4)/4) // ties included
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name     string
+		family   [][]float64
+		others   [][]float64
+		wantFrom string // "family" or "all": whose pool step 0 must come from
+	}{
+		{"an item alone", ratios(48, 3), nil, "all"},
+		{"a family widening over steps", ratios(12, 40), nil, "family"},
+		{"a family borrowing the others", ratios(12, 5), ratios(12, 30), "all"},
+		{"full steps", ratios(6, minCalibrationPool+1), ratios(6, 2), "family"},
+		{"one step", ratios(1, 7), nil, "all"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			all := make([][]float64, len(tt.family))
+			for j := range all {
+				all[j] = slices.Clone(tt.family[j])
+				if j < len(tt.others) {
+					all[j] = append(slices.Clone(tt.family[j]), tt.others[j]...)
+				}
+				slices.Sort(all[j])
+				slices.Sort(tt.family[j])
+			}
+			p := &pools{byFamily: map[string][][]float64{"f": tt.family}, all: all}
+			buf := []float64{}
+			for j := range all {
+				want := widenByRadius(tt.family, j)
+				if len(want) < minCalibrationPool {
+					want = widenByRadius(all, j)
+				} else if j == 0 && tt.wantFrom != "family" {
+					t.Fatalf("step 0 is served by the family: the case does not test borrowing")
+				}
+				if got := p.poolAt("f", j, &buf); !slices.Equal(got, want) {
+					t.Fatalf("step %d: pool of %d ratios differs from widening by radius (%d)", j, len(got), len(want))
+				}
+			}
+		})
 	}
 }
