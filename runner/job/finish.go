@@ -53,9 +53,8 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return nil
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: "writing results"})
-	res := &tournament.Result{Items: m.items, Models: plan.Tournament.CandidateNames()}
-	res.Summary = tournament.Summarise(m.items, elapsedSince(run))
-	if plan, err = r.withPlottedHistory(ctx, run.Spec.Dataset, plan, res); err != nil {
+	res := &tournament.Result{Models: plan.Tournament.CandidateNames(), Summary: m.summing.Summary(elapsedSince(run))}
+	if plan, err = r.withPlottedHistory(ctx, run.Spec.Dataset, plan, m.report.Plotted()); err != nil {
 		return err
 	}
 	if err := r.writeFiles(dir, run, plan, res, m); err != nil {
@@ -70,7 +69,7 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 	if err := (statusWriter{c: r.Client, env: r.Env}).applyResult(ctx, result); err != nil {
 		return err
 	}
-	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", len(m.items))})
+	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", res.Summary.Items)})
 	return turn.Done()
 }
 
@@ -85,9 +84,8 @@ func (r *Runner) takeTurn(dir string, plan Plan) (*checkpoint.Turn, bool, error)
 }
 
 // writeFiles writes the run's files from the merge: forecasts,
-// leaderboard and summary item by item, then the report, whose tables
-// read res's compact items and whose plots the full results of the items
-// it draws.
+// leaderboard and summary item by item, then the report from the merge's
+// tally, which holds the full results of the items it plots.
 func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, res *tournament.Result, m *merge) error {
 	cfg := plan.Tournament
 	dataset := datasetName(run.Spec.Dataset)
@@ -99,27 +97,17 @@ func (r *Runner) writeFiles(dir string, run *v1alpha1.ForecastRun, plan Plan, re
 	if err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
-	plotted := map[string]bool{}
-	for _, id := range report.PlottedIDs(res, len(plan.Items), 0) {
-		plotted[id] = true
-	}
-	kept, err := m.write(out, plotted)
-	if err != nil {
+	if err := m.write(out); err != nil {
 		out.Abort()
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
 	if _, err := out.Close(res.Summary); err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
-	for i, it := range res.Items { // the plotted items in full, in place
-		if full, ok := kept[it.ID]; ok {
-			res.Items[i] = full
-		}
-	}
 	err = report.Write(filepath.Join(dir, report.FileName), report.Input{
 		RunName: run.Name, Dataset: dataset, Mode: string(run.Spec.Mode), Metric: cfg.Metric,
 		Horizon: cfg.Horizon, Season: cfg.Season, Frequency: plan.Frequency, DatasetItems: plan.DatasetSize,
-		Result: res, Items: plan.Items, Created: time.Now(),
+		Result: res, Tally: m.report, Items: plan.Items, Created: time.Now(),
 	})
 	if err != nil {
 		return fmt.Errorf("writing the report to %s: %w", dir, err)

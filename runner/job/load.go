@@ -9,11 +9,9 @@ import (
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/runner/checkpoint"
-	"github.com/forecastrun/forecastrun/runner/report"
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/shard"
 	"github.com/forecastrun/forecastrun/runner/source"
-	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
 // load reads the run's dataset. A shard of a sharded run holds only its
@@ -37,15 +35,15 @@ func (r *Runner) load(ctx context.Context, spec v1alpha1.Dataset) (*series.Datas
 	return ds, err
 }
 
-// withPlottedHistory gives the items the report plots their values when
+// withPlottedHistory gives the plotted items their values when
 // the shard read only its share, by reading the input once more for just
 // those items; the data must not have changed since the shard's first read.
-func (r *Runner) withPlottedHistory(ctx context.Context, spec v1alpha1.Dataset, plan Plan, res *tournament.Result) (Plan, error) {
+func (r *Runner) withPlottedHistory(ctx context.Context, spec v1alpha1.Dataset, plan Plan, plotted []string) (Plan, error) {
 	if !plan.partial {
 		return plan, nil
 	}
 	want := map[string]bool{}
-	for _, id := range report.PlottedIDs(res, len(plan.Items), 0) {
+	for _, id := range plotted {
 		want[id] = true
 	}
 	opts := r.sourceOptions(spec)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/output"
+	"github.com/forecastrun/forecastrun/runner/report"
 	"github.com/forecastrun/forecastrun/runner/sample"
 	"github.com/forecastrun/forecastrun/runner/shard"
 	"github.com/forecastrun/forecastrun/runner/tournament"
@@ -16,19 +17,18 @@ import (
 // passes over the files, in the order of the run's items, holding one
 // item's record at a time. The first pass gathers what needs every item
 // before the first row can be written: the intervals' calibration pools,
-// the summary, and the few fields the report's tables and its choice of
-// plots read (items). The second decodes each record again, calibrates it
-// and writes its rows (write).
+// the summary (summing), and what the report's tables and its choice of
+// plots read (report). The second decodes each record again, calibrates
+// it and writes its rows (write). Neither keeps a record per item: what
+// grows with the items is the pools' ratios and the report's one score
+// per item.
 type merge struct {
-	plan   Plan
-	shards int
-	files  *checkpoint.Shards
-	pools  *tournament.Pools
-	// items are every merged item with only ID, Class, Winner, Score,
-	// BacktestTotals, Windows and Failed set, and Forecast.Mean a
-	// one-value stand-in when the item has a forecast: what
-	// tournament.Summarise and the report's tables read.
-	items   []tournament.ItemResult
+	plan    Plan
+	shards  int
+	files   *checkpoint.Shards
+	pools   *tournament.Pools
+	summing tournament.Summing
+	report  *report.Tally
 	missing int
 }
 
@@ -59,7 +59,7 @@ func openMerge(dir string, plan Plan, shards int) (*merge, error) {
 		files.Close()
 		return nil, fmt.Errorf("%w: calibrating the intervals: %w", ErrPermanent, err)
 	}
-	m := &merge{plan: plan, shards: shards, files: files, pools: pools, items: make([]tournament.ItemResult, 0, len(plan.Items))}
+	m := &merge{plan: plan, shards: shards, files: files, pools: pools, report: report.NewTally(len(plan.Items), 0)}
 	if err := m.tally(); err != nil {
 		files.Close()
 		return nil, err
@@ -97,41 +97,46 @@ func (m *merge) tally() error {
 		if len(t.Forecast.Mean) > 0 {
 			it.Forecast.Mean = hasForecast
 		}
-		m.items = append(m.items, it)
+		m.summing.Add(it)
+		m.report.Add(it)
 	}
 	return nil
 }
 
 // write reads every record again in order, gives it its intervals from
-// the pools of all items, and writes its rows to out. It returns the full
-// results of the items keep names (the items the report plots).
-func (m *merge) write(out *output.Stream, keep map[string]bool) (map[string]tournament.ItemResult, error) {
+// the pools of all items, and writes its rows to out; the items the
+// report plots go to its tally in full. Every item must be recorded
+// (missing is 0).
+func (m *merge) write(out *output.Stream) error {
 	if err := m.files.Rewind(); err != nil {
-		return nil, err
+		return err
 	}
-	kept := map[string]tournament.ItemResult{}
-	for _, compact := range m.items {
-		line, ok, err := m.files.Record(shard.Of(compact.ID, m.shards), compact.ID)
+	plotted := map[string]bool{}
+	for _, id := range m.report.Plotted() {
+		plotted[id] = true
+	}
+	for i, s := range m.plan.Items {
+		line, ok, err := m.files.Record(shard.Of(s.ID, m.shards), s.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
-			return nil, fmt.Errorf("the checkpoint record of item %s went missing during the merge", compact.ID)
+			return fmt.Errorf("the checkpoint record of item %s went missing during the merge", s.ID)
 		}
 		var it tournament.ItemResult
 		if err := json.Unmarshal(line, &it); err != nil {
-			return nil, fmt.Errorf("decoding the checkpoint record of item %s: %w", compact.ID, err)
+			return fmt.Errorf("decoding the checkpoint record of item %s: %w", s.ID, err)
 		}
-		it.Index = compact.Index
+		it.Index = i
 		m.pools.Apply(&it)
 		if err := out.Add(it); err != nil {
-			return nil, err
+			return err
 		}
-		if keep[it.ID] {
-			kept[it.ID] = it
+		if plotted[it.ID] {
+			m.report.Keep(it)
 		}
 	}
-	return kept, nil
+	return nil
 }
 
 func (m *merge) close() error { return m.files.Close() }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/forecastrun/forecastrun/runner/sample"
-	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
 // classMix is the demand-class breakdown: counts, a stacked bar, and a
@@ -41,29 +40,26 @@ type segment struct {
 	X, Width             float64
 }
 
-func buildClassMix(res *tournament.Result) classMix {
-	classes, counts := classCounts(res.Items)
+func buildClassMix(models []string, t *Tally) classMix {
+	classes, counts := t.classOrder(), t.classes
 	var m classMix
 	var x float64
 	for _, c := range classes {
 		row := classRow{Class: orDash(string(c)), Count: strconv.Itoa(counts[c]),
-			Share: percent(counts[c], len(res.Items)), Swatch: swatch(c)}
+			Share: percent(counts[c], t.items), Swatch: swatch(c)}
 		m.Classes = append(m.Classes, row)
-		w := 100 * float64(counts[c]) / float64(len(res.Items))
+		w := 100 * float64(counts[c]) / float64(t.items)
 		m.Bar = append(m.Bar, segment{Class: row.Class, Swatch: row.Swatch, X: x, Width: w, Label: row.Share})
 		x += w
 	}
-	m.Wins = winsByClass(res, classes, counts)
+	m.Wins = winsByClass(models, t, classes)
 	return m
 }
 
-// classCounts returns the classes present, known ones in sample.Classes
-// order and any others after them, with their item counts.
-func classCounts(items []tournament.ItemResult) ([]sample.DemandClass, map[sample.DemandClass]int) {
-	counts := map[sample.DemandClass]int{}
-	for _, it := range items {
-		counts[it.Class]++
-	}
+// classOrder returns the classes present, known ones in sample.Classes
+// order and any others after them.
+func (t *Tally) classOrder() []sample.DemandClass {
+	counts := t.classes
 	var classes []sample.DemandClass
 	for _, c := range sample.Classes {
 		if counts[c] > 0 {
@@ -77,20 +73,14 @@ func classCounts(items []tournament.ItemResult) ([]sample.DemandClass, map[sampl
 		}
 	}
 	slices.Sort(other)
-	return append(classes, other...), counts
+	return append(classes, other...)
 }
 
 // winsByClass tabulates the winning models, most wins first.
-func winsByClass(res *tournament.Result, classes []sample.DemandClass, counts map[sample.DemandClass]int) []winsRow {
-	wins := map[string]map[sample.DemandClass]int{}
-	for _, it := range res.Items {
-		if wins[it.Winner] == nil {
-			wins[it.Winner] = map[sample.DemandClass]int{}
-		}
-		wins[it.Winner][it.Class]++
-	}
+func winsByClass(models []string, t *Tally, classes []sample.DemandClass) []winsRow {
+	wins, counts := t.wins, t.classes
 	var rows []winsRow
-	for _, r := range modelRows(res) {
+	for _, r := range modelRows(models, t) {
 		if r.Wins == 0 {
 			continue
 		}

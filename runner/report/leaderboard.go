@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-
-	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
 // leaderboard is the wins table and its two charts.
@@ -29,26 +27,21 @@ type modelRow struct {
 	hasScores, isWinner bool
 }
 
-func buildLeaderboard(res *tournament.Result) leaderboard {
-	rows := modelRows(res)
+func buildLeaderboard(models []string, t *Tally) leaderboard {
+	rows := modelRows(models, t)
 	return leaderboard{
 		Rows:   rows,
 		Wins:   winsChart(rows),
 		Scores: scoresChart(rows),
-		Items:  len(res.Items),
+		Items:  t.items,
 	}
 }
 
 // modelRows lists every candidate, most wins first, ties in the
 // tournament's simplicity order.
-func modelRows(res *tournament.Result) []modelRow {
-	scores := map[string][]float64{}
-	for _, it := range res.Items {
-		if it.Winner != "" {
-			scores[it.Winner] = append(scores[it.Winner], float64(it.Score))
-		}
-	}
-	names := slices.Clone(res.Models)
+func modelRows(models []string, t *Tally) []modelRow {
+	scores := t.scores
+	names := slices.Clone(models)
 	for name := range scores {
 		if !slices.Contains(names, name) {
 			names = append(names, name)
@@ -56,7 +49,7 @@ func modelRows(res *tournament.Result) []modelRow {
 	}
 	rows := make([]modelRow, len(names))
 	for i, name := range names {
-		rows[i] = newModelRow(name, scores[name], len(res.Items))
+		rows[i] = newModelRow(name, scores[name], t.items)
 	}
 	slices.SortStableFunc(rows, func(a, b modelRow) int { return cmp.Compare(b.Wins, a.Wins) })
 	return rows

@@ -28,14 +28,18 @@ type fact struct {
 }
 
 func buildPage(in Input) page {
+	t := in.Tally
+	if t == nil {
+		t = TallyOf(in.Result, len(in.Items), in.Plots)
+	}
 	p := page{
 		Title:   "Forecast report",
 		Dataset: in.Dataset,
 		Metric:  cmp.Or(string(in.Metric), "score"),
 		Facts:   facts(in),
-		Board:   buildLeaderboard(in.Result),
-		Mix:     buildClassMix(in.Result),
-		Plots:   buildPlots(in),
+		Board:   buildLeaderboard(in.Result.Models, t),
+		Mix:     buildClassMix(in.Result.Models, t),
+		Plots:   buildPlots(in, t),
 	}
 	if in.RunName != "" {
 		p.Title = "Forecast report: " + in.RunName

@@ -5,33 +5,21 @@ import (
 	"hash/fnv"
 	"slices"
 
-	"github.com/forecastrun/forecastrun/runner/sample"
 	"github.com/forecastrun/forecastrun/runner/tournament"
 )
 
-// pickItems chooses up to n plottable items: round-robin over the demand
-// classes so that each class shows, and within a class by a hash of the
-// ID so that the choice is deterministic yet not always the first items of
-// the file. The result is grouped by class.
-func pickItems(res *tournament.Result, nItems, n int) []tournament.ItemResult {
-	groups := map[sample.DemandClass][]tournament.ItemResult{}
-	for _, it := range res.Items {
-		if it.Index >= 0 && it.Index < nItems && len(it.Forecast.Mean) > 0 {
-			groups[it.Class] = append(groups[it.Class], it)
-		}
-	}
-	classes, _ := classCounts(res.Items)
-	for _, c := range classes {
-		slices.SortFunc(groups[c], func(a, b tournament.ItemResult) int {
-			return cmp.Or(cmp.Compare(idHash(a.ID), idHash(b.ID)), cmp.Compare(a.ID, b.ID))
-		})
-	}
+// picks chooses up to the tally's number of plottable items: round-robin
+// over the demand classes so that each class shows, and within a class by
+// a hash of the ID so that the choice is deterministic yet not always the
+// first items of the file. The result is grouped by class.
+func (t *Tally) picks() []tournament.ItemResult {
+	classes := t.classOrder()
 	var picked []tournament.ItemResult
-	for round := 0; len(picked) < n; round++ {
+	for round := 0; len(picked) < t.plots; round++ {
 		added := false
 		for _, c := range classes {
-			if round < len(groups[c]) && len(picked) < n {
-				picked = append(picked, groups[c][round])
+			if group := t.candidates[c]; round < len(group) && len(picked) < t.plots {
+				picked = append(picked, group[round])
 				added = true
 			}
 		}

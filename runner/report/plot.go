@@ -36,13 +36,12 @@ const (
 	plotHeight = 210.0
 )
 
-func buildPlots(in Input) []itemPlot {
-	n := cmp.Or(in.Plots, DefaultPlots)
-	if n < 0 || len(in.Items) == 0 {
+func buildPlots(in Input, t *Tally) []itemPlot {
+	if len(in.Items) == 0 {
 		return nil
 	}
 	var plots []itemPlot
-	for _, it := range pickItems(in.Result, len(in.Items), n) {
+	for _, it := range t.picks() {
 		plots = append(plots, newPlot(it, in.Items[it.Index], in))
 	}
 	return plots
@@ -167,20 +166,4 @@ func writePoint(b *strings.Builder, x, y float64) {
 
 func levelLabel(l float64) string {
 	return strconv.FormatFloat(l, 'g', -1, 64) + "%"
-}
-
-// PlottedIDs lists the items whose history the report of res plots, for a
-// caller that holds other items' values only as placeholders (a shard of
-// a run reads only its share) and must fetch these before Write. items is
-// len(Input.Items) and plots Input.Plots.
-func PlottedIDs(res *tournament.Result, items, plots int) []string {
-	n := cmp.Or(plots, DefaultPlots)
-	if n < 0 {
-		return nil
-	}
-	var ids []string
-	for _, it := range pickItems(res, items, n) {
-		ids = append(ids, it.ID)
-	}
-	return ids
 }

@@ -35,6 +35,10 @@ type Input struct {
 	// DatasetItems is the number of items before sampling; 0 if unknown.
 	DatasetItems int
 	Result       *tournament.Result
+	// Tally, when set, stands for Result.Items, which may then be nil: a
+	// caller that merges many items tallies them one at a time (see
+	// NewTally), and gives the plotted ones in full (Tally.Keep).
+	Tally *Tally
 	// Items are the series given to tournament.Run: ItemResult.Index points
 	// into them. Without them the page has no plots.
 	Items []series.Series

@@ -113,7 +113,7 @@ func TestEscapesUserData(t *testing.T) {
 
 func TestPickItemsCoversClasses(t *testing.T) {
 	in := fakeInput(100, 30, 5)
-	picked := pickItems(in.Result, len(in.Items), 8)
+	picked := TallyOf(in.Result, len(in.Items), 8).picks()
 	perClass := map[sample.DemandClass]int{}
 	for _, it := range picked {
 		perClass[it.Class]++
@@ -123,7 +123,7 @@ func TestPickItemsCoversClasses(t *testing.T) {
 			t.Errorf("class %s has %d plots, want 2", c, perClass[c])
 		}
 	}
-	again := pickItems(in.Result, len(in.Items), 8)
+	again := TallyOf(in.Result, len(in.Items), 8).picks()
 	for i := range picked {
 		if picked[i].ID != again[i].ID {
 			t.Fatalf("pick %d: %s then %s; the sample must be deterministic", i, picked[i].ID, again[i].ID)
@@ -135,7 +135,7 @@ func TestPickItemsSkipsUnplottable(t *testing.T) {
 	in := fakeInput(6, 30, 5)
 	in.Result.Items[0].Forecast.Mean = nil // no observation at all
 	in.Result.Items[1].Index = 99          // not in Items
-	for _, it := range pickItems(in.Result, len(in.Items), 10) {
+	for _, it := range TallyOf(in.Result, len(in.Items), 10).picks() {
 		if it.ID == in.Items[0].ID || it.ID == in.Items[1].ID {
 			t.Errorf("picked unplottable item %s", it.ID)
 		}

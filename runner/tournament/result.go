@@ -103,37 +103,67 @@ type Summary struct {
 // A runner that merges shards or resumes from a checkpoint calls it on the
 // merged items.
 func Summarise(items []ItemResult, elapsed time.Duration) Summary {
-	s := Summary{Items: len(items), Wins: map[string]int{}, Seconds: elapsed.Seconds()}
-	var total float64
-	volume := map[sample.DemandClass]Totals{}
+	var sum Summing
 	for _, it := range items {
-		v := volume[it.Class]
-		v.Forecast += it.BacktestTotals.Forecast
-		v.Actual += it.BacktestTotals.Actual
-		volume[it.Class] = v
-		if it.Failed {
-			s.Failed++
-		}
-		if it.Windows == 0 && !it.Failed {
-			s.NoBacktest++
-		}
-		if it.Winner != "" {
-			s.Wins[it.Winner]++
-		}
-		if it.Score.Finite() {
-			total += float64(it.Score)
-			s.ScoredItems++
-		}
+		sum.Add(it)
+	}
+	return sum.Summary(elapsed)
+}
+
+// Summing aggregates items one at a time, as Summarise does, for a merge
+// that does not hold them all; the zero value is ready. Items must be
+// added in the run's order for the sums to round as Summarise's do.
+type Summing struct {
+	s      Summary
+	total  float64
+	volume map[sample.DemandClass]Totals
+}
+
+// Add counts one item; it reads only Class, Winner, Score,
+// BacktestTotals, Windows and Failed.
+func (a *Summing) Add(it ItemResult) {
+	if a.volume == nil {
+		a.volume, a.s.Wins = map[sample.DemandClass]Totals{}, map[string]int{}
+	}
+	s := &a.s
+	s.Items++
+	v := a.volume[it.Class]
+	v.Forecast += it.BacktestTotals.Forecast
+	v.Actual += it.BacktestTotals.Actual
+	a.volume[it.Class] = v
+	if it.Failed {
+		s.Failed++
+	}
+	if it.Windows == 0 && !it.Failed {
+		s.NoBacktest++
+	}
+	if it.Winner != "" {
+		s.Wins[it.Winner]++
+	}
+	if it.Score.Finite() {
+		a.total += float64(it.Score)
+		s.ScoredItems++
+	}
+}
+
+// Summary is the summary of the items added; elapsed is the wall time
+// they took.
+func (a *Summing) Summary(elapsed time.Duration) Summary {
+	s := a.s
+	s.Seconds = elapsed.Seconds()
+	s.Wins = map[string]int{}
+	for name, n := range a.s.Wins {
+		s.Wins[name] = n
 	}
 	s.MeanScore = math.NaN()
 	if s.ScoredItems > 0 {
-		s.MeanScore = total / float64(s.ScoredItems)
+		s.MeanScore = a.total / float64(s.ScoredItems)
 	}
 	if s.Seconds > 0 {
 		s.ItemsPerSecond = float64(s.Items) / s.Seconds
 	}
 	s.BiasPercent = map[sample.DemandClass]float64{}
-	for c, v := range volume {
+	for c, v := range a.volume {
 		if v.Actual != 0 {
 			s.BiasPercent[c] = 100 * (v.Forecast - v.Actual) / v.Actual
 		}
