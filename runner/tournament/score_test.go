@@ -33,6 +33,27 @@ func TestScoreJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// TestScoreDecodesAsAFloat checks that a Score reads every JSON number
+// as a float64 does and refuses what is not a number.
+func TestScoreDecodesAsAFloat(t *testing.T) {
+	for _, in := range []string{"0", "-0", "1e-7", "2.5E+3", "0.1", "123456789012345678901234567890", "4.9e-324", "1.7976931348623157e308"} {
+		var f float64
+		var s Score
+		if err := json.Unmarshal([]byte(in), &f); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(in), &s); err != nil || math.Float64bits(float64(s)) != math.Float64bits(f) {
+			t.Errorf("%s: got %v, %v; want %v", in, s, err, f)
+		}
+	}
+	for _, in := range []string{`"1.5"`, "true", "1e400", `{}`, `"Inf"`} {
+		var s Score
+		if err := json.Unmarshal([]byte(in), &s); err == nil {
+			t.Errorf("%s decoded as %v; want an error", in, s)
+		}
+	}
+}
+
 // TestItemResultCheckpoint shows that finished items survive a JSON
 // checkpoint unchanged, as a resuming runner needs.
 func TestItemResultCheckpoint(t *testing.T) {
