@@ -111,10 +111,9 @@ func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 		r = io.TeeReader(r, l.scan.digest)
 	}
 	br := skipBOM(r)
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = true
-	cr.Comma = sniffDelimiter(br)
-	l.csv, l.delimiter = cr, delimiterName(cr.Comma)
+	comma := sniffDelimiter(br)
+	cr := newRows(br, comma)
+	l.csv, l.comma, l.delimiter = cr, comma, delimiterName(comma)
 	if err := l.readHeader(cr); err != nil {
 		return nil, err
 	}
@@ -168,7 +167,9 @@ func (l *loader) finish(opts ReadOptions) (*Dataset, error) {
 // loader accumulates rows per item until the grid can be laid out.
 type loader struct {
 	file string
-	csv  *csv.Reader
+	csv  *rows
+	// comma is the CSV delimiter, delimiter its name for the report.
+	comma rune
 	// delimiter names the CSV delimiter found, for the report.
 	delimiter string
 	cols      Columns
@@ -205,7 +206,7 @@ type pending struct {
 	first  cellTime // earliest time seen, which becomes Series.Start
 }
 
-func (l *loader) readHeader(cr *csv.Reader) error {
+func (l *loader) readHeader(cr *rows) error {
 	rec, err := cr.Read()
 	if err == io.EOF {
 		return &ParseError{File: l.file, Err: errors.New("empty file: want a header line")}
@@ -334,7 +335,7 @@ func (l *loader) addRow(rec []string) error {
 		return l.fieldError(line, l.time, ErrBadTime, "%v", err)
 	}
 	cell := rec[l.value]
-	if l.csv != nil && l.csv.Comma != ',' {
+	if l.csv != nil && l.comma != ',' {
 		cell = decimalComma(cell)
 	}
 	v, err := parseValue(cell)
