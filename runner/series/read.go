@@ -324,7 +324,7 @@ func (l *loader) addRow(rec []string) error {
 		if err := l.checkID(id, l.lineOf(l.item)); err != nil {
 			return err
 		}
-		l.rowID = id
+		l.rowID = strings.Clone(id) // the record's fields last until the next row (rows.Read)
 	}
 	if l.known != nil && !l.keeps(id) {
 		return nil // the earlier read checked the row; its bytes are digested
@@ -396,7 +396,7 @@ func (l *loader) checkKind(k timeKind, line int) error {
 // keeps is keep(id), asked once for each run of one item's rows.
 func (l *loader) keeps(id string) bool {
 	if id != l.keptID || l.keptID == "" {
-		l.keptID, l.kept = id, l.keep(id)
+		l.keptID, l.kept = strings.Clone(id), l.keep(id)
 	}
 	return l.kept
 }
