@@ -10,7 +10,10 @@
 #   ITEMS=100000 SHARDS=32 FORMAT=parquet hack/bench-scale.sh
 #
 # ITEMS, PERIODS (daily), SHARDS, MODELS, FORMAT (csv or parquet) and WORK
-# (the folder for the dataset and results, kept for a rerun) may be set.
+# (the folder for the dataset and results, kept for a rerun) may be set;
+# SHARD_GOMEMLIMIT (e.g. 512MiB) gives each shard of the sharded run the
+# soft memory limit a Pod's memory limit would give it (the runner sets
+# 90% of the container's limit).
 # Every process runs at once, so on a small machine the wall times are
 # shared: compare CPU seconds.
 set -euo pipefail
@@ -33,5 +36,5 @@ if [[ ! -s $work/$data ]]; then
 fi
 rm -rf "$work/out" "$work/kubeconfig"
 echo "dataset: $items items × $periods daily periods, $(du -h "$work/$data" | cut -f1) of $format; models $models; $shards shards; load $(cut -d' ' -f1-3 /proc/loadavg)"
-go run ./hack/benchscale --runner "$work/runner" --dir "$work" --file "$data" --models "$models" --shards "$shards"
+go run ./hack/benchscale --runner "$work/runner" --dir "$work" --file "$data" --models "$models" --shards "$shards" --shard-memlimit "${SHARD_GOMEMLIMIT:-}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -31,6 +31,10 @@ import (
 type config struct {
 	runner, dir, file, models string
 	shards, horizon           int
+	// shardMemLimit is the GOMEMLIMIT each shard of the sharded run gets,
+	// as a Pod's memory limit gives one (runner/job sets 90% of it); empty
+	// for none.
+	shardMemLimit string
 }
 
 // usage is one process's cost.
@@ -48,6 +52,7 @@ func main() {
 	flag.StringVar(&c.models, "models", "Naive,SES", "comma-separated models")
 	flag.IntVar(&c.shards, "shards", 16, "shards of the sharded run")
 	flag.IntVar(&c.horizon, "horizon", 7, "horizon")
+	flag.StringVar(&c.shardMemLimit, "shard-memlimit", "", "GOMEMLIMIT for each shard of the sharded run (e.g. 512MiB); empty for none")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
@@ -134,6 +139,9 @@ func (c config) shard(kubeconfig, name string, shards, index int) (usage, error)
 		job.EnvRunName+"="+name, job.EnvRunNamespace+"=default", job.EnvFencingToken+"=1/bench",
 		job.EnvShards+"="+strconv.Itoa(shards), job.EnvCompletionIndex+"="+strconv.Itoa(index),
 		job.EnvDatasetFile+"="+filepath.Join(c.dir, c.file), job.EnvOutputDir+"="+filepath.Join(c.dir, "out"))
+	if shards > 1 && c.shardMemLimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+c.shardMemLimit)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()

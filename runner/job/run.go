@@ -41,6 +41,9 @@ type Runner struct {
 // Run executes the shard. On failure it records the error in the shard's
 // status entry, where the controller reads it, before returning it.
 func (r *Runner) Run(ctx context.Context) error {
+	if limit := setMemoryLimit(); limit > 0 {
+		r.Log.Info("soft memory limit from the container's", "bytes", limit)
+	}
 	w := statusWriter{c: r.Client, env: r.Env}
 	rep := &progressReporter{w: w, log: r.Log}
 	loopCtx, stop := context.WithCancel(ctx)
