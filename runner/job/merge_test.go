@@ -87,7 +87,7 @@ func liveHeap() uint64 {
 // bytes an item here) and a score per item for the report, 269 bytes an
 // item when written; after writing every row, once the pools are sorted,
 // 72. When the merge kept a compact result per item for the report and
-// the summary, it held 523 and 323 bytes (failing both limits), and a
+// the summary, it held 523 and 325 bytes (failing both limits), and a
 // merge that held every decoded result, as checkpoint.Merge did, 3,098
 // and 2,899.
 func TestMergeHoldsOneRecordAtATime(t *testing.T) {
