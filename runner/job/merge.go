@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/forecastrun/forecastrun/runner/checkpoint"
 	"github.com/forecastrun/forecastrun/runner/output"
@@ -46,6 +47,13 @@ type tallied struct {
 
 // hasForecast stands in for the forecast of an item that has one.
 var hasForecast = []float64{0}
+
+// skipRatios leaves a record's calibration ratios undecoded: the first
+// pass pooled them, and the second needs only the family and level they
+// came with (tournament.Pools.Apply).
+var skipRatios = json.WithUnmarshalers(json.UnmarshalFromFunc(func(dec *jsontext.Decoder, _ *[][]float32) error {
+	return dec.SkipValue()
+}))
 
 // openMerge reads every shard's checkpoint under dir once and returns the
 // merge, which counts the sampled items no shard has recorded yet.
@@ -124,7 +132,7 @@ func (m *merge) write(out *output.Stream) error {
 			return fmt.Errorf("the checkpoint record of item %s went missing during the merge", s.ID)
 		}
 		var it tournament.ItemResult
-		if err := json.Unmarshal(line, &it); err != nil {
+		if err := json.Unmarshal(line, &it, skipRatios); err != nil {
 			return fmt.Errorf("decoding the checkpoint record of item %s: %w", s.ID, err)
 		}
 		it.Index = i
