@@ -430,3 +430,28 @@ func TestRefitExactDefersSeasonalBoundary(t *testing.T) {
 		})
 	}
 }
+
+// TestFitFromInvalidStart: a start that is no valid point of the exact
+// likelihood (a non-stationary AR part) or of another model's length is
+// not used: fitFrom then starts from the CSS fit, as Fit does.
+func TestFitFromInvalidStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	y := make([]float64, 120)
+	for i := 1; i < len(y); i++ {
+		y[i] = 5 + 0.6*y[i-1] + rng.NormFloat64()
+	}
+	m := New(Order{P: 1}, Seasonal{}, 1, true)
+	want, err := m.Fit(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, start := range [][]float64{{1.5, 12}, {0.5}} {
+		got, err := m.fitFrom(y, start)
+		if err != nil {
+			t.Fatalf("start %v: %v", start, err)
+		}
+		if g, w := got.(*Fitted).coef, want.(*Fitted).coef; !slices.Equal(g, w) {
+			t.Errorf("start %v: coefficients %v, want Fit's %v", start, g, w)
+		}
+	}
+}

@@ -26,7 +26,13 @@ func New(order Order, seasonal Seasonal, season int, includeConstant bool) Model
 func (m Model) Name() string { return m.spec.String() }
 
 // Fit implements models.Model.
-func (m Model) Fit(y []float64) (models.Fitted, error) {
+func (m Model) Fit(y []float64) (models.Fitted, error) { return m.fitFrom(y, nil) }
+
+// fitFrom is Fit with the exact likelihood maximised from the
+// coefficients start instead of from a CSS fit, when start is given (of
+// the model's length) and its AR part is stationary; from the CSS fit
+// otherwise.
+func (m Model) fitFrom(y, start []float64) (models.Fitted, error) {
 	s := m.spec
 	if need := s.lostToDifferencing() + s.order.P + s.seasonal.P*s.season + s.numCoef() + 3; len(y) < need {
 		return nil, models.TooShort(m.Name(), len(y), need)
@@ -34,6 +40,11 @@ func (m Model) Fit(y []float64) (models.Fitted, error) {
 	w := difference(y, s.order.D, s.seasonal.D, s.season)
 	if isConstant(w) {
 		return newFitted(s, constantCoef(s, w), y, w)
+	}
+	if start != nil && len(start) == s.numCoef() {
+		if e, _ := maximizeML(y, w, s, faithful(len(y)), start, false); e.ok {
+			return newFitted(s, e.coef, y, w)
+		}
 	}
 	e := fitML(y, w, s, faithful(len(y)))
 	if !e.ok {
