@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -84,22 +85,23 @@ func (m *merge) tally() error {
 		names[s] = s
 		return s
 	}
-	for i, s := range m.plan.Items {
-		line, ok, err := m.files.Record(shard.Of(s.ID, m.shards), s.ID)
-		if err != nil {
-			return err
+	decode := func() func(i int, line []byte, t *tallied) error {
+		return func(i int, line []byte, t *tallied) error {
+			*t = tallied{}
+			if err := json.Unmarshal(line, t); err != nil {
+				return fmt.Errorf("decoding the checkpoint record of item %s: %w", m.plan.Items[i].ID, err)
+			}
+			return nil
 		}
+	}
+	return inOrder(len(m.plan.Items), m.record, decode, func(i int, ok bool, t *tallied) error {
 		if !ok {
 			m.missing++
-			continue
-		}
-		var t tallied
-		if err := json.Unmarshal(line, &t); err != nil {
-			return fmt.Errorf("decoding the checkpoint record of item %s: %w", s.ID, err)
+			return nil
 		}
 		m.pools.Add(t.Calibration)
 		it := tournament.ItemResult{
-			Index: i, ID: s.ID, Class: sample.DemandClass(intern(string(t.Class))), Winner: intern(t.Winner),
+			Index: i, ID: m.plan.Items[i].ID, Class: sample.DemandClass(intern(string(t.Class))), Winner: intern(t.Winner),
 			Score: t.Score, BacktestTotals: t.BacktestTotals, Windows: t.Windows, Failed: t.Failed,
 		}
 		if len(t.Forecast.Mean) > 0 {
@@ -107,8 +109,15 @@ func (m *merge) tally() error {
 		}
 		m.summing.Add(it)
 		m.report.Add(it)
-	}
-	return nil
+		return nil
+	})
+}
+
+// record reads the line of the run's i-th item from its shard's
+// checkpoint.
+func (m *merge) record(i int) ([]byte, bool, error) {
+	id := m.plan.Items[i].ID
+	return m.files.Record(shard.Of(id, m.shards), id)
 }
 
 // write reads every record again in order, gives it its intervals from
@@ -123,28 +132,45 @@ func (m *merge) write(out *output.Stream) error {
 	for _, id := range m.report.Plotted() {
 		plotted[id] = true
 	}
-	for i, s := range m.plan.Items {
-		line, ok, err := m.files.Record(shard.Of(s.ID, m.shards), s.ID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("the checkpoint record of item %s went missing during the merge", s.ID)
-		}
-		var it tournament.ItemResult
-		if err := json.Unmarshal(line, &it, skipRatios); err != nil {
-			return fmt.Errorf("decoding the checkpoint record of item %s: %w", s.ID, err)
-		}
-		it.Index = i
-		m.pools.Apply(&it)
-		if err := out.Add(it); err != nil {
-			return err
-		}
-		if plotted[it.ID] {
-			m.report.Keep(it)
+	var finished sync.Once // the first Apply finishes the pools
+	calibrate := func(it *tournament.ItemResult) {
+		first := false
+		finished.Do(func() { m.pools.Apply(it); first = true })
+		if !first {
+			m.pools.Apply(it)
 		}
 	}
-	return nil
+	format := func() func(i int, line []byte, r *written) error {
+		f := out.Formatter()
+		return func(i int, line []byte, r *written) error {
+			r.item = tournament.ItemResult{}
+			if err := json.Unmarshal(line, &r.item, skipRatios); err != nil {
+				return fmt.Errorf("decoding the checkpoint record of item %s: %w", m.plan.Items[i].ID, err)
+			}
+			r.item.Index = i
+			calibrate(&r.item)
+			return f.Format(&r.rows, r.item)
+		}
+	}
+	return inOrder(len(m.plan.Items), m.record, format, func(i int, ok bool, r *written) error {
+		if !ok {
+			return fmt.Errorf("the checkpoint record of item %s went missing during the merge", m.plan.Items[i].ID)
+		}
+		if err := out.AddRows(&r.rows); err != nil {
+			return err
+		}
+		if plotted[r.item.ID] {
+			m.report.Keep(r.item)
+		}
+		return nil
+	})
+}
+
+// written is an item of the second pass: its result, calibrated, and its
+// rows.
+type written struct {
+	item tournament.ItemResult
+	rows output.Rows
 }
 
 func (m *merge) close() error { return m.files.Close() }
