@@ -1,9 +1,12 @@
 package job
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +162,82 @@ func BenchmarkMerge(b *testing.B) {
 			b.Fatal(err)
 		}
 		m.close()
+	}
+}
+
+// corruptRecord replaces old with new in item id's checkpoint record.
+func corruptRecord(t *testing.T, dir string, shards int, id, old, new string) {
+	t.Helper()
+	path := checkpoint.Path(dir, shard.Of(id, shards))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	found := false
+	for k, line := range lines {
+		if bytes.Contains(line, []byte(`"ID":"`+id+`"`)) {
+			if !bytes.Contains(line, []byte(old)) {
+				t.Fatalf("the record of %s has no %s", id, old)
+			}
+			lines[k], found = bytes.Replace(line, []byte(old), []byte(new), 1), true
+		}
+	}
+	if !found {
+		t.Fatalf("no record of %s in %s", id, path)
+	}
+	if err := os.WriteFile(path, bytes.Join(lines, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMergeFailsNamingTheFirstBadRecord: a record that does not decode
+// fails the merge's pass that decodes it, naming the item, and of two
+// bad records decoded by different workers the merge names the first in
+// the run's order; the second pass writes no file.
+func TestMergeFailsNamingTheFirstBadRecord(t *testing.T) {
+	const n, shards = 3000, 4
+	for _, tc := range []struct {
+		name, old, new string
+		firstPass      bool
+	}{
+		{name: "first pass", old: `"Windows":3`, new: `"Windows":"three"`, firstPass: true},
+		{name: "second pass", old: `"Note":""`, new: `"Note":7`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, plan := mergeFixture(t, n, shards)
+			first, second := plan.Items[1234].ID, plan.Items[1234+aheadBatch+1].ID
+			corruptRecord(t, dir, shards, second, tc.old, tc.new)
+			corruptRecord(t, dir, shards, first, tc.old, tc.new)
+			m, err := openMerge(dir, plan, shards)
+			if tc.firstPass {
+				if err == nil {
+					m.close()
+					t.Fatal("the merge read a record that does not decode")
+				}
+				if want := "decoding the checkpoint record of item " + first + ":"; !strings.Contains(err.Error(), want) {
+					t.Fatalf("the merge failed with %q, want it to say %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.close()
+			outDir := t.TempDir()
+			out, err := output.NewStream(outDir, output.Run{Result: &tournament.Result{}, Items: plan.Items, Frequency: plan.Frequency,
+				Horizon: 14, Levels: plan.Tournament.Levels, Quantiles: plan.Tournament.Quantiles})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = m.write(out)
+			out.Abort()
+			if want := "decoding the checkpoint record of item " + first + ":"; err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("writing failed with %v, want it to say %q", err, want)
+			}
+			if files, _ := os.ReadDir(outDir); len(files) != 0 {
+				t.Errorf("a failed merge left %d files in its folder", len(files))
+			}
+		})
 	}
 }
