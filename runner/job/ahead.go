@@ -98,10 +98,11 @@ func readBatches[T any](n int, read recordReader, free <-chan *batch[T], todo, o
 		b.first, b.buf, b.ends, b.ok, b.err = first, b.buf[:0], b.ends[:0], b.ok[:0], nil
 		last := min(first+aheadBatch, n)
 		b.stop = last - first
+		var readErr error // b.err is the workers' once b is handed over
 		for i := first; i < last; i++ {
 			line, ok, err := read(i)
 			if err != nil {
-				b.stop, b.err = i-first, err
+				b.stop, b.err, readErr = i-first, err, err
 				break
 			}
 			b.buf = append(b.buf, line...)
@@ -110,7 +111,7 @@ func readBatches[T any](n int, read recordReader, free <-chan *batch[T], todo, o
 		}
 		ordered <- b // the user takes batches in order, so this never waits long
 		todo <- b
-		if b.err != nil {
+		if readErr != nil {
 			return
 		}
 	}
