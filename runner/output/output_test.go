@@ -256,3 +256,40 @@ func TestStreamAbortLeavesNothing(t *testing.T) {
 		t.Errorf("the folder holds %d files, want the three", len(left))
 	}
 }
+
+// TestFormattedRowsWriteWhatAddWrites: rows formatted by two Formatters
+// and added with AddRows, between items given to Add, make the same
+// files as Write.
+func TestFormattedRowsWriteWhatAddWrites(t *testing.T) {
+	r := testRun(t, dailyItems(5, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)), series.Daily, []float64{80, 95})
+	want, dir := t.TempDir(), t.TempDir()
+	if _, err := Write(want, r); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStream(dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formatters := []*Formatter{s.Formatter(), s.Formatter()}
+	var rows Rows
+	for i, it := range r.Result.Items {
+		if i == 2 {
+			err = s.Add(it)
+		} else if err = formatters[i%2].Format(&rows, it); err == nil {
+			err = s.AddRows(&rows)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Close(r.Result.Summary); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{ForecastsFile, LeaderboardFile} {
+		a, _ := os.ReadFile(filepath.Join(want, name))
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(a) != string(b) {
+			t.Errorf("%s: the formatted rows made %d bytes (%v), Write %d", name, len(b), err, len(a))
+		}
+	}
+}
