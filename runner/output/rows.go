@@ -52,18 +52,14 @@ func (f *Formatter) Format(rows *Rows, it tournament.ItemResult) error {
 
 // AddRows writes rows a Formatter of s made, as Add writes its item.
 func (s *Stream) AddRows(rows *Rows) error {
-	for _, f := range []struct {
-		w    *csv.Writer
-		p    *pending
-		rows []byte
-	}{{s.fw, s.forecasts, rows.forecasts}, {s.lw, s.leaderboard, rows.leaderboard}} {
-		f.w.Flush() // what Add wrote goes first
-		if err := f.w.Error(); err != nil {
-			return fmt.Errorf("writing %s: %w", f.p.path, err)
-		}
-		if _, err := f.p.buf.Write(f.rows); err != nil {
-			return fmt.Errorf("writing %s: %w", f.p.path, err)
-		}
+	// Stream's csv.Writers write straight into the files' buffers (a
+	// bufio.Writer of 64 KiB is its own csv buffer), so what Add wrote
+	// is already there, before these rows.
+	if _, err := s.forecasts.buf.Write(rows.forecasts); err != nil {
+		return fmt.Errorf("writing %s: %w", s.files.Forecasts, err)
+	}
+	if _, err := s.leaderboard.buf.Write(rows.leaderboard); err != nil {
+		return fmt.Errorf("writing %s: %w", s.files.Leaderboard, err)
 	}
 	return nil
 }
