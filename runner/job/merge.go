@@ -2,7 +2,6 @@ package job
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -132,14 +131,11 @@ func (m *merge) write(out *output.Stream) error {
 	for _, id := range m.report.Plotted() {
 		plotted[id] = true
 	}
-	var finished sync.Once // the first Apply finishes the pools
-	calibrate := func(it *tournament.ItemResult) {
-		first := false
-		finished.Do(func() { m.pools.Apply(it); first = true })
-		if !first {
-			m.pools.Apply(it)
-		}
-	}
+	// The workers calibrate at once: the pools are sorted here, on one
+	// goroutine, so that Apply only reads them. (Leaving it to the first
+	// Apply raced when the first record had no calibration, a failed
+	// item's, and several workers then each sorted the pools.)
+	m.pools.Finish()
 	format := func() func(i int, line []byte, r *written) error {
 		f := out.Formatter()
 		return func(i int, line []byte, r *written) error {
@@ -148,7 +144,7 @@ func (m *merge) write(out *output.Stream) error {
 				return fmt.Errorf("decoding the checkpoint record of item %s: %w", m.plan.Items[i].ID, err)
 			}
 			r.item.Index = i
-			calibrate(&r.item)
+			m.pools.Apply(&r.item)
 			return f.Format(&r.rows, r.item)
 		}
 	}

@@ -47,14 +47,23 @@ func (p *Pools) Add(cal *Calibration) {
 }
 
 // Apply sets it's intervals and quantiles when it has a Calibration.
+// Once Finish has run, Apply only reads the pools, so items may be
+// applied on several goroutines at once.
 func (p *Pools) Apply(it *ItemResult) {
 	if it.Calibration == nil {
 		return
 	}
+	p.Finish()
+	applyCalibration(it, p.quantiles[it.Calibration.Family], p.levels, p.probs)
+}
+
+// Finish sorts the pools and computes every family's quantiles, which the
+// first Apply does otherwise; every Add must come before it. A caller that
+// applies items on several goroutines calls it first, on one.
+func (p *Pools) Finish() {
 	if p.quantiles == nil {
 		p.finish()
 	}
-	applyCalibration(it, p.quantiles[it.Calibration.Family], p.levels, p.probs)
 }
 
 // finish computes every family's quantiles as newPools and quantilesFor
