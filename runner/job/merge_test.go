@@ -63,6 +63,18 @@ func mergeFixtureOf(tb testing.TB, n, shards int, rec func(i int, id string, h i
 	return dir, plan
 }
 
+// fixtureStream opens the output stream into dir for a merge of
+// mergeFixture's records.
+func fixtureStream(tb testing.TB, dir string, plan Plan) *output.Stream {
+	tb.Helper()
+	out, err := output.NewStream(dir, output.Run{Result: &tournament.Result{}, Items: plan.Items, Frequency: plan.Frequency,
+		Horizon: 14, Levels: plan.Tournament.Levels, Quantiles: plan.Tournament.Quantiles})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
 func record(i int, id string, h int) tournament.ItemResult {
 	mean := make([]float64, h)
 	for k := range mean {
@@ -117,11 +129,7 @@ func TestMergeHoldsOneRecordAtATime(t *testing.T) {
 	if perItem > firstPass {
 		t.Errorf("after the first pass the merge holds %d bytes per item, want at most %d", perItem, firstPass)
 	}
-	out, err := output.NewStream(t.TempDir(), output.Run{Result: &tournament.Result{}, Items: plan.Items, Frequency: plan.Frequency,
-		Horizon: 14, Levels: plan.Tournament.Levels, Quantiles: plan.Tournament.Quantiles})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixtureStream(t, t.TempDir(), plan)
 	if err := m.write(out); err != nil {
 		t.Fatal(err)
 	}
@@ -157,11 +165,7 @@ func BenchmarkMerge(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(liveHeap()-before)/n, "live-B/item")
-		s, err := output.NewStream(out, output.Run{Result: &tournament.Result{}, Items: plan.Items, Frequency: plan.Frequency,
-			Horizon: 14, Levels: plan.Tournament.Levels, Quantiles: plan.Tournament.Quantiles})
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := fixtureStream(b, out, plan)
 		if err := m.write(s); err != nil {
 			b.Fatal(err)
 		}
@@ -232,11 +236,7 @@ func TestMergeFailsNamingTheFirstBadRecord(t *testing.T) {
 			}
 			defer m.close()
 			outDir := t.TempDir()
-			out, err := output.NewStream(outDir, output.Run{Result: &tournament.Result{}, Items: plan.Items, Frequency: plan.Frequency,
-				Horizon: 14, Levels: plan.Tournament.Levels, Quantiles: plan.Tournament.Quantiles})
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := fixtureStream(t, outDir, plan)
 			err = m.write(out)
 			out.Abort()
 			if want := "decoding the checkpoint record of item " + first + ":"; err == nil || !strings.Contains(err.Error(), want) {
@@ -269,11 +269,7 @@ func TestMergeCalibratesAfterAFailedFirstItem(t *testing.T) {
 	}
 	defer m.close()
 	outDir := t.TempDir()
-	out, err := output.NewStream(outDir, output.Run{Result: &tournament.Result{}, Items: plan.Items, Frequency: plan.Frequency,
-		Horizon: 14, Levels: plan.Tournament.Levels, Quantiles: plan.Tournament.Quantiles})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := fixtureStream(t, outDir, plan)
 	if err := m.write(out); err != nil {
 		t.Fatal(err)
 	}
