@@ -107,6 +107,14 @@ func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.readRows(r); err != nil {
+		return nil, err
+	}
+	return l.finish(opts)
+}
+
+// readRows reads the header and passes every row to addRow.
+func (l *loader) readRows(r io.Reader) error {
 	if l.scan != nil {
 		r = io.TeeReader(r, l.scan.digest)
 	}
@@ -115,21 +123,20 @@ func Read(r io.Reader, name string, opts ReadOptions) (*Dataset, error) {
 	cr := newRows(br, comma)
 	l.csv, l.comma, l.delimiter = cr, comma, delimiterName(comma)
 	if err := l.readHeader(cr); err != nil {
-		return nil, err
+		return err
 	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, l.csvError(err, rec)
+			return l.csvError(err, rec)
 		}
 		if err := l.addRow(rec); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return l.finish(opts)
 }
 
 // newLoader checks opts and sets up a loader for the file called name.

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"hash"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -15,8 +14,9 @@ import (
 type Summary struct {
 	// Items lists every item in first-seen order with its ID, Start (or
 	// StartIndex) and a Values slice of its laid-out length. The values
-	// are zeros, one array shared by all items: enough to order, name and
-	// date results, not to forecast.
+	// are zeros, shared by all items (a few arrays of zeros, the longest
+	// at most twice the longest item): enough to order, name and date
+	// results, not to forecast.
 	Items []Series
 	// Demand holds each item's demand sizes, for classification.
 	Demand []DemandSizes
@@ -50,7 +50,6 @@ type scanner struct {
 	digest hash.Hash
 	byID   map[string]int32
 	last   int32
-	ids    []string
 	items  scanItems
 }
 
@@ -75,14 +74,25 @@ func (s *scanItems) at(i int) *scanItem { return &s.blocks[i/scanBlock][i%scanBl
 
 func (s *scanItems) len() int { return s.n }
 
-// scanItem is one item's running statistics; rows arrive in time order.
+// scanItem is one item's ID and running statistics; rows arrive in time
+// order. The fields are ordered to leave no padding: a shard holds one per
+// item of the whole input.
 type scanItem struct {
+	id                  string
 	first               cellTime
 	lastKey, gap        int64
+	sum, sumSq          float64
 	firstLine, lastLine uint32
 	rows, nan, demands  int32
-	sum, sumSq          float64
 	negative, fraction  bool
+}
+
+// release drops the block holding item i once i is its last item, so that
+// a pass over the items in order can hand their memory back as it goes.
+func (s *scanItems) release(i int) {
+	if i%scanBlock == scanBlock-1 || i == s.n-1 {
+		s.blocks[i/scanBlock] = nil
+	}
 }
 
 func newScanner() *scanner {
@@ -90,16 +100,17 @@ func newScanner() *scanner {
 }
 
 func (s *scanner) lookup(id string) *scanItem {
-	if s.last >= 0 && s.ids[s.last] == id {
-		return s.items.at(int(s.last))
+	if s.last >= 0 {
+		if it := s.items.at(int(s.last)); it.id == id {
+			return it
+		}
 	}
 	i, ok := s.byID[id]
 	if !ok {
-		i = int32(len(s.ids))
+		i = int32(s.items.add())
 		id = strings.Clone(id)
 		s.byID[id] = i
-		s.ids = append(s.ids, id)
-		s.items.add()
+		s.items.at(int(i)).id = id
 	}
 	s.last = i
 	return s.items.at(int(i))
@@ -215,7 +226,7 @@ func (s *scanner) inferFrequency(l *loader) (frequencyVotes, error) {
 		return votes, nil
 	case odd >= 0:
 		return nil, l.fieldError(int(s.items.at(odd).firstLine), l.time, ErrBadTime,
-			"cannot infer the frequency from item %q: its closest rows are %s apart; set it explicitly", s.ids[odd], describeGap(s.items.at(odd).gap))
+			"cannot infer the frequency from item %q: its closest rows are %s apart; set it explicitly", s.items.at(odd).id, describeGap(s.items.at(odd).gap))
 	}
 	return nil, l.fieldError(int(s.items.at(0).firstLine), l.time, ErrBadTime,
 		"cannot infer the frequency: no item has rows at two different times; set it explicitly")
@@ -233,17 +244,19 @@ func (s *scanner) lastKey(kind timeKind) int64 {
 }
 
 // summarise works out each item's laid-out length and demand sizes, as
-// place and notice would from its rows, and adds them to rep.
+// place and notice would from its rows, and adds them to rep. It is the
+// last use of the scanner's items and releases them block by block as it
+// goes, so that the summary of every item and the scanner's statistics of
+// every item are not both held to its end.
 func (s *scanner) summarise(l *loader, freq Frequency, end int64, rep *Report) (*Summary, error) {
 	sum := &Summary{Items: make([]Series, s.items.len()), Demand: make([]DemandSizes, s.items.len())}
-	lens := make([]int, s.items.len())
+	var zeros []float64
 	for i := range s.items.len() {
 		it := s.items.at(i)
 		n, extended, err := s.span(l, i, freq, end)
 		if err != nil {
 			return nil, err
 		}
-		lens[i] = n
 		observed := n - int(it.nan)
 		if l.missing == MissingUnknown {
 			observed = int(it.rows - it.nan)
@@ -253,16 +266,16 @@ func (s *scanner) summarise(l *loader, freq Frequency, end int64, rep *Report) (
 		rep.ExtendedItems += b2i(extended)
 		rep.NegativeItems += b2i(it.negative)
 		rep.NonIntegerItems += b2i(it.fraction)
-	}
-	zeros := make([]float64, slices.Max(append(lens, 0)))
-	for i := range s.items.len() {
-		it, n := s.items.at(i), lens[i]
-		sum.Items[i] = Series{ID: s.ids[i], Values: zeros[:n:n]}
+		if n > len(zeros) {
+			zeros = make([]float64, 2*n) // items laid out so far keep the shorter array
+		}
+		sum.Items[i] = Series{ID: it.id, Values: zeros[:n:n]}
 		if l.kind == kindIndex {
 			sum.Items[i].StartIndex = it.first.key
 		} else {
 			sum.Items[i].Start = it.first.start()
 		}
+		s.items.release(i)
 	}
 	return sum, nil
 }
@@ -277,7 +290,7 @@ func (s *scanner) span(l *loader, i int, freq Frequency, end int64) (n int, exte
 	limit := max(maxSpanFloor, maxSpanPerRow*int64(it.rows))
 	if span := hi - lo; span < 0 || span >= limit {
 		return 0, false, l.fieldError(int(it.lastLine), l.time, ErrBadTime, "item %q runs from %s to %s, more than %d periods for %d rows; is a time mistyped?",
-			s.ids[i], formatKey(l.kind, it.first.key), formatKey(l.kind, it.lastKey), limit, it.rows)
+			it.id, formatKey(l.kind, it.first.key), formatKey(l.kind, it.lastKey), limit, it.rows)
 	}
 	if last, ok := g.slotAtOrBefore(end); ok && last > hi {
 		hi, extended = last, true
