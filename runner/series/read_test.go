@@ -52,6 +52,17 @@ func TestReadLayout(t *testing.T) {
 			starts: []time.Time{date(2024, 1, 1)},
 		},
 		{
+			// A read compares each time cell with the one at the same row
+			// of the previous item's rows before parsing it; here they
+			// differ at most rows.
+			name:   "grouped by item, the items' rows on other dates",
+			csv:    "item_id,date,quantity\nA,2024-01-01,1\nA,2024-01-02,2\nA,2024-01-03,3\nB,2024-01-02,4\nB,2024-01-03,5\nB,2024-01-04,6\nB,2024-01-05,7\nC,2024-01-01,8\nC,2024-01-03,9\nD,2024-01-04,10\n",
+			freq:   series.Daily,
+			ids:    []string{"A", "B", "C", "D"},
+			values: [][]float64{{1, 2, 3, 0, 0}, {4, 5, 6, 7}, {8, 0, 9, 0, 0}, {10, 0}},
+			starts: []time.Time{date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 1), date(2024, 1, 4)},
+		},
+		{
 			name:   "absent periods are zero demand, every item runs to the last date, rows in any order",
 			csv:    "item_id,date,quantity\nB,2024-01-05,5\nA,2024-01-03,3\nB,2024-01-01,1\nA,2024-01-01,1\nA,2024-01-02,2\n",
 			freq:   series.Daily,

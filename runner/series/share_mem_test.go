@@ -31,7 +31,7 @@ func TestSummariseDoesNotHoldTheScanToo(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := l.scan
-	s.byID = nil
+	s.index = itemIndex{}
 	var rep Report
 	sum, err := s.summarise(l, Daily, s.lastKey(l.kind), &rep)
 	if err != nil {

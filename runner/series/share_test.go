@@ -40,6 +40,7 @@ func shareInputs(t testing.TB) map[string]struct {
 	}{
 		"synthetic daily, grouped by item":  {buf.String(), series.ReadOptions{}},
 		"sparse rows sorted by date":        {sparse, series.ReadOptions{}},
+		"grouped by item, on other dates":   {"item_id,date,quantity\nA,2024-01-01,1\nA,2024-01-02,2\nB,2024-01-02,4\nB,2024-01-03,5\nB,2024-01-04,6\nC,2024-01-01,8\nC,2024-01-03,9\n", series.ReadOptions{}},
 		"sparse rows, absent unknown":       {sparse, series.ReadOptions{Missing: series.MissingUnknown}},
 		"weekly given, daily rows on grid":  {"item_id,date,quantity\nA,2024-01-01,1\nA,2024-01-15,2\nB,2024-01-08,0\n", series.ReadOptions{Frequency: series.Weekly}},
 		"integer period index, own columns": {index, series.ReadOptions{Columns: series.Columns{Item: "id", Time: "t", Value: "v"}}},
