@@ -162,7 +162,7 @@ func (r *Runner) forecast(ctx context.Context, run *v1alpha1.ForecastRun, plan P
 		}
 	}
 	rep.set(shardProgress{done: len(done), total: len(plan.Mine), message: resumeMessage(len(done))})
-	if _, err := tournament.Run(ctx, plan.Mine, cfg, rep.update); err != nil {
+	if err := tournament.Stream(ctx, plan.Mine, cfg, rep.update); err != nil {
 		return fmt.Errorf("forecasting: %w", err)
 	}
 	if appendErr != nil {

@@ -3,6 +3,7 @@ package tournament
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -46,33 +47,58 @@ type ProgressFunc func(done, total int, msg string)
 //     than three observations is forecast with Naive without a backtest.
 //     If every model fails the item is forecast with Naive and Failed.
 func Run(ctx context.Context, items []series.Series, cfg Config, progress ProgressFunc) (*Result, error) {
+	start := time.Now()
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
+	results := make([]ItemResult, len(items))
+	finished := make([]bool, len(items))
+	collect(ctx, items, &cfg, progress, results, func(i int) { finished[i] = true })
+	res := &Result{Items: keepFinished(results, finished), Models: cfg.CandidateNames()}
+	calibrate(res.Items, cfg.Levels, cfg.Quantiles)
+	res.Summary = Summarise(res.Items, time.Since(start))
+	return res, ctx.Err()
+}
+
+// Stream runs the tournament as Run does but keeps no result: each
+// finished item goes to cfg.OnItem, which is required, with its own
+// calibration (ItemResult.Calibration) and without the calibration that
+// pools every item's errors, which Run adds at its end. It is for a caller
+// that records the items and calibrates from the records of every item
+// later, as a job's merge does: holding every result until the end was
+// half of a one-Pod run's peak memory at a million items, and calibrating
+// them only to drop them an eighth of its CPU, on one core.
+func Stream(ctx context.Context, items []series.Series, cfg Config, progress ProgressFunc) error {
+	if cfg.OnItem == nil {
+		return errors.New("tournament.Stream needs Config.OnItem")
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return err
+	}
+	results := make([]ItemResult, len(items))
+	collect(ctx, items, &cfg, progress, results, func(i int) { results[i] = ItemResult{} })
+	return ctx.Err()
+}
+
+// collect runs the items cfg.Skip does not name, hands each finished one
+// to cfg.OnItem and reports progress, then calls after with its index.
+func collect(ctx context.Context, items []series.Series, cfg *Config, progress ProgressFunc, results []ItemResult, after func(i int)) {
 	if progress == nil {
 		progress = func(int, int, string) {}
 	}
-	start := time.Now()
 	todo := pending(items, cfg.Skip)
 	done := len(items) - len(todo)
 	progress(done, len(items), fmt.Sprintf("starting: %d items to run, %d already done", len(todo), done))
-
-	results := make([]ItemResult, len(items))
-	finished := make([]bool, len(items))
-	for i := range runPool(ctx, items, todo, &cfg, results) {
-		finished[i] = true
+	for i := range runPool(ctx, items, todo, cfg, results) {
 		done++
 		if cfg.OnItem != nil {
 			cfg.OnItem(results[i])
 		}
 		progress(done, len(items), itemMessage(results[i]))
+		after(i)
 	}
-
-	res := &Result{Items: keepFinished(results, finished), Models: cfg.CandidateNames()}
-	calibrate(res.Items, cfg.Levels, cfg.Quantiles)
-	res.Summary = Summarise(res.Items, time.Since(start))
-	return res, ctx.Err()
 }
 
 // pending lists the indices of the items to run, longest history first:

@@ -307,6 +307,47 @@ func TestRunSkipAndOnItem(t *testing.T) {
 	}
 }
 
+// TestStreamHandsOnItemWhatRunDoes checks that Stream, which keeps no
+// result, runs the same items as Run and hands OnItem the same results.
+func TestStreamHandsOnItemWhatRunDoes(t *testing.T) {
+	items := makeItems(12, 60, 21, noiseSeries)
+	skip := map[string]bool{items[3].ID: true}
+	record := func(into map[string]ItemResult) Config {
+		return Config{Horizon: 4, Windows: 2, Levels: []float64{80, 95}, Models: benchmarkModels(), Skip: skip,
+			OnItem: func(it ItemResult) { into[it.ID] = it }}
+	}
+	fromRun, fromStream := map[string]ItemResult{}, map[string]ItemResult{}
+	if _, err := Run(context.Background(), items, record(fromRun), nil); err != nil {
+		t.Fatal(err)
+	}
+	first := -1
+	progress := func(done, total int, msg string) {
+		if first < 0 {
+			first = done
+		}
+	}
+	if err := Stream(context.Background(), items, record(fromStream), progress); err != nil {
+		t.Fatal(err)
+	}
+	if len(fromStream) != 11 || first != 1 || fromStream[items[3].ID].ID != "" {
+		t.Fatalf("Stream ran %d items, progress starting at %d; want 11 without the skipped one, from 1", len(fromStream), first)
+	}
+	for id, want := range fromRun {
+		got := fromStream[id]
+		if got.Calibration == nil || len(got.Forecast.Mean) == 0 {
+			t.Errorf("item %s: Stream handed no forecast or calibration", id)
+		}
+		// Printed, not compared with reflect.DeepEqual: an unscored
+		// model's NaN score equals nothing.
+		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+			t.Errorf("item %s: Stream handed\n%s\nRun handed\n%s", id, g, w)
+		}
+	}
+	if err := Stream(context.Background(), items, Config{Horizon: 4, Models: benchmarkModels()}, nil); err == nil {
+		t.Error("Stream without OnItem: no error")
+	}
+}
+
 func TestRunRejectsBadConfig(t *testing.T) {
 	ms := benchmarkModels()
 	tests := []struct {
