@@ -9,11 +9,14 @@
 #   hack/bench-scale.sh                      # 1,000,000 items × 60 days, 16 shards
 #   ITEMS=100000 SHARDS=32 FORMAT=parquet hack/bench-scale.sh
 #
-# ITEMS, PERIODS (daily), SHARDS, MODELS, FORMAT (csv or parquet) and WORK
-# (the folder for the dataset and results, kept for a rerun) may be set;
+# ITEMS, PERIODS (daily), SHARDS, MODELS (comma-separated, or "default"
+# for the default set), FORMAT (csv or parquet) and WORK (the folder for
+# the dataset and results, kept for a rerun) may be set;
 # SHARD_GOMEMLIMIT (e.g. 512MiB) gives each shard of the sharded run the
 # soft memory limit a Pod's memory limit would give it (the runner sets
-# 90% of the container's limit).
+# 90% of the container's limit); PROFILES (a folder) has every process
+# write its CPU profile there, as <run>-<shard>.pprof and merge.pprof (go
+# tool pprof reads them with $WORK/runner).
 # Every process runs at once, so on a small machine the wall times are
 # shared: compare CPU seconds.
 set -euo pipefail
@@ -36,5 +39,5 @@ if [[ ! -s $work/$data ]]; then
 fi
 rm -rf "$work/out" "$work/kubeconfig"
 echo "dataset: $items items × $periods daily periods, $(du -h "$work/$data" | cut -f1) of $format; models $models; $shards shards; load $(cut -d' ' -f1-3 /proc/loadavg)"
-go run ./hack/benchscale --runner "$work/runner" --dir "$work" --file "$data" --models "$models" --shards "$shards" --shard-memlimit "${SHARD_GOMEMLIMIT:-}"
+go run ./hack/benchscale --runner "$work/runner" --dir "$work" --file "$data" --models "$models" --shards "$shards" --shard-memlimit "${SHARD_GOMEMLIMIT:-}" --profiles "${PROFILES:-}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

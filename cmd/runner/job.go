@@ -24,9 +24,15 @@ the Job fails at once instead of retrying.`
 
 func runJob(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("job", jobSynopsis, e)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole shard to this file (go tool pprof reads it)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	jobEnv, err := job.EnvFromOS()
 	if err != nil {
 		return usageError{err}

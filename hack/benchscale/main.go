@@ -35,6 +35,9 @@ type config struct {
 	// as a Pod's memory limit gives one (runner/job sets 90% of it); empty
 	// for none.
 	shardMemLimit string
+	// profiles, when set, is a folder where each process writes its CPU
+	// profile (runner job --cpuprofile), named after its run and shard.
+	profiles string
 }
 
 // usage is one process's cost.
@@ -49,10 +52,11 @@ func main() {
 	flag.StringVar(&c.runner, "runner", "bin/runner", "runner binary")
 	flag.StringVar(&c.dir, "dir", "", "work folder holding the dataset file")
 	flag.StringVar(&c.file, "file", "sales.csv", "dataset file in --dir")
-	flag.StringVar(&c.models, "models", "Naive,SES", "comma-separated models")
+	flag.StringVar(&c.models, "models", "Naive,SES", `comma-separated models, or "default" for the default set`)
 	flag.IntVar(&c.shards, "shards", 16, "shards of the sharded run")
 	flag.IntVar(&c.horizon, "horizon", 7, "horizon")
 	flag.StringVar(&c.shardMemLimit, "shard-memlimit", "", "GOMEMLIMIT for each shard of the sharded run (e.g. 512MiB); empty for none")
+	flag.StringVar(&c.profiles, "profiles", "", "folder for each process's CPU profile (<run>-<index>.pprof, merge.pprof); empty for none")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
@@ -84,7 +88,7 @@ func run(c config) error {
 	if err := os.Remove(filepath.Join(c.dir, "out", "scale-sharded", ".checkpoint", "merged")); err != nil {
 		return err
 	}
-	merge, err := c.shard(cp.Kubeconfig, "scale-sharded", c.shards, 0)
+	merge, err := c.shard(cp.Kubeconfig, "scale-sharded", c.shards, 0, "merge")
 	if err != nil {
 		return err
 	}
@@ -98,8 +102,10 @@ func run(c config) error {
 func (c config) oneRun(k client.Client, kubeconfig, name string, shards int) (all []usage, err error) {
 	run := testutil.MakeForecastRun(name, "default").DatasetClaim("data", c.file).Mode(v1alpha1.ModeFull).
 		Horizon(int32(c.horizon)).Parallelism(int32(shards)).Output("results", "runs").Obj()
-	for _, m := range strings.Split(c.models, ",") {
-		run.Spec.Models = append(run.Spec.Models, v1alpha1.ModelName(m))
+	if c.models != "default" { // "default" leaves spec.models empty: the operator's default set
+		for _, m := range strings.Split(c.models, ",") {
+			run.Spec.Models = append(run.Spec.Models, v1alpha1.ModelName(m))
+		}
 	}
 	if err := k.Create(context.Background(), run); err != nil {
 		return nil, err
@@ -109,7 +115,7 @@ func (c config) oneRun(k client.Client, kubeconfig, name string, shards int) (al
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range shards {
-		wg.Go(func() { all[i], errs[i] = c.shard(kubeconfig, name, shards, i) })
+		wg.Go(func() { all[i], errs[i] = c.shard(kubeconfig, name, shards, i, fmt.Sprintf("%s-%d", name, i)) })
 	}
 	wg.Wait()
 	total := usage{name: name + " (all shards)", wall: time.Since(start)}
@@ -132,9 +138,14 @@ func (c config) oneRun(k client.Client, kubeconfig, name string, shards int) (al
 	return append(all, total), nil
 }
 
-// shard runs `runner job` as the Job's Pod of that index would.
-func (c config) shard(kubeconfig, name string, shards, index int) (usage, error) {
-	cmd := exec.Command(c.runner, "job")
+// shard runs `runner job` as the Job's Pod of that index would; profile
+// names its CPU profile when there is a folder for them.
+func (c config) shard(kubeconfig, name string, shards, index int, profile string) (usage, error) {
+	args := []string{"job"}
+	if c.profiles != "" {
+		args = append(args, "--cpuprofile", filepath.Join(c.profiles, profile+".pprof"))
+	}
+	cmd := exec.Command(c.runner, args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig,
 		job.EnvRunName+"="+name, job.EnvRunNamespace+"=default", job.EnvFencingToken+"=1/bench",
 		job.EnvShards+"="+strconv.Itoa(shards), job.EnvCompletionIndex+"="+strconv.Itoa(index),
