@@ -25,25 +25,45 @@ type Turn struct {
 // whether a merge of the run with this fingerprint and fencing token
 // already finished. Release the turn when done.
 func TakeTurn(dir, fingerprint, token string) (*Turn, bool, error) {
-	folder := filepath.Join(dir, Folder)
-	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return nil, false, fmt.Errorf("creating checkpoint folder: %w", err)
-	}
-	f, err := os.OpenFile(filepath.Join(folder, "merge.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	t, got, err := takeTurn(filepath.Join(dir, Folder), "merge.lock", "merged")
 	if err != nil {
-		return nil, false, fmt.Errorf("opening the merge lock: %w", err)
+		return nil, false, fmt.Errorf("merge: %w", err)
+	}
+	t.done = []byte(fingerprint + "\n" + token + "\n")
+	return t, bytes.Equal(got, t.done), nil
+}
+
+// TakeTurnIn waits until no other process holds the turn named task in
+// folder, then returns what the turns before it recorded with Mark (nil
+// when none did): shards share a task that one of them does for all, and
+// the first to hold the turn does it. Release the turn when done.
+func TakeTurnIn(folder, task string) (*Turn, []byte, error) {
+	t, got, err := takeTurn(folder, task+".lock", task+".done")
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", task, err)
+	}
+	return t, got, nil
+}
+
+func takeTurn(folder, lockName, markerName string) (*Turn, []byte, error) {
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("creating the folder of its lock: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(folder, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening the lock: %w", err)
 	}
 	if err := lockWait(f); err != nil {
 		f.Close()
-		return nil, false, fmt.Errorf("taking the merge lock in %s: %w", folder, err)
+		return nil, nil, fmt.Errorf("taking the lock in %s: %w", folder, err)
 	}
-	t := &Turn{f: f, marker: filepath.Join(folder, "merged"), done: []byte(fingerprint + "\n" + token + "\n")}
+	t := &Turn{f: f, marker: filepath.Join(folder, markerName)}
 	got, err := os.ReadFile(t.marker)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		t.Release()
-		return nil, false, fmt.Errorf("reading the merge marker: %w", err)
+		return nil, nil, fmt.Errorf("reading the marker: %w", err)
 	}
-	return t, bytes.Equal(got, t.done), nil
+	return t, got, nil
 }
 
 // Done records that the merge finished, for the shards waiting their
@@ -52,12 +72,17 @@ func (t *Turn) Done() error {
 	if t == nil {
 		return nil
 	}
+	return t.Mark(t.done)
+}
+
+// Mark records note for the turns after this one, atomically.
+func (t *Turn) Mark(note []byte) error {
 	tmp := t.marker + ".tmp"
-	if err := os.WriteFile(tmp, t.done, 0o644); err != nil {
-		return fmt.Errorf("writing the merge marker: %w", err)
+	if err := os.WriteFile(tmp, note, 0o644); err != nil {
+		return fmt.Errorf("writing the marker: %w", err)
 	}
 	if err := os.Rename(tmp, t.marker); err != nil {
-		return fmt.Errorf("writing the merge marker: %w", err)
+		return fmt.Errorf("writing the marker: %w", err)
 	}
 	return nil
 }

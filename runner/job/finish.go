@@ -70,7 +70,11 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		return err
 	}
 	rep.set(shardProgress{done: mine, total: mine, message: fmt.Sprintf("done: %d items forecast", res.Summary.Items)})
-	return turn.Done()
+	if err := turn.Done(); err != nil {
+		return err
+	}
+	r.dropIndex()
+	return nil
 }
 
 // takeTurn waits for this shard's turn to merge when the run has several

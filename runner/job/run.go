@@ -36,6 +36,9 @@ type Runner struct {
 
 	// results is the run's output bucket; nil unless output.objectStore.
 	results *resultBucket
+	// index is the folder of the run's index of its dataset, which the
+	// shard that writes the results removes; empty when the run has none.
+	index string
 }
 
 // Run executes the shard. On failure it records the error in the shard's

@@ -57,6 +57,10 @@ type ReadOptions struct {
 	// export sorted by item or by date) and absent periods that are not
 	// interpolated; otherwise the error wraps ErrNeedsWholeInput.
 	Keep func(id string) bool
+	// Spans, when set, is told where the header and each run of one
+	// item's rows lie in a CSV input, so that a later read can take some
+	// items' rows alone (ReadSpans). Parquet input tells it nothing.
+	Spans SpanSink
 	// Known, with Keep, is the Summary an earlier read of the same input
 	// returned: the read then lays the kept items out as that read laid
 	// them out and summarises nothing else again, so that it needs memory
@@ -118,16 +122,21 @@ func (l *loader) readRows(r io.Reader) error {
 	if l.scan != nil {
 		r = io.TeeReader(r, l.scan.digest)
 	}
-	br := skipBOM(r)
+	br, bom := skipBOM(r)
 	comma := sniffDelimiter(br)
 	cr := newRows(br, comma)
+	cr.pos = bom
 	l.csv, l.comma, l.delimiter = cr, comma, delimiterName(comma)
 	if err := l.readHeader(cr); err != nil {
 		return err
 	}
+	if l.spans != nil {
+		l.spans.Header(Span{cr.from, cr.pos})
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
+			l.endRun()
 			return nil
 		}
 		if err != nil {
@@ -152,7 +161,7 @@ func newLoader(name string, opts ReadOptions) (*loader, error) {
 	if cols.Item == cols.Time || cols.Item == cols.Value || cols.Time == cols.Value {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("columns %+v: item, time and value need three different columns", cols)}
 	}
-	l := &loader{file: name, cols: cols, missing: missing, byID: map[string]int{}, last: -1}
+	l := &loader{file: name, cols: cols, missing: missing, byID: map[string]int{}, last: -1, spans: opts.Spans}
 	if opts.Keep != nil {
 		if missing == MissingInterpolate {
 			return nil, &ParseError{File: name, Err: ErrNeedsWholeInput}
@@ -207,6 +216,10 @@ type loader struct {
 	// that reached each row (see timeCell).
 	runRow   int
 	runTimes []parsedCell
+	// spans is ReadOptions.Spans; runFrom and runTo are where the current
+	// run of one item's rows starts and ends in the input.
+	spans          SpanSink
+	runFrom, runTo int64
 }
 
 // pending is one item's rows in file order.
@@ -320,12 +333,14 @@ const readBuffer = 1 << 18
 // skipBOM drops the UTF-8 byte order mark that spreadsheet programs put
 // before the header; left in, it would glue itself to the first column
 // name, or make a quoted first name a CSV syntax error.
-func skipBOM(r io.Reader) *bufio.Reader {
+// It returns how many bytes it dropped.
+func skipBOM(r io.Reader) (*bufio.Reader, int64) {
 	br := bufio.NewReaderSize(r, readBuffer)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		_, _ = br.Discard(3)
+		return br, 3
 	}
-	return br
+	return br, 0
 }
 
 // lineOf is the line on which a field of the current row starts; a quoted
@@ -341,11 +356,13 @@ func (l *loader) addRow(rec []string) error {
 		if err := l.checkID(id, l.lineOf(l.item)); err != nil {
 			return err
 		}
+		l.endRun()
 		l.rowID = strings.Clone(id) // the record's fields last until the next row (rows.Read)
-		l.runRow = 0
+		l.runRow, l.runFrom = 0, l.csv.from
 	} else {
 		l.runRow++
 	}
+	l.runTo = l.csv.pos
 	id = l.rowID // one copy of the ID for the whole run, which add may keep
 	if l.known != nil && !l.keeps(id) {
 		return nil // the earlier read checked the row; its bytes are digested
@@ -364,6 +381,14 @@ func (l *loader) addRow(rec []string) error {
 		return l.fieldError(l.lineOf(l.value), l.value, ErrBadValue, "%v", err)
 	}
 	return l.add(id, t, v, line)
+}
+
+// endRun tells ReadOptions.Spans where the run of rows that just ended
+// lies.
+func (l *loader) endRun() {
+	if l.spans != nil && l.rowID != "" {
+		l.spans.Run(l.rowID, Span{l.runFrom, l.runTo})
+	}
 }
 
 func (l *loader) checkID(id string, line int) error {

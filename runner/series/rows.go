@@ -24,7 +24,10 @@ type rows struct {
 	// line is the number of lines read; start the line the current
 	// record starts on.
 	line, start int
-	long        []byte // a line longer than br's buffer
+	// pos counts the bytes read, as they are in the input; from is where
+	// the current record starts.
+	pos, from int64
+	long      []byte // a line longer than br's buffer
 	// cutCR is set when readLine dropped a \r before the end of the
 	// input, which encoding/csv, given the line, drops itself.
 	cutCR bool
@@ -44,10 +47,12 @@ func newRows(br *bufio.Reader, comma rune) *rows {
 // of a read's CPU and most of its garbage.
 func (r *rows) Read() ([]string, error) {
 	for {
+		from := r.pos
 		line, err := r.readLine()
 		if err != nil {
 			return nil, err
 		}
+		r.from = from
 		if len(line) == 0 || (len(line) == 1 && line[0] == '\n') {
 			continue // encoding/csv skips empty lines
 		}
@@ -76,6 +81,7 @@ func (r *rows) readLine() ([]byte, error) {
 	if n == 0 && err != nil {
 		return nil, err
 	}
+	r.pos += int64(n)
 	if err != nil && err != io.EOF {
 		return nil, err
 	}

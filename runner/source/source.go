@@ -61,6 +61,9 @@ type Options struct {
 	// data (series.ReadOptions.Known): the read then holds the kept items
 	// and summarises nothing else again.
 	Known *series.Summary
+	// Spans, when set, is told where the rows of a CSV input lie
+	// (series.ReadOptions.Spans).
+	Spans series.SpanSink
 }
 
 // Load reads the dataset spec describes from its one source, a CSV or
@@ -110,5 +113,6 @@ func readOptions(spec v1alpha1.Dataset, opts Options) series.ReadOptions {
 		Missing:   series.Missing(spec.Missing),
 		Keep:      opts.Keep,
 		Known:     opts.Known,
+		Spans:     opts.Spans,
 	}
 }

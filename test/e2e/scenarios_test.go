@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -349,20 +350,30 @@ func TestMalformedCSVFailsAndReleasesLock(t *testing.T) {
 
 // A run with parallelism 3 becomes an Indexed Job of 3 Pods, one shard
 // each, merging through a ReadWriteMany claim; the shards' progress adds up
-// to the whole run.
+// to the whole run. Its dataset is a CSV file on a claim, written there by
+// a Job of our image: the first shard indexes it for the others (a lock
+// and files on the shared claim, across containers), the others read only
+// their items' rows, and the index is gone when the run is.
 func TestParallelismThreeShards(t *testing.T) {
 	ns := namespace(t)
-	claim := `apiVersion: v1
+	claims := ""
+	for _, name := range []string{"shared", "datasets"} {
+		claims += `---
+apiVersion: v1
 kind: PersistentVolumeClaim
-metadata: {name: shared, namespace: ` + ns + `}
+metadata: {name: ` + name + `, namespace: ` + ns + `}
 spec:
   accessModes: [ReadWriteMany]
   resources: {requests: {storage: 1Gi}}
 `
-	if _, err := env.runInput(claim, "apply", "-f", "-"); err != nil {
+	}
+	if _, err := env.runInput(claims, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	run := newRun("sharded", withItems(1200, 365), func(r *v1alpha1.ForecastRun) {
+	seedDataset(t, ns, "datasets", "sales.csv", 1200, 365)
+	run := newRun("sharded", func(r *v1alpha1.ForecastRun) {
+		r.Spec.Mode = v1alpha1.ModeFull
+		r.Spec.Dataset = v1alpha1.Dataset{PersistentVolumeClaim: &v1alpha1.VolumeSource{ClaimName: "datasets", Path: "sales.csv"}}
 		r.Spec.Parallelism = 3
 		r.Spec.Output.PersistentVolumeClaim.ClaimName = "shared"
 	})
@@ -390,7 +401,54 @@ spec:
 		t.Errorf("succeeded Pods have completion indexes %v, want [0 1 2]", indexes)
 	}
 	assertShardsSum(t, done, 1200)
-	checkResults(t, filepath.Join(pvcDir(t, ns, "shared"), "runs", run.Name), 1200, 14)
+	results := filepath.Join(pvcDir(t, ns, "shared"), "runs", run.Name)
+	checkResults(t, results, 1200, 14)
+	byIndex := 0
+	for _, p := range pods(t, ns, job.Name) {
+		if strings.Contains(kubectl(t, "logs", "-n", ns, p.Name), "read this shard's items alone, by the dataset's index") {
+			byIndex++
+		}
+	}
+	if byIndex != 2 {
+		t.Errorf("%d shards read their items by the dataset's index, want the 2 that did not write it", byIndex)
+	}
+	if left, _ := filepath.Glob(filepath.Join(results, ".checkpoint", "input-*")); len(left) > 0 {
+		t.Errorf("the dataset's index outlived the run: %v", left)
+	}
+}
+
+// seedDataset writes a synthetic dataset of items × periods days to path
+// on claim, as a user would copy a CSV export there: by a Job of our image
+// running `runner generate`, under the restricted Pod Security profile.
+func seedDataset(t *testing.T, ns, claim, path string, items, periods int) {
+	t.Helper()
+	seed := `apiVersion: batch/v1
+kind: Job
+metadata: {name: seed-` + claim + `, namespace: ` + ns + `}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: generate
+        image: ` + env.runnerImage + `
+        command: [runner, generate, --items, "` + strconv.Itoa(items) + `", --periods, "` + strconv.Itoa(periods) + `", --seed, "42", --out, /data/` + path + `]
+        securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+        volumeMounts: [{name: data, mountPath: /data}]
+      volumes: [{name: data, persistentVolumeClaim: {claimName: ` + claim + `}}]
+`
+	if _, err := env.runInput(seed, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.run("wait", "-n", ns, "--for=condition=complete", "--timeout=180s", "job/seed-"+claim); err != nil {
+		t.Fatalf("writing the dataset to claim %s: %v", claim, err)
+	}
+	// Gone, so that the scenario finds only its run's Job.
+	if _, err := env.run("delete", "-n", ns, "--cascade=foreground", "--wait", "job/seed-"+claim); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // assertShardsSum: one entry per shard from this hold of the lock, each

@@ -1,0 +1,397 @@
+package job
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/forecastrun/forecastrun/api/v1alpha1"
+	"github.com/forecastrun/forecastrun/runner/checkpoint"
+	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/shard"
+	"github.com/forecastrun/forecastrun/runner/source"
+)
+
+// The shards of a run read a CSV dataset on a claim once between them,
+// when they share an output claim. Without this, every shard parses every
+// row to summarise the items it does not keep: at a million items of 60
+// days, two thirds of a shard's CPU, paid once per shard. The first
+// shard to take the index's turn reads the input as before, keeping its
+// own items, and notes where each item's rows lie (series.SpanSink); it
+// writes the summary of every item and each shard's spans next to the
+// checkpoints. The others wait for that turn, then read the summary and
+// only their own items' rows. Whatever goes wrong with the index (a file
+// whose items' rows are scattered, an index that does not decode, a span
+// read that fails) sends a shard back to reading every row itself, which
+// also names a bad row's line as the input numbers it.
+
+// indexTask names the index's turn (checkpoint.TakeTurnIn), which leaves
+// one of the notes below for the turns after it.
+const (
+	indexTask   = "index"
+	indexReady  = "ready\n"
+	indexFailed = "failed\n"
+)
+
+// indexFolder is the folder of the run's index of its dataset, and
+// whether the shard should use one: only a CSV file on a claim can be
+// read in spans, and only a shared output claim lets the shards exchange
+// the index. The folder is named by the file's path, size and time of
+// modification and by how it is read, so that a file changed between
+// attempts gets an index of its own.
+func (r *Runner) indexFolder(spec v1alpha1.Dataset, opts source.Options) (string, bool) {
+	if r.Env.OutputRoot == "" || r.results != nil || spec.PersistentVolumeClaim == nil {
+		return "", false
+	}
+	_, file, err := source.VolumeFile(spec, opts)
+	if err != nil {
+		return "", false
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	head := make([]byte, len(series.ParquetMagic))
+	n, _ := f.ReadAt(head, 0)
+	if err != nil || series.IsParquet(file, head[:n]) {
+		return "", false
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%+v\x00%s\x00%s\x00%d", file, fi.Size(), fi.ModTime().UnixNano(), spec.Columns, spec.Frequency, spec.Missing, r.Env.Shards)
+	key := hex.EncodeToString(h.Sum(nil))[:16]
+	return filepath.Join(r.Env.ResultDir(), checkpoint.Folder, "input-"+key), true
+}
+
+// loadShare reads this shard's share of the dataset: from the run's
+// index when there is one, else by reading every row, and then, when it
+// is the first shard to get there, writing the index for the others.
+func (r *Runner) loadShare(ctx context.Context, spec v1alpha1.Dataset, opts source.Options) (*series.Dataset, error) {
+	folder, ok := r.indexFolder(spec, opts)
+	if !ok {
+		return source.Load(ctx, spec, opts)
+	}
+	r.index = folder
+	turn, note, err := checkpoint.TakeTurnIn(folder, indexTask)
+	if err != nil {
+		r.Log.Info("reading every row: the dataset's index is out of reach", "error", err.Error())
+		return source.Load(ctx, spec, opts)
+	}
+	switch string(note) {
+	case indexReady:
+		turn.Release() // the others may read it at once
+		ds, err := r.readIndexed(spec, opts, folder)
+		if err == nil {
+			r.Log.Info("read this shard's items alone, by the dataset's index", "items", len(ds.Items))
+			return ds, nil
+		}
+		r.Log.Info("reading every row: the dataset's index did not serve", "error", err.Error())
+	case "":
+		defer turn.Release()
+		return r.buildIndex(ctx, spec, opts, folder, turn)
+	default:
+		turn.Release()
+	}
+	return source.Load(ctx, spec, opts)
+}
+
+// buildIndex reads this shard's share and writes the index. A read that
+// fails marks the index failed, so that the other shards read every row
+// themselves and find the same fault, rather than each trying in turn;
+// an index that cannot be written is no failure of the read.
+func (r *Runner) buildIndex(ctx context.Context, spec v1alpha1.Dataset, opts source.Options, folder string, turn *checkpoint.Turn) (*series.Dataset, error) {
+	runs := &shardRuns{shards: r.Env.Shards, runs: make([][]itemRun, r.Env.Shards)}
+	opts.Spans = runs
+	ds, err := source.Load(ctx, spec, opts)
+	if err != nil {
+		r.markIndex(turn, indexFailed)
+		return nil, err
+	}
+	if runs.scattered {
+		err = errors.New("the rows are not grouped by item")
+	} else {
+		err = writeIndex(folder, ds, runs)
+	}
+	if err != nil {
+		r.Log.Info("the dataset is not indexed: every shard reads every row", "reason", err.Error())
+		r.markIndex(turn, indexFailed)
+		return ds, nil
+	}
+	r.markIndex(turn, indexReady)
+	return ds, nil
+}
+
+// markIndex leaves note for the shards after this one; when it cannot be
+// left, the next shard tries to build the index again.
+func (r *Runner) markIndex(turn *checkpoint.Turn, note string) {
+	if err := turn.Mark([]byte(note)); err != nil {
+		r.Log.Info("marking the dataset's index", "error", err.Error())
+	}
+}
+
+// readIndexed reads this shard's items from the spans the index lists
+// for it, with the summary of every item from the index.
+func (r *Runner) readIndexed(spec v1alpha1.Dataset, opts source.Options, folder string) (*series.Dataset, error) {
+	sum, err := readSummaryFile(filepath.Join(folder, "summary"))
+	if err != nil {
+		return nil, err
+	}
+	header, runs, err := readSpansFile(spansFile(folder, r.Env.Index))
+	if err != nil {
+		return nil, err
+	}
+	opts.Known = sum.Summary
+	mine, err := source.LoadVolumeSpans(spec, opts, header, spansOf(runs))
+	if err != nil {
+		return nil, err
+	}
+	sum.Items = mine.Items
+	return sum, nil
+}
+
+// plottedByIndex reads the rows of the items in want alone, by the index
+// this shard read or wrote; ok is false when there is none to go by, or
+// the dataset changed since (which the caller's read of every row then
+// reports).
+func (r *Runner) plottedByIndex(spec v1alpha1.Dataset, plan Plan, want map[string]bool) (ds *series.Dataset, ok bool) {
+	opts := r.sourceOptions(spec)
+	if folder, ok := r.indexFolder(spec, opts); !ok || folder != r.index {
+		return nil, false
+	}
+	if note, err := os.ReadFile(filepath.Join(r.index, indexTask+".done")); err != nil || string(note) != indexReady {
+		return nil, false
+	}
+	shards := map[int]bool{}
+	for id := range want {
+		shards[shard.Of(id, r.Env.Shards)] = true
+	}
+	var header series.Span
+	var runs []itemRun
+	found := map[string]bool{}
+	for k := range shards {
+		h, all, err := readSpansFile(spansFile(r.index, k))
+		if err != nil {
+			return nil, false
+		}
+		header = h
+		for _, run := range all {
+			if want[run.ID] {
+				runs, found[run.ID] = append(runs, run), true
+			}
+		}
+	}
+	if len(found) != len(want) {
+		return nil, false
+	}
+	slices.SortFunc(runs, func(a, b itemRun) int { return cmp.Compare(a.Span.Start, b.Span.Start) })
+	opts.Keep, opts.Known = func(id string) bool { return want[id] }, plan.layout
+	ds, err := source.LoadVolumeSpans(spec, opts, header, spansOf(runs))
+	return ds, err == nil
+}
+
+// dropIndex removes the index once the run's results are written.
+func (r *Runner) dropIndex() {
+	if r.index == "" {
+		return
+	}
+	if err := os.RemoveAll(r.index); err != nil {
+		r.Log.Info("removing the dataset's index", "error", err.Error())
+	}
+}
+
+// shardRuns files the runs of rows a read finds under the shards that
+// own their items, each with its item's ID, so that the shard that
+// writes the results can read the plotted items' history alone.
+type shardRuns struct {
+	shards int
+	header series.Span
+	runs   [][]itemRun
+	count  int
+	bytes  int64
+	// scattered is set, and runs dropped, when the runs are so short that
+	// reading them one by one would cost more than the rows are worth:
+	// a file sorted by date has one run per row.
+	scattered bool
+}
+
+// itemRun is a run of rows of the item ID.
+type itemRun struct {
+	ID   string
+	Span series.Span
+}
+
+// Runs shorter than minRunBytes on average, after judgeAfterRuns runs,
+// make the rows scattered.
+const (
+	minRunBytes    = 64
+	judgeAfterRuns = 1 << 16
+)
+
+func (s *shardRuns) Header(sp series.Span) { s.header = sp }
+
+// Run keeps id: the reader passes a string of the run's own.
+func (s *shardRuns) Run(id string, sp series.Span) {
+	if s.scattered {
+		return
+	}
+	s.count++
+	s.bytes += sp.End - sp.Start
+	if s.count >= judgeAfterRuns && s.bytes < int64(s.count)*minRunBytes {
+		s.scattered, s.runs = true, nil
+		return
+	}
+	k := shard.Of(id, s.shards)
+	s.runs[k] = append(s.runs[k], itemRun{id, sp})
+}
+
+// spansOf are the spans of runs, joined where one run follows another.
+func spansOf(runs []itemRun) []series.Span {
+	out := make([]series.Span, 0, len(runs))
+	for _, r := range runs {
+		if n := len(out); n > 0 && out[n-1].End == r.Span.Start {
+			out[n-1].End = r.Span.End
+			continue
+		}
+		out = append(out, r.Span)
+	}
+	return out
+}
+
+// writeIndex writes the summary and every shard's spans, each file whole
+// under its name or not at all.
+func writeIndex(folder string, ds *series.Dataset, runs *shardRuns) error {
+	if err := writeAtomically(filepath.Join(folder, "summary"), ds.WriteSummary); err != nil {
+		return err
+	}
+	for k, spans := range runs.runs {
+		err := writeAtomically(spansFile(folder, k), func(w io.Writer) error { return writeSpans(w, runs.header, spans) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func spansFile(folder string, index int) string {
+	return filepath.Join(folder, "spans-"+strconv.Itoa(index))
+}
+
+func writeAtomically(path string, write func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("writing the dataset's index: %w", err)
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing the dataset's index: %w", err)
+	}
+	return nil
+}
+
+// spansMagic starts a spans file; its last digit is the format's version.
+const spansMagic = "forecastrun-spans-1\n"
+
+// writeSpans writes the header's span and then, for each run, its item's
+// ID, its distance from the end of the run before it and its length, as
+// varints: a few bytes more than the ID per item.
+func writeSpans(w io.Writer, header series.Span, runs []itemRun) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(spansMagic)
+	b := binary.AppendUvarint(nil, uint64(len(runs)))
+	b = binary.AppendUvarint(b, uint64(header.Start))
+	b = binary.AppendUvarint(b, uint64(header.End-header.Start))
+	end := header.End
+	for _, r := range runs {
+		b = binary.AppendUvarint(b, uint64(len(r.ID)))
+		b = append(b, r.ID...)
+		b = binary.AppendUvarint(b, uint64(r.Span.Start-end))
+		b = binary.AppendUvarint(b, uint64(r.Span.End-r.Span.Start))
+		end = r.Span.End
+		if len(b) > 1<<15 {
+			bw.Write(b)
+			b = b[:0]
+		}
+	}
+	bw.Write(b)
+	return bw.Flush()
+}
+
+// readSpansFile reads what writeSpans wrote.
+func readSpansFile(path string) (header series.Span, runs []itemRun, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return header, nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	magic := make([]byte, len(spansMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != spansMagic {
+		return header, nil, fmt.Errorf("%s is not a spans file of this version", path)
+	}
+	var v [3]uint64
+	for i := range v {
+		if v[i], err = binary.ReadUvarint(br); err != nil {
+			return header, nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
+	header = series.Span{Start: int64(v[1]), End: int64(v[1] + v[2])}
+	runs = make([]itemRun, 0, min(v[0], 1<<24))
+	end, id := header.End, []byte(nil)
+	for range v[0] {
+		if err := readRun(br, &id, &end, &runs); err != nil {
+			return header, nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
+	return header, runs, nil
+}
+
+// readRun reads one run after the one that ended at end.
+func readRun(br *bufio.Reader, id *[]byte, end *int64, runs *[]itemRun) error {
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return err
+	}
+	if n > 1<<20 {
+		return fmt.Errorf("an ID of %d bytes", n)
+	}
+	*id = append((*id)[:0], make([]byte, n)...)
+	if _, err := io.ReadFull(br, *id); err != nil {
+		return err
+	}
+	gap, err1 := binary.ReadUvarint(br)
+	length, err2 := binary.ReadUvarint(br)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	sp := series.Span{Start: *end + int64(gap), End: *end + int64(gap+length)}
+	*runs, *end = append(*runs, itemRun{string(*id), sp}), sp.End
+	return nil
+}
+
+func readSummaryFile(path string) (*series.Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return series.ReadSummary(f)
+}

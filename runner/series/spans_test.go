@@ -1,0 +1,125 @@
+package series_test
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/forecastrun/forecastrun/runner/series"
+	"github.com/forecastrun/forecastrun/runner/shard"
+)
+
+// spansByShard files each run a read finds under the shard of its item.
+type spansByShard struct {
+	shards int
+	header series.Span
+	runs   [][]series.Span
+}
+
+func (s *spansByShard) Header(sp series.Span) { s.header = sp }
+
+func (s *spansByShard) Run(id string, sp series.Span) {
+	if s.runs == nil {
+		s.runs = make([][]series.Span, s.shards)
+	}
+	k := shard.Of(id, s.shards)
+	s.runs[k] = append(s.runs[k], sp)
+}
+
+// TestReadSpansReadsWhatKeepReads reads each input once keeping shard 0's
+// items, writes and reads back the summary, then reads every shard's
+// items from their spans alone: each must equal what a read of the whole
+// input keeping that shard's items holds, and the summary what that read
+// learnt. The inputs include a byte order mark, \r\n line ends, empty
+// lines and quoted fields that span lines, which shift every offset after
+// them.
+func TestReadSpansReadsWhatKeepReads(t *testing.T) {
+	inputs := map[string]struct {
+		csv  string
+		opts series.ReadOptions
+	}{
+		"bom, crlf, empty lines, quoted fields on two lines": {"\ufeffitem_id,date,quantity,note\r\n" +
+			"\"a b\",2024-01-01,1,\"two\r\nlines\"\r\n\"a b\",2024-01-02,2,\r\n\r\nC,2024-01-01,3,\r\nC,2024-01-02,,\"x\ny\"\r\n" +
+			"\"d,e\",2024-01-01,4,\r\n\"d,e\",2024-01-03,5,\r\nF,2024-01-02,6,", series.ReadOptions{}},
+		"semicolons and decimal commas": {"item_id;date;quantity\nA;2024-01-01;1,5\nA;2024-01-02;2\nB;2024-01-01;0,25\nB;2024-01-02;3\n", series.ReadOptions{}},
+	}
+	for name, in := range shareInputs(t) {
+		inputs[name] = in
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			const shards = 3
+			keep := func(k int) func(string) bool { return func(id string) bool { return shard.Of(id, shards) == k } }
+			sink := &spansByShard{shards: shards}
+			opts := in.opts
+			opts.Keep, opts.Spans = keep(0), sink
+			first := read(t, in.csv, opts)
+
+			var file bytes.Buffer
+			if err := first.WriteSummary(&file); err != nil {
+				t.Fatal(err)
+			}
+			sum, err := series.ReadSummary(&file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Frequency != first.Frequency || !reflect.DeepEqual(sum.Report, first.Report) || !reflect.DeepEqual(sum.Summary, first.Summary) {
+				t.Fatalf("summary read back differs:\n got %s %+v %+v\nwant %s %+v %+v", sum.Frequency, sum.Report, sum.Summary, first.Frequency, first.Report, first.Summary)
+			}
+			for k := range shards {
+				opts := in.opts
+				opts.Keep = keep(k)
+				want := read(t, in.csv, opts)
+				opts.Known = sum.Summary
+				got, err := series.ReadSpans(strings.NewReader(in.csv), "data.csv", sink.header, sink.runs[k], opts)
+				if err != nil {
+					t.Fatalf("shard %d: %v", k, err)
+				}
+				if len(got.Items) != len(want.Items) {
+					t.Fatalf("shard %d: spans hold %d items, a read of the whole input %d", k, len(got.Items), len(want.Items))
+				}
+				for i, s := range want.Items {
+					g := got.Items[i]
+					if g.ID != s.ID || !g.Start.Equal(s.Start) || g.StartIndex != s.StartIndex || !sameValues(g.Values, s.Values) {
+						t.Errorf("shard %d item %d: from spans %+v, from the whole input %+v", k, i, g, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestReadSpansOfAShortenedInput: spans past the input's end are an
+// error that says the input changed, not a quietly shorter item.
+func TestReadSpansOfAShortenedInput(t *testing.T) {
+	csv := "item_id,date,quantity\nA,2024-01-01,1\nA,2024-01-02,2\nB,2024-01-01,3\nB,2024-01-02,4\n"
+	sink := &spansByShard{shards: 1}
+	read(t, csv, series.ReadOptions{Spans: sink})
+	short := strings.NewReader(csv[:len(csv)-8])
+	_, err := series.ReadSpans(short, "data.csv", sink.header, sink.runs[0], series.ReadOptions{})
+	if !errors.Is(err, series.ErrInputChanged) {
+		t.Fatalf("got %v, want ErrInputChanged", err)
+	}
+}
+
+// TestReadSummaryRefusesOtherFiles: a file that is not a summary, or is
+// cut short, is refused rather than read as items.
+func TestReadSummaryRefusesOtherFiles(t *testing.T) {
+	in := shareInputs(t)["synthetic daily, grouped by item"]
+	opts := in.opts
+	opts.Keep = func(string) bool { return false }
+	var file bytes.Buffer
+	if err := read(t, in.csv, opts).WriteSummary(&file); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{
+		"a CSV file": []byte(in.csv),
+		"cut short":  file.Bytes()[:file.Len()-5],
+	} {
+		if _, err := series.ReadSummary(bytes.NewReader(b)); err == nil {
+			t.Errorf("%s: read as a summary", name)
+		}
+	}
+}

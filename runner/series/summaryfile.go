@@ -1,0 +1,155 @@
+package series
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// summaryMagic starts a summary file; its last digit is the format's
+// version.
+const summaryMagic = "forecastrun-summary-1\n"
+
+// summaryHead is a summary file's first line after the magic.
+type summaryHead struct {
+	Frequency Frequency `json:"frequency"`
+	Report    Report    `json:"report"`
+	Digest    string    `json:"digest"`
+	End       int64     `json:"end"`
+	Items     int       `json:"items"`
+}
+
+// WriteSummary writes ds's Summary with its frequency and report, for
+// ReadSummary: one shard of a run reads the input and every other shard
+// takes what that read learnt of every item from the file, in a few
+// bytes per item. ds must come from a read with ReadOptions.Keep.
+func (ds *Dataset) WriteSummary(w io.Writer) error {
+	sum := ds.Summary
+	if sum == nil {
+		return errors.New("writing a summary: the dataset has none (it was not read with ReadOptions.Keep)")
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	head, err := json.Marshal(summaryHead{Frequency: ds.Frequency, Report: ds.Report, Digest: sum.Digest, End: sum.end, Items: len(sum.Items)})
+	if err != nil {
+		return err
+	}
+	bw.WriteString(summaryMagic)
+	bw.Write(append(head, '\n'))
+	var buf []byte
+	for i, s := range sum.Items {
+		buf = appendSummaryItem(buf[:0], s, sum.Demand[i])
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// appendSummaryItem encodes an item as its ID, start, laid-out length
+// and demand sizes.
+func appendSummaryItem(b []byte, s Series, d DemandSizes) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s.ID)))
+	b = append(b, s.ID...)
+	if s.Start.IsZero() {
+		b = append(b, 0)
+		b = binary.AppendVarint(b, s.StartIndex)
+	} else {
+		t, _ := s.Start.MarshalBinary() // fails only for offsets that are not whole minutes, which no parsed time has
+		b = append(b, byte(len(t)))
+		b = append(b, t...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.Values)))
+	b = binary.AppendUvarint(b, uint64(d.Observed))
+	b = binary.AppendUvarint(b, uint64(d.Demands))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(d.Sum))
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(d.SumSq))
+}
+
+// ReadSummary reads what WriteSummary wrote: a Dataset with its
+// Frequency, Report and Summary, and no Items.
+func ReadSummary(r io.Reader) (*Dataset, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	magic := make([]byte, len(summaryMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != summaryMagic {
+		return nil, fmt.Errorf("reading a summary: not a summary file of this version")
+	}
+	line, err := br.ReadBytes('\n')
+	if err != nil {
+		return nil, fmt.Errorf("reading a summary's head: %w", err)
+	}
+	var head summaryHead
+	if err := json.Unmarshal(line, &head); err != nil {
+		return nil, fmt.Errorf("reading a summary's head: %w", err)
+	}
+	sum := &Summary{Items: make([]Series, head.Items), Demand: make([]DemandSizes, head.Items), Digest: head.Digest, freq: head.Frequency, end: head.End}
+	var zeros []float64
+	var id []byte
+	for i := range sum.Items {
+		n, err := readSummaryItem(br, &sum.Items[i], &sum.Demand[i], &id)
+		if err != nil {
+			return nil, fmt.Errorf("reading item %d of %d of a summary: %w", i+1, head.Items, err)
+		}
+		if n > len(zeros) {
+			zeros = make([]float64, 2*n) // as summarise shares them
+		}
+		sum.Items[i].Values = zeros[:n:n]
+	}
+	return &Dataset{Frequency: head.Frequency, Report: head.Report, Summary: sum}, nil
+}
+
+// readSummaryItem decodes what appendSummaryItem wrote and returns the
+// item's laid-out length; id is a buffer for the ID's bytes.
+func readSummaryItem(br *bufio.Reader, s *Series, d *DemandSizes, id *[]byte) (int, error) {
+	var fixed [16]byte
+	if err := readBytes(br, id); err != nil {
+		return 0, err
+	}
+	s.ID = string(*id)
+	kind, err := br.ReadByte()
+	switch {
+	case err != nil:
+		return 0, err
+	case int(kind) > len(fixed):
+		return 0, fmt.Errorf("a start time of %d bytes", kind)
+	case kind == 0:
+		s.StartIndex, err = binary.ReadVarint(br)
+	default:
+		t := fixed[:kind]
+		if _, err = io.ReadFull(br, t); err == nil {
+			err = s.Start.UnmarshalBinary(t)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n, observed, demands uint64
+	for _, v := range []*uint64{&n, &observed, &demands} {
+		if *v, err = binary.ReadUvarint(br); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := io.ReadFull(br, fixed[:16]); err != nil {
+		return 0, err
+	}
+	*d = DemandSizes{Observed: int(observed), Demands: int(demands),
+		Sum: math.Float64frombits(binary.LittleEndian.Uint64(fixed[:8])), SumSq: math.Float64frombits(binary.LittleEndian.Uint64(fixed[8:]))}
+	return int(n), nil
+}
+
+// readBytes reads a length and that many bytes into b.
+func readBytes(br *bufio.Reader, b *[]byte) error {
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return err
+	}
+	if n > 1<<20 {
+		return fmt.Errorf("an ID of %d bytes", n)
+	}
+	*b = append((*b)[:0], make([]byte, n)...)
+	_, err = io.ReadFull(br, *b)
+	return err
+}
