@@ -83,6 +83,11 @@ func TestShardsReadTheDatasetOnce(t *testing.T) {
 		{"as written", "sales.csv", nil, nil},
 		{"sorted by date", "by-date.csv", nil, nil},
 		{"a damaged spans file", "sales.csv", damage("spans-2"), []int{2}},
+		{"a spans file cut short", "sales.csv", func(i int, folder string) {
+			if i == 0 {
+				cut(t, filepath.Join(folder, "spans-1"), 1) // its end only
+			}
+		}, []int{1}},
 		{"a damaged summary", "sales.csv", damage("summary"), []int{1, 2, 3}},
 	}
 	for n, tc := range tests {
@@ -161,6 +166,18 @@ func TestShardsOfABadDatasetReportItsLine(t *testing.T) {
 		if strings.Contains(logs[i], readByIndex) {
 			t.Errorf("shard %d went by an index of a bad dataset; its log:\n%s", i, logs[i])
 		}
+	}
+}
+
+// cut drops the last n bytes of the file at path.
+func cut(t *testing.T, path string, n int64) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()-n); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"unsafe"
 )
 
 // summaryMagic starts a summary file; its last digit is the format's
@@ -87,9 +88,9 @@ func ReadSummary(r io.Reader) (*Dataset, error) {
 	}
 	sum := &Summary{Items: make([]Series, head.Items), Demand: make([]DemandSizes, head.Items), Digest: head.Digest, freq: head.Frequency, end: head.End}
 	var zeros []float64
-	var id []byte
+	var ids idArena
 	for i := range sum.Items {
-		n, err := readSummaryItem(br, &sum.Items[i], &sum.Demand[i], &id)
+		n, err := readSummaryItem(br, &sum.Items[i], &sum.Demand[i], &ids)
 		if err != nil {
 			return nil, fmt.Errorf("reading item %d of %d of a summary: %w", i+1, head.Items, err)
 		}
@@ -102,13 +103,13 @@ func ReadSummary(r io.Reader) (*Dataset, error) {
 }
 
 // readSummaryItem decodes what appendSummaryItem wrote and returns the
-// item's laid-out length; id is a buffer for the ID's bytes.
-func readSummaryItem(br *bufio.Reader, s *Series, d *DemandSizes, id *[]byte) (int, error) {
-	var fixed [16]byte
-	if err := readBytes(br, id); err != nil {
+// item's laid-out length.
+func readSummaryItem(br *bufio.Reader, s *Series, d *DemandSizes, ids *idArena) (int, error) {
+	fixed := &ids.scratch // on the stack, it escaped to the heap once per item
+	var err error
+	if s.ID, err = ids.read(br); err != nil {
 		return 0, err
 	}
-	s.ID = string(*id)
 	kind, err := br.ReadByte()
 	switch {
 	case err != nil:
@@ -140,16 +141,37 @@ func readSummaryItem(br *bufio.Reader, s *Series, d *DemandSizes, id *[]byte) (i
 	return int(n), nil
 }
 
-// readBytes reads a length and that many bytes into b.
-func readBytes(br *bufio.Reader, b *[]byte) error {
+// idArena holds the IDs of a summary in a few large blocks rather than a
+// string each: a million small objects cost every garbage collection of
+// a shard's run a pass over them.
+type idArena struct {
+	block []byte
+	// scratch holds an item's fixed-size fields while they are decoded.
+	scratch [16]byte
+}
+
+const idBlock = 1 << 20
+
+// read reads a length and that many bytes, and returns them as a string
+// in the arena.
+func (a *idArena) read(br *bufio.Reader) (string, error) {
 	n, err := binary.ReadUvarint(br)
-	if err != nil {
-		return err
+	switch {
+	case err != nil:
+		return "", err
+	case n > idBlock:
+		return "", fmt.Errorf("an ID of %d bytes", n)
+	case n == 0:
+		return "", errors.New("an empty ID")
 	}
-	if n > 1<<20 {
-		return fmt.Errorf("an ID of %d bytes", n)
+	if cap(a.block)-len(a.block) < int(n) {
+		a.block = make([]byte, 0, idBlock)
 	}
-	*b = append((*b)[:0], make([]byte, n)...)
-	_, err = io.ReadFull(br, *b)
-	return err
+	start := len(a.block)
+	a.block = a.block[:start+int(n)]
+	if _, err := io.ReadFull(br, a.block[start:]); err != nil {
+		return "", err
+	}
+	// The block's bytes are never written again once read.
+	return unsafe.String(&a.block[start], int(n)), nil
 }
