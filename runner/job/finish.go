@@ -43,6 +43,9 @@ func (r *Runner) finish(ctx context.Context, run *v1alpha1.ForecastRun, plan Pla
 		rep.set(shardProgress{done: mine, total: mine, message: "shard done; the results were written by an earlier merge"})
 		return nil
 	}
+	if plan, err = withEveryItem(plan); err != nil {
+		return err
+	}
 	m, err := openMerge(dir, plan, r.Env.Shards)
 	if err != nil {
 		return fmt.Errorf("merging shard checkpoints: %w", err)

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -78,7 +79,8 @@ func (r *Runner) indexFolder(spec v1alpha1.Dataset, opts source.Options) (string
 // loadShare reads this shard's share of the dataset: from the run's
 // index when there is one, else by reading every row, and then, when it
 // is the first shard to get there, writing the index for the others.
-func (r *Runner) loadShare(ctx context.Context, spec v1alpha1.Dataset, opts source.Options) (*series.Dataset, error) {
+// items is the run's item count (itemCount).
+func (r *Runner) loadShare(ctx context.Context, spec v1alpha1.Dataset, opts source.Options, items int) (*series.Dataset, error) {
 	folder, ok := r.indexFolder(spec, opts)
 	if !ok {
 		return source.Load(ctx, spec, opts)
@@ -92,9 +94,9 @@ func (r *Runner) loadShare(ctx context.Context, spec v1alpha1.Dataset, opts sour
 	switch string(note) {
 	case indexReady:
 		turn.Release() // the others may read it at once
-		ds, err := r.readIndexed(spec, opts, folder)
+		ds, err := r.readIndexed(spec, opts, folder, items)
 		if err == nil {
-			r.Log.Info("read this shard's items alone, by the dataset's index", "items", len(ds.Items))
+			r.Log.Info("read this shard's items alone, by the dataset's index", "items", len(ds.Items), "everyItemSummarised", r.every == nil)
 			return ds, nil
 		}
 		r.Log.Info("reading every row: the dataset's index did not serve", "error", err.Error())
@@ -126,6 +128,9 @@ func (r *Runner) buildIndex(ctx context.Context, spec v1alpha1.Dataset, opts sou
 		return nil, err
 	}
 	if err = writeAtomically(filepath.Join(folder, "summary"), ds.WriteSummary); err == nil {
+		err = writeShardCounts(folder, ds, r.Env.Shards)
+	}
+	if err == nil {
 		err = runs.finish()
 	}
 	if err != nil {
@@ -146,10 +151,20 @@ func (r *Runner) markIndex(turn *checkpoint.Turn, note string) {
 }
 
 // readIndexed reads this shard's items from the spans the index lists
-// for it, with the summary of every item from the index.
-func (r *Runner) readIndexed(spec v1alpha1.Dataset, opts source.Options, folder string) (*series.Dataset, error) {
-	sum, err := readSummaryFile(filepath.Join(folder, "summary"))
+// for it, with the summary of every item from the index; of a run that
+// forecasts every item (items is 0, or at least the dataset's), it reads
+// only the summary's layout, and sets r.every.
+func (r *Runner) readIndexed(spec v1alpha1.Dataset, opts source.Options, folder string, items int) (*series.Dataset, error) {
+	sum, count, err := readSummaryFile(filepath.Join(folder, "summary"), series.ReadSummaryLayout)
 	if err != nil {
+		return nil, err
+	}
+	var every *everyItem
+	if items <= 0 || items >= count {
+		if every, err = readEveryItem(folder, count); err != nil {
+			return nil, err
+		}
+	} else if sum, _, err = readSummaryFile(filepath.Join(folder, "summary"), readWholeSummary); err != nil {
 		return nil, err
 	}
 	header, runs, err := readSpansFile(spansFile(folder, r.Env.Index))
@@ -161,8 +176,87 @@ func (r *Runner) readIndexed(spec v1alpha1.Dataset, opts source.Options, folder 
 	if err != nil {
 		return nil, err
 	}
-	sum.Items = mine.Items
+	sum.Items, r.every = mine.Items, every
 	return sum, nil
+}
+
+// everyItem stands for the run's items in a shard that forecasts every
+// item of the dataset and read its own by the index: how many items each
+// shard has, and where the summary of them all is when the shard merges.
+// The summary of a million items took a shard 150 MB, and a part of its
+// CPU in collecting garbage, for nothing until it merged.
+type everyItem struct {
+	folder   string
+	perShard []int
+}
+
+// shardsFile lists how many of the dataset's items each shard owns.
+const shardsFile = "shards.json"
+
+func writeShardCounts(folder string, ds *series.Dataset, shards int) error {
+	counts := make([]int, shards)
+	for _, s := range ds.Summary.Items {
+		counts[shard.Of(s.ID, shards)]++
+	}
+	return writeAtomically(filepath.Join(folder, shardsFile), func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(counts)
+	})
+}
+
+func readEveryItem(folder string, count int) (*everyItem, error) {
+	b, err := os.ReadFile(filepath.Join(folder, shardsFile))
+	if err != nil {
+		return nil, err
+	}
+	e := &everyItem{folder: folder}
+	if err := json.Unmarshal(b, &e.perShard); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", shardsFile, err)
+	}
+	total := 0
+	for _, n := range e.perShard {
+		total += n
+	}
+	if total != count {
+		return nil, fmt.Errorf("%s counts %d items, the summary %d", shardsFile, total, count)
+	}
+	return e, nil
+}
+
+// planEveryItem is NewPlan for a shard of a run that forecasts every item
+// and read its own by the index: the same plan, fingerprint included, but
+// without the run's items until the shard merges (withEveryItem).
+func planEveryItem(spec v1alpha1.ForecastRunSpec, ds *series.Dataset, e Env, every *everyItem) (Plan, error) {
+	cfg, err := tournamentConfig(spec, ds.Frequency)
+	if err != nil {
+		return Plan{}, err
+	}
+	count := 0
+	for _, n := range every.perShard {
+		count += n
+	}
+	p := Plan{
+		Tournament: cfg, Frequency: ds.Frequency, Data: ds.Report, Mine: ds.Items, DatasetSize: count, DataDigest: ds.Summary.Digest,
+		partial: true, layout: ds.Summary, spec: spec, shards: e.Shards, every: every,
+	}
+	p.Fingerprint = p.withDataset(p.DataDigest)
+	return p, nil
+}
+
+// withEveryItem gives a plan from planEveryItem the run's items, from the
+// index's summary, for the merge.
+func withEveryItem(plan Plan) (Plan, error) {
+	if plan.every == nil {
+		return plan, nil
+	}
+	sum, _, err := readSummaryFile(filepath.Join(plan.every.folder, "summary"), readWholeSummary)
+	if err != nil {
+		return plan, fmt.Errorf("reading every item's summary for the merge: %w", err)
+	}
+	if len(sum.Summary.Items) != plan.DatasetSize {
+		return plan, fmt.Errorf("the dataset's index lists %d items, %d when the shard started", len(sum.Summary.Items), plan.DatasetSize)
+	}
+	plan.Items = sum.Summary.Items
+	return plan, nil
 }
 
 // plottedByIndex reads the rows of the items in want alone, by the index
@@ -444,11 +538,22 @@ func readRun(br *bufio.Reader, id *[]byte, end *int64, runs *[]itemRun) (done bo
 	return false, nil
 }
 
-func readSummaryFile(path string) (*series.Dataset, error) {
+// readSummaryFile reads the summary at path with read (ReadSummary, or
+// ReadSummaryLayout for its layout alone).
+func readSummaryFile(path string, read func(io.Reader) (*series.Dataset, int, error)) (*series.Dataset, int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
-	return series.ReadSummary(f)
+	return read(f)
+}
+
+// readWholeSummary is ReadSummary in ReadSummaryLayout's shape.
+func readWholeSummary(r io.Reader) (*series.Dataset, int, error) {
+	ds, err := series.ReadSummary(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	return ds, len(ds.Summary.Items), nil
 }

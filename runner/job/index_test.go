@@ -17,7 +17,10 @@ import (
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
-const readByIndex = "read this shard's items alone, by the dataset's index"
+const (
+	readByIndex = "read this shard's items alone, by the dataset's index"
+	shardsFile  = "shards.json"
+)
 
 // indexedRun runs the four shards of run one after the other on one
 // output folder, as Pods sharing an output claim, calling between(i,
@@ -61,10 +64,17 @@ func TestShardsReadTheDatasetOnce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "by-date.csv"), byDate, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	build := func(name, path string, shards int32) *v1alpha1.ForecastRun {
-		return testutil.MakeForecastRun(name, "default").DatasetClaim("data", path).ItemLimit(25).Horizon(7).Parallelism(shards).Output("results", "runs").Obj()
+	build := func(name, path string, shards int32, full bool) *v1alpha1.ForecastRun {
+		b := testutil.MakeForecastRun(name, "default").DatasetClaim("data", path).ItemLimit(25)
+		if full {
+			b = testutil.MakeForecastRun(name, "default").DatasetClaim("data", path).Mode(v1alpha1.ModeFull)
+		}
+		return b.Horizon(7).Parallelism(shards).Output("results", "runs").Obj()
 	}
-	one := runShards(t, build("once-one", "sales.csv", 1), 1, dir, "sales.csv")
+	one := map[bool]string{
+		false: runShards(t, build("once-one", "sales.csv", 1, false), 1, dir, "sales.csv"),
+		true:  runShards(t, build("once-one-full", "sales.csv", 1, true), 1, dir, "sales.csv"),
+	}
 	damage := func(file string) func(i int, folder string) {
 		return func(i int, folder string) {
 			if i == 0 {
@@ -76,19 +86,24 @@ func TestShardsReadTheDatasetOnce(t *testing.T) {
 	}
 	tests := []struct {
 		name, path string
-		damage     func(i int, folder string)
+		// full runs take every item, which shards reading by the index
+		// plan without the summary of them all until they merge.
+		full   bool
+		damage func(i int, folder string)
 		// fallsBack are the shards that must read every row.
 		fallsBack []int
 	}{
-		{"as written", "sales.csv", nil, nil},
-		{"sorted by date", "by-date.csv", nil, nil},
-		{"a damaged spans file", "sales.csv", damage("spans-2"), []int{2}},
-		{"a spans file cut short", "sales.csv", func(i int, folder string) {
+		{"as written", "sales.csv", false, nil, nil},
+		{"every item", "sales.csv", true, nil, nil},
+		{"sorted by date", "by-date.csv", false, nil, nil},
+		{"a damaged spans file", "sales.csv", false, damage("spans-2"), []int{2}},
+		{"a spans file cut short", "sales.csv", false, func(i int, folder string) {
 			if i == 0 {
 				cut(t, filepath.Join(folder, "spans-1"), 1) // its end only
 			}
 		}, []int{1}},
-		{"a damaged summary", "sales.csv", damage("summary"), []int{1, 2, 3}},
+		{"a damaged summary", "sales.csv", false, damage("summary"), []int{1, 2, 3}},
+		{"every item, a damaged count", "sales.csv", true, damage(shardsFile), []int{1, 2, 3}},
 	}
 	for n, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,7 +117,7 @@ func TestShardsReadTheDatasetOnce(t *testing.T) {
 					tc.damage(i, folder)
 				}
 			}
-			run := build("once-"+string(rune('a'+n)), tc.path, 4)
+			run := build("once-"+string(rune('a'+n)), tc.path, 4, tc.full)
 			four, logs, errs := indexedRun(t, run, filepath.Join(dir, tc.path), check)
 			for i, err := range errs {
 				if err != nil {
@@ -110,17 +125,21 @@ func TestShardsReadTheDatasetOnce(t *testing.T) {
 				}
 			}
 			for _, f := range []string{"forecasts.csv", "leaderboard.csv"} {
-				if !bytes.Equal(readFile(t, one, f), readFile(t, four, f)) {
+				if !bytes.Equal(readFile(t, one[tc.full], f), readFile(t, four, f)) {
 					t.Errorf("%s differs from the one Pod's", f)
 				}
 			}
-			a := plotPaths.FindAll(readFile(t, one, "report.html"), -1)
+			a := plotPaths.FindAll(readFile(t, one[tc.full], "report.html"), -1)
 			if b := plotPaths.FindAll(readFile(t, four, "report.html"), -1); len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Errorf("report plots differ: one Pod draws %d paths, four shards %d", len(a), len(b))
 			}
 			for i := 1; i < 4; i++ {
-				if used, want := strings.Contains(logs[i], readByIndex), !slices.Contains(tc.fallsBack, i); used != want {
+				used, want := strings.Contains(logs[i], readByIndex), !slices.Contains(tc.fallsBack, i)
+				if used != want {
 					t.Errorf("shard %d read by the index: %t, want %t; its log:\n%s", i, used, want, logs[i])
+				}
+				if summarised := strings.Contains(logs[i], "everyItemSummarised=true"); used && summarised == tc.full {
+					t.Errorf("shard %d of a run of every item (%t) held every item's summary: %t; its log:\n%s", i, tc.full, summarised, logs[i])
 				}
 			}
 			if plotted := strings.Contains(logs[3], "read the plotted items' history alone"); tc.damage == nil && !plotted {

@@ -19,14 +19,15 @@ import (
 // its memory follows its share; an input that cannot be read that way
 // (an item's rows out of time order, interpolated absent periods) is read
 // whole, as a single Pod reads it.
-func (r *Runner) load(ctx context.Context, spec v1alpha1.Dataset) (*series.Dataset, error) {
+func (r *Runner) load(ctx context.Context, run v1alpha1.ForecastRunSpec) (*series.Dataset, error) {
+	spec := run.Dataset
 	opts := r.sourceOptions(spec)
 	if r.Env.Shards < 2 {
 		return source.Load(ctx, spec, opts)
 	}
 	index, shards := r.Env.Index, r.Env.Shards
 	opts.Keep = func(id string) bool { return shard.Of(id, shards) == index }
-	ds, err := r.loadShare(ctx, spec, opts)
+	ds, err := r.loadShare(ctx, spec, opts, itemCount(run))
 	if errors.Is(err, series.ErrNeedsWholeInput) {
 		r.Log.Info("reading the whole dataset in this shard", "reason", err.Error())
 		opts.Keep = nil
@@ -82,6 +83,9 @@ func othersLeft(dir string, plan Plan, e Env) int {
 	want := make([]int, max(e.Shards, 1))
 	for _, s := range plan.Items {
 		want[shard.Of(s.ID, e.Shards)]++
+	}
+	if plan.every != nil {
+		copy(want, plan.every.perShard)
 	}
 	left := 0
 	for i, n := range want {

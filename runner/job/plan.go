@@ -42,6 +42,10 @@ type Plan struct {
 	layout *series.Summary
 	spec   v1alpha1.ForecastRunSpec
 	shards int
+	// every is set, and Items nil until the shard merges, when the shard
+	// forecasts every item and read its own by the dataset's index
+	// (planEveryItem).
+	every *everyItem
 }
 
 // withDataset is the run's fingerprint for the data with the given digest.

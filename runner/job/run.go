@@ -39,6 +39,9 @@ type Runner struct {
 	// index is the folder of the run's index of its dataset, which the
 	// shard that writes the results removes; empty when the run has none.
 	index string
+	// every is set when the shard forecasts every item of the dataset and
+	// read its own by the index (planEveryItem).
+	every *everyItem
 }
 
 // Run executes the shard. On failure it records the error in the shard's
@@ -79,11 +82,11 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 		return classify(err)
 	}
 	rep.set(shardProgress{message: "loading dataset"})
-	ds, err := r.load(ctx, run.Spec.Dataset)
+	ds, err := r.load(ctx, run.Spec)
 	if err != nil {
 		return classify(fmt.Errorf("loading the dataset: %w", err))
 	}
-	plan, err := NewPlan(run.Spec, ds, r.Env)
+	plan, err := r.newPlan(run.Spec, ds)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrPermanent, err)
 	}
@@ -91,6 +94,15 @@ func (r *Runner) run(ctx context.Context, rep *progressReporter) error {
 		return r.reuse(ctx, source, plan, rep)
 	}
 	return r.forecast(ctx, &run, plan, rep)
+}
+
+// newPlan is NewPlan, or planEveryItem for a shard that read by the
+// index a run of every item.
+func (r *Runner) newPlan(spec v1alpha1.ForecastRunSpec, ds *series.Dataset) (Plan, error) {
+	if r.every != nil {
+		return planEveryItem(spec, ds, r.Env, r.every)
+	}
+	return NewPlan(spec, ds, r.Env)
 }
 
 // earlierReport is this shard's entry in the run's status from an earlier

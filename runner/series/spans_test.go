@@ -3,12 +3,15 @@ package series_test
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/runner/series"
 	"github.com/forecastrun/forecastrun/runner/shard"
+	"github.com/forecastrun/forecastrun/runner/synth"
 )
 
 // spansByShard files each run a read finds under the shard of its item.
@@ -32,7 +35,8 @@ func (s *spansByShard) Run(id string, sp series.Span) {
 // items, writes and reads back the summary, then reads every shard's
 // items from their spans alone: each must equal what a read of the whole
 // input keeping that shard's items holds, and the summary what that read
-// learnt. The inputs include a byte order mark, \r\n line ends, empty
+// learnt; a read by the layout alone (ReadSummaryLayout) reads the same.
+// The inputs include a byte order mark, \r\n line ends, empty
 // lines and quoted fields that span lines, which shift every offset after
 // them.
 func TestReadSpansReadsWhatKeepReads(t *testing.T) {
@@ -61,6 +65,15 @@ func TestReadSpansReadsWhatKeepReads(t *testing.T) {
 			if err := first.WriteSummary(&file); err != nil {
 				t.Fatal(err)
 			}
+			layout, count, err := series.ReadSummaryLayout(bytes.NewReader(file.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if count != len(first.Summary.Items) || layout.Frequency != first.Frequency || !reflect.DeepEqual(layout.Report, first.Report) ||
+				!reflect.DeepEqual(layout.Summary, first.Summary.Layout()) {
+				t.Errorf("layout read back: %d items, %s %+v %+v; want %d, %s %+v %+v", count, layout.Frequency, layout.Report, layout.Summary,
+					len(first.Summary.Items), first.Frequency, first.Report, first.Summary.Layout())
+			}
 			sum, err := series.ReadSummary(&file)
 			if err != nil {
 				t.Fatal(err)
@@ -73,6 +86,9 @@ func TestReadSpansReadsWhatKeepReads(t *testing.T) {
 				opts.Keep = keep(k)
 				want := read(t, in.csv, opts)
 				opts.Known = sum.Summary
+				if k%2 == 1 {
+					opts.Known = layout.Summary // all a read of spans needs
+				}
 				got, err := series.ReadSpans(strings.NewReader(in.csv), "data.csv", sink.header, sink.runs[k], opts)
 				if err != nil {
 					t.Fatalf("shard %d: %v", k, err)
@@ -120,6 +136,49 @@ func TestReadSummaryRefusesOtherFiles(t *testing.T) {
 	} {
 		if _, err := series.ReadSummary(bytes.NewReader(b)); err == nil {
 			t.Errorf("%s: read as a summary", name)
+		}
+	}
+}
+
+// BenchmarkReadSpans reads one shard's items of 16 by their spans, as a
+// shard of a run reads them by the dataset's index, from a CSV file of
+// 16,000 items × 60 days; the first read of the whole file, which finds
+// the spans, is not timed.
+func BenchmarkReadSpans(b *testing.B) {
+	ds, err := synth.Generate(synth.Config{Items: 16_000, Periods: 60, Frequency: series.Daily, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var file bytes.Buffer
+	if err := series.Write(&file, ds, series.DefaultColumns); err != nil {
+		b.Fatal(err)
+	}
+	const shards = 16
+	keep := func(id string) bool { return shard.Of(id, shards) == 0 }
+	sink := &spansByShard{shards: shards}
+	first, err := series.Read(bytes.NewReader(file.Bytes()), "data.csv", series.ReadOptions{Keep: keep, Spans: sink})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bytesRead int64
+	for _, sp := range sink.runs[0] {
+		bytesRead += sp.End - sp.Start
+	}
+	path := filepath.Join(b.TempDir(), "data.csv")
+	if err := os.WriteFile(path, file.Bytes(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(path) // a file, as on a claim: a read call per span
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.SetBytes(bytesRead)
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := series.ReadSpans(f, "data.csv", sink.header, sink.runs[0], series.ReadOptions{Keep: keep, Known: first.Summary})
+		if err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -74,17 +74,9 @@ func appendSummaryItem(b []byte, s Series, d DemandSizes) []byte {
 // Frequency, Report and Summary, and no Items.
 func ReadSummary(r io.Reader) (*Dataset, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
-	magic := make([]byte, len(summaryMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != summaryMagic {
-		return nil, fmt.Errorf("reading a summary: not a summary file of this version")
-	}
-	line, err := br.ReadBytes('\n')
+	head, err := readSummaryHead(br)
 	if err != nil {
-		return nil, fmt.Errorf("reading a summary's head: %w", err)
-	}
-	var head summaryHead
-	if err := json.Unmarshal(line, &head); err != nil {
-		return nil, fmt.Errorf("reading a summary's head: %w", err)
+		return nil, err
 	}
 	sum := &Summary{Items: make([]Series, head.Items), Demand: make([]DemandSizes, head.Items), Digest: head.Digest, freq: head.Frequency, end: head.End}
 	var zeros []float64
@@ -100,6 +92,36 @@ func ReadSummary(r io.Reader) (*Dataset, error) {
 		sum.Items[i].Values = zeros[:n:n]
 	}
 	return &Dataset{Frequency: head.Frequency, Report: head.Report, Summary: sum}, nil
+}
+
+// ReadSummaryLayout reads the start of what WriteSummary wrote: a Dataset
+// with its Frequency and Report, the Layout of its Summary, which a read
+// with ReadOptions.Known needs, and no items; and the number of items the
+// summary describes. A shard that forecasts every item of the input needs
+// no more until it merges.
+func ReadSummaryLayout(r io.Reader) (*Dataset, int, error) {
+	head, err := readSummaryHead(bufio.NewReader(r))
+	if err != nil {
+		return nil, 0, err
+	}
+	sum := &Summary{Digest: head.Digest, freq: head.Frequency, end: head.End}
+	return &Dataset{Frequency: head.Frequency, Report: head.Report, Summary: sum}, head.Items, nil
+}
+
+func readSummaryHead(br *bufio.Reader) (summaryHead, error) {
+	var head summaryHead
+	magic := make([]byte, len(summaryMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != summaryMagic {
+		return head, fmt.Errorf("reading a summary: not a summary file of this version")
+	}
+	line, err := br.ReadBytes('\n')
+	if err != nil {
+		return head, fmt.Errorf("reading a summary's head: %w", err)
+	}
+	if err := json.Unmarshal(line, &head); err != nil {
+		return head, fmt.Errorf("reading a summary's head: %w", err)
+	}
+	return head, nil
 }
 
 // readSummaryItem decodes what appendSummaryItem wrote and returns the
