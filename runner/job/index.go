@@ -135,8 +135,13 @@ func (r *Runner) buildIndex(ctx context.Context, spec v1alpha1.Dataset, opts sou
 		return ds, nil
 	}
 	r.markIndex(turn, indexReady)
+	r.Log.Info(indexedMessage, "items", len(ds.Summary.Items))
 	return ds, nil
 }
+
+// indexedMessage is what the indexing shard logs; hack/benchscale marks
+// the shard that logged it.
+const indexedMessage = "indexed the dataset for the other shards"
 
 // markIndex leaves note for the shards after this one; when it cannot be
 // left, the next shard tries to build the index again.

@@ -19,6 +19,7 @@ import (
 
 const (
 	readByIndex = "read this shard's items alone, by the dataset's index"
+	indexedMsg  = "indexed the dataset for the other shards"
 	shardsFile  = "shards.json"
 )
 
@@ -133,6 +134,9 @@ func TestShardsReadTheDatasetOnce(t *testing.T) {
 			if b := plotPaths.FindAll(readFile(t, four, "report.html"), -1); len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Errorf("report plots differ: one Pod draws %d paths, four shards %d", len(a), len(b))
 			}
+			if !strings.Contains(logs[0], indexedMsg) || strings.Contains(logs[1]+logs[2]+logs[3], indexedMsg) {
+				t.Errorf("shard 0, and only it, should say it indexed the dataset; its log:\n%s", logs[0])
+			}
 			for i := 1; i < 4; i++ {
 				used, want := strings.Contains(logs[i], readByIndex), !slices.Contains(tc.fallsBack, i)
 				if used != want {
@@ -182,7 +186,7 @@ func TestShardsOfABadDatasetReportItsLine(t *testing.T) {
 		if !errors.As(err, &perr) || perr.Line != 88 {
 			t.Errorf("shard %d: %v, want a parse error at line 88", i, err)
 		}
-		if strings.Contains(logs[i], readByIndex) {
+		if strings.Contains(logs[i], readByIndex) || strings.Contains(logs[i], indexedMsg) {
 			t.Errorf("shard %d went by an index of a bad dataset; its log:\n%s", i, logs[i])
 		}
 	}

@@ -403,14 +403,18 @@ spec:
 	assertShardsSum(t, done, 1200)
 	results := filepath.Join(pvcDir(t, ns, "shared"), "runs", run.Name)
 	checkResults(t, results, 1200, 14)
-	byIndex := 0
+	indexed, byIndex := 0, 0
 	for _, p := range pods(t, ns, job.Name) {
-		if strings.Contains(kubectl(t, "logs", "-n", ns, p.Name), "read this shard's items alone, by the dataset's index") {
+		log := kubectl(t, "logs", "-n", ns, p.Name)
+		if strings.Contains(log, "indexed the dataset for the other shards") {
+			indexed++
+		}
+		if strings.Contains(log, "read this shard's items alone, by the dataset's index") {
 			byIndex++
 		}
 	}
-	if byIndex != 2 {
-		t.Errorf("%d shards read their items by the dataset's index, want the 2 that did not write it", byIndex)
+	if indexed != 1 || byIndex != 2 {
+		t.Errorf("%d shards indexed the dataset and %d read their items by the index, want 1 and the other 2", indexed, byIndex)
 	}
 	if left, _ := filepath.Glob(filepath.Join(results, ".checkpoint", "input-*")); len(left) > 0 {
 		t.Errorf("the dataset's index outlived the run: %v", left)
