@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/forecastrun/forecastrun/api/v1alpha1"
 	"github.com/forecastrun/forecastrun/internal/testutil"
+	"github.com/forecastrun/forecastrun/runner/job"
 	"github.com/forecastrun/forecastrun/runner/series"
 )
 
@@ -217,4 +219,47 @@ func sortRowsByDate(t *testing.T, csv []byte) []byte {
 	}
 	slices.SortFunc(rows, func(a, b string) int { return strings.Compare(key(a), key(b)) })
 	return []byte(lines[0] + "\n" + strings.Join(rows, "\n") + "\n")
+}
+
+// TestShardsStartingTogetherIndexOnce: four shards that start at once, as
+// an Indexed Job's Pods do, index the dataset once between them: one
+// reads every row and the others wait for its index and read their own
+// rows by it; the results are the one Pod's.
+func TestShardsStartingTogetherIndexOnce(t *testing.T) {
+	dir := t.TempDir()
+	writeDataset(t, dir, "sales.csv", false)
+	build := func(name string, shards int32) *v1alpha1.ForecastRun {
+		return testutil.MakeForecastRun(name, "default").DatasetClaim("data", "sales.csv").Mode(v1alpha1.ModeFull).Horizon(7).Parallelism(shards).Output("results", "runs").Obj()
+	}
+	one := runShards(t, build("together-one", 1), 1, dir, "sales.csv")
+	run := build("together", 4)
+	deleteAfter(t, run)
+	out := t.TempDir()
+	runners, logs := make([]*job.Runner, 4), make([]bytes.Buffer, 4)
+	for i := range runners {
+		runners[i] = newRunner(t, run, i, 4, out)
+		runners[i].Env.DatasetFile, runners[i].Log = filepath.Join(dir, "sales.csv"), slog.New(slog.NewTextHandler(&logs[i], nil))
+	}
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for i, r := range runners {
+		wg.Go(func() { errs[i] = r.Run(context.Background()) })
+	}
+	wg.Wait()
+	indexed, byIndex := 0, 0
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+		indexed += strings.Count(logs[i].String(), indexedMsg)
+		byIndex += strings.Count(logs[i].String(), readByIndex)
+	}
+	if indexed != 1 || byIndex != 3 {
+		t.Errorf("%d shards indexed the dataset and %d read by the index, want 1 and 3", indexed, byIndex)
+	}
+	for _, f := range []string{"forecasts.csv", "leaderboard.csv"} {
+		if !bytes.Equal(readFile(t, one, f), readFile(t, filepath.Join(out, run.Name), f)) {
+			t.Errorf("%s differs from the one Pod's", f)
+		}
+	}
 }

@@ -16,7 +16,8 @@ import (
 
 // load reads the run's dataset. A shard of a sharded run holds only its
 // own items and a summary of the rest (series.ReadOptions.Keep), so that
-// its memory follows its share; an input that cannot be read that way
+// its memory follows its share, and reads them by the run's index of the
+// dataset when it can (loadShare); an input that cannot be read that way
 // (an item's rows out of time order, interpolated absent periods) is read
 // whole, as a single Pod reads it.
 func (r *Runner) load(ctx context.Context, run v1alpha1.ForecastRunSpec) (*series.Dataset, error) {

@@ -11,6 +11,13 @@ import (
 )
 
 func loadVolume(spec v1alpha1.Dataset, opts Options) (*series.Dataset, error) {
+	return readVolume(spec, opts, func(name string, f *os.File) (*series.Dataset, error) {
+		return Decode(name, f, readOptions(spec, opts))
+	})
+}
+
+// readVolume opens the dataset's file on its claim and reads it with read.
+func readVolume(spec v1alpha1.Dataset, opts Options, read func(name string, f *os.File) (*series.Dataset, error)) (*series.Dataset, error) {
 	name, file, err := VolumeFile(spec, opts)
 	if err != nil {
 		return nil, err
@@ -20,7 +27,7 @@ func loadVolume(spec v1alpha1.Dataset, opts Options) (*series.Dataset, error) {
 		return nil, fmt.Errorf("loading dataset %s: %w", name, err)
 	}
 	defer f.Close()
-	return Decode(name, f, readOptions(spec, opts))
+	return read(name, f)
 }
 
 // VolumeFile is the name by which errors call a dataset on a claim, and
@@ -41,16 +48,9 @@ func VolumeFile(spec v1alpha1.Dataset, opts Options) (name, file string, err err
 // its header and the rows in spans (series.ReadSpans), which an earlier
 // read of the same file located with Options.Spans.
 func LoadVolumeSpans(spec v1alpha1.Dataset, opts Options, header series.Span, spans []series.Span) (*series.Dataset, error) {
-	name, file, err := VolumeFile(spec, opts)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("loading dataset %s: %w", name, err)
-	}
-	defer f.Close()
-	return series.ReadSpans(f, name, header, spans, readOptions(spec, opts))
+	return readVolume(spec, opts, func(name string, f *os.File) (*series.Dataset, error) {
+		return series.ReadSpans(f, name, header, spans, readOptions(spec, opts))
+	})
 }
 
 // mountPath is where claim is mounted in this process's file system.
