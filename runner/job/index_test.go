@@ -263,3 +263,39 @@ func TestShardsStartingTogetherIndexOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestShardsFinishingTogetherAllReportDone: sixteen shards that finish at
+// once each reread the run and apply their entry, and overtake each
+// other's writes; every shard's last report (all its items done, and
+// "done" or "shard done") still lands. Before the last report was retried
+// with pauses, the merging shard's was sometimes lost at 16 shards.
+func TestShardsFinishingTogetherAllReportDone(t *testing.T) {
+	const shards = 16
+	run := testutil.MakeForecastRun("together-done", "default").Synthetic(160, 40, 5).Mode(v1alpha1.ModeFull).Horizon(7).Parallelism(shards).Output("results", "runs").Obj()
+	deleteAfter(t, run)
+	out := t.TempDir()
+	runners := make([]*job.Runner, shards)
+	for i := range runners {
+		runners[i] = newRunner(t, run, i, shards, out)
+	}
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i, r := range runners {
+		wg.Go(func() { errs[i] = r.Run(context.Background()) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+	}
+	got := getRun(t, run.Name)
+	if len(got.Status.Shards) != shards {
+		t.Fatalf("%d shard entries, want %d", len(got.Status.Shards), shards)
+	}
+	for _, s := range got.Status.Shards {
+		if s.ItemsTotal == 0 || s.ItemsDone != s.ItemsTotal || !(strings.HasPrefix(s.Message, "done:") || strings.HasPrefix(s.Message, "shard done")) {
+			t.Errorf("shard %d's last report: %d/%d items, %q", s.Index, s.ItemsDone, s.ItemsTotal, s.Message)
+		}
+	}
+}

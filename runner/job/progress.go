@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -100,23 +101,59 @@ func (r *progressReporter) loop(ctx context.Context) {
 }
 
 // flush writes the latest progress when it is due, or always when force
-// is set.
-func (r *progressReporter) flush(ctx context.Context, force bool) {
+// is set, and reports whether nothing is left to write.
+func (r *progressReporter) flush(ctx context.Context, force bool) bool {
 	now := time.Now()
 	r.mu.Lock()
 	p, stages, due := r.latest, r.stages, r.due(now)
 	r.mu.Unlock()
 	if !due && !force {
-		return
+		return true
 	}
 	if err := r.w.applyShard(ctx, p); err != nil {
 		// Progress is advisory: a failed write is retried on the next tick.
 		r.log.Warn("writing progress failed", "err", err)
-		return
+		return false
 	}
 	r.mu.Lock()
 	r.sent, r.everSent, r.sentAt, r.sentStages = p, true, now, stages
 	r.mu.Unlock()
+	return true
+}
+
+// flushLast writes the shard's last report, which no later tick would
+// retry: shards that finish together each reread the run and apply their
+// entry, and at 16 shards the three rereads of one write were sometimes
+// all overtaken by the others' writes, which left the merging shard's
+// "done" unwritten.
+func (r *progressReporter) flushLast(ctx context.Context) {
+	retryWithPause(ctx, lastReportAttempts, 100*time.Millisecond, func() bool { return r.flush(ctx, true) })
+}
+
+// lastReportAttempts bounds the tries of a shard's last report; the
+// pauses between them, doubling from 0.1 s to at most 2 s, sum to 9 s at
+// most.
+const lastReportAttempts = 8
+
+// retryWithPause calls try until it succeeds, attempts times at most, with
+// a random pause of up to pause between tries that doubles each time up
+// to 2 s: writers that collided then try again at different times.
+func retryWithPause(ctx context.Context, attempts int, pause time.Duration, try func() bool) bool {
+	for i := range attempts {
+		if try() {
+			return true
+		}
+		if i == attempts-1 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(pause/2 + rand.N(pause/2+1)):
+		}
+		pause = min(2*pause, 2*time.Second)
+	}
+	return false
 }
 
 // due reports whether the latest progress is worth a write at now: the

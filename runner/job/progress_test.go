@@ -1,6 +1,7 @@
 package job
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -61,6 +62,34 @@ func TestShardReportsAreBoundedPerRun(t *testing.T) {
 		}
 		if got := r.due(t0.Add(tc.after)); got != tc.want {
 			t.Errorf("%s: due = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// retryWithPause tries until a try succeeds, at most attempts times, and
+// stops when its context ends.
+func TestRetryWithPause(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		failures  int
+		cancelled bool
+		wantOK    bool
+		wantTries int
+	}{
+		{"first try", 0, false, true, 1},
+		{"third try", 2, false, true, 3},
+		{"never", 100, false, false, 5},
+		{"cancelled", 100, true, false, 1},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if tc.cancelled {
+			cancel()
+		}
+		tries := 0
+		ok := retryWithPause(ctx, 5, time.Millisecond, func() bool { tries++; return tries > tc.failures })
+		cancel()
+		if ok != tc.wantOK || tries != tc.wantTries {
+			t.Errorf("%s: ok %t after %d tries, want %t after %d", tc.name, ok, tries, tc.wantOK, tc.wantTries)
 		}
 	}
 }

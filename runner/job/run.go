@@ -65,7 +65,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	if err != nil {
 		rep.fail(err)
 	}
-	rep.flush(context.WithoutCancel(ctx), true)
+	rep.flushLast(context.WithoutCancel(ctx))
 	return err
 }
 
