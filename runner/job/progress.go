@@ -131,7 +131,7 @@ func (r *progressReporter) flushLast(ctx context.Context) {
 }
 
 // lastReportAttempts bounds the tries of a shard's last report; the
-// pauses between them, doubling from 0.1 s to at most 2 s, sum to 9 s at
+// pauses between them, doubling from 0.1 s to at most 2 s, sum to 7 s at
 // most.
 const lastReportAttempts = 8
 
