@@ -59,7 +59,7 @@ func appendSummaryItem(b []byte, s Series, d DemandSizes) []byte {
 		b = append(b, 0)
 		b = binary.AppendVarint(b, s.StartIndex)
 	} else {
-		t, _ := s.Start.MarshalBinary() // fails only for offsets that are not whole minutes, which no parsed time has
+		t, _ := s.Start.MarshalBinary() // fails only for zone offsets beyond ±546 hours, which no parsed time has
 		b = append(b, byte(len(t)))
 		b = append(b, t...)
 	}
